@@ -1,0 +1,23 @@
+package dev.banger.cli;
+
+import dev.banger.cli.daemon.DaemonCommand;
+import dev.banger.cli.doctor.DoctorCommand;
+import dev.banger.cli.vm.VmCommand;
+import io.quarkus.picocli.runtime.annotations.TopCommand;
+import picocli.AutoComplete;
+import picocli.CommandLine.Command;
+
+@TopCommand
+@Command(name = "banger", mixinStandardHelpOptions = true,
+        versionProvider = BangerCommand.Version.class,
+        description = "Disposable micro-VMs with your repository inside.",
+        subcommands = {VmCommand.class, DaemonCommand.class, DoctorCommand.class, VersionCommand.class,
+                AutoComplete.GenerateCompletion.class})
+public class BangerCommand {
+    static final class Version implements picocli.CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"banger " + dev.banger.rpc.BuildInfo.describe(dev.banger.rpc.BuildInfo.current())};
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package dev.banger.cli.daemon;
+
+import dev.banger.cli.Orchestrator;
+import dev.banger.cli.config.BangerPaths;
+import dev.banger.cli.output.Table;
+import dev.banger.cli.output.UserError;
+import dev.banger.proto.api.v1.DaemonStatusRequest;
+import dev.banger.proto.api.v1.DaemonStatusResponse;
+import dev.banger.proto.api.v1.ServiceStatus;
+import dev.banger.proto.api.v1.SystemGrpc;
+import dev.banger.rpc.ServiceHost;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "daemon", description = "Run the banger services in dev mode (background processes under BANGER_HOME).",
+        mixinStandardHelpOptions = true)
+public class DaemonCommand {
+    static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+    @Command(name = "start", description = "Start the four services and wait until each answers.",
+            mixinStandardHelpOptions = true)
+    int start(@Option(names = "--timeout", description = "Seconds to wait for the services (default: ${DEFAULT-VALUE}).",
+            defaultValue = "90") int timeoutSeconds) {
+        BangerPaths paths = BangerPaths.fromEnvironment();
+        ServiceProcesses processes = new ServiceProcesses(paths);
+        Distribution dist = Distribution.locate();
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> extra = extraJvmFlags();
+        int uid = ServiceHost.currentUid();
+
+        Map<Service, ProcessHandle> started = new EnumMap<>(Service.class);
+        for (Service s : Service.values()) {
+            if (processes.running(s).isEmpty()) {
+                List<String> argv = ServiceCommandLine.argv(s, java, dist.jar(s), paths, uid, extra);
+                started.put(s, processes.start(s, argv));
+            }
+        }
+        if (started.isEmpty()) {
+            System.out.println("banger daemon already running (" + paths.runDir() + ")");
+            return 0;
+        }
+        DaemonStatusResponse status = awaitReady(paths, processes, started, Duration.ofSeconds(timeoutSeconds));
+        System.out.println("banger daemon started: " + started.size() + " service(s) launched, all 4 answering on "
+                + paths.runDir());
+        System.out.print(render(status));
+        return 0;
+    }
+
+    @Command(name = "stop", description = "Stop the services this BANGER_HOME started. Running VMs are not touched.",
+            mixinStandardHelpOptions = true)
+    int stop() {
+        BangerPaths paths = BangerPaths.fromEnvironment();
+        ServiceProcesses processes = new ServiceProcesses(paths);
+        List<String> stopped = new ArrayList<>();
+        for (Service s : Service.STOP_ORDER) {
+            if (processes.stop(s, STOP_GRACE)) {
+                stopped.add(s.shortName());
+            }
+        }
+        System.out.println(stopped.isEmpty() ? "banger daemon was not running"
+                : "banger daemon stopped: " + String.join(", ", stopped));
+        return 0;
+    }
+
+    @Command(name = "status", description = "Show each service's pid, socket, build, uptime and log.",
+            mixinStandardHelpOptions = true)
+    int status() {
+        BangerPaths paths = BangerPaths.fromEnvironment();
+        DaemonStatusResponse status;
+        try (Orchestrator o = Orchestrator.connect(paths)) {
+            status = SystemGrpc.newBlockingStub(o.channel()).withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .daemonStatus(DaemonStatusRequest.getDefaultInstance());
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE) {
+                throw Orchestrator.notRunning(paths.orchestratorSocket());
+            }
+            throw e;
+        }
+        System.out.print(render(status));
+        boolean allUp = status.getServicesList().stream().allMatch(ServiceStatus::getReachable);
+        return allUp ? 0 : 1;
+    }
+
+    private static DaemonStatusResponse awaitReady(BangerPaths paths, ServiceProcesses processes,
+            Map<Service, ProcessHandle> started, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String lastProblem = "no answer yet";
+        while (System.nanoTime() < deadline) {
+            for (Map.Entry<Service, ProcessHandle> e : started.entrySet()) {
+                if (!e.getValue().isAlive()) {
+                    throw new UserError("unavailable", e.getKey().module() + " exited during start; last lines of "
+                            + paths.log(e.getKey().shortName()) + ":\n" + processes.logTail(e.getKey(), 15));
+                }
+            }
+            Optional<DaemonStatusResponse> status = tryStatus(paths);
+            if (status.isPresent()) {
+                List<String> down = status.get().getServicesList().stream().filter(s -> !s.getReachable())
+                        .map(s -> s.getName() + " (" + s.getError() + ")").toList();
+                if (down.isEmpty()) {
+                    return status.get();
+                }
+                lastProblem = "not answering: " + String.join(", ", down);
+            }
+            sleep(150);
+        }
+        throw new UserError("timed out", "the services did not all answer within " + timeout.toSeconds() + "s ("
+                + lastProblem + "); logs are in " + paths.logDir());
+    }
+
+    private static Optional<DaemonStatusResponse> tryStatus(BangerPaths paths) {
+        if (!paths.orchestratorSocket().toFile().exists()) {
+            return Optional.empty();
+        }
+        try (Orchestrator o = Orchestrator.connect(paths)) {
+            return Optional.of(SystemGrpc.newBlockingStub(o.channel()).withDeadlineAfter(3, TimeUnit.SECONDS)
+                    .daemonStatus(DaemonStatusRequest.getDefaultInstance()));
+        } catch (StatusRuntimeException | UserError e) {
+            return Optional.empty();
+        }
+    }
+
+    static String render(DaemonStatusResponse status) {
+        Table t = new Table("SERVICE", "STATUS", "PID", "UPTIME", "BUILD", "SOCKET", "LOG");
+        for (ServiceStatus s : status.getServicesList()) {
+            if (s.getReachable()) {
+                var i = s.getInfo();
+                t.row(s.getName(), "running", i.getPid(), Durations.human(Duration.ofMillis(i.getUptimeMillis())),
+                        i.getBuild().getVersion() + " (" + i.getBuild().getCommit() + ")", i.getSocket(),
+                        i.getLogPath());
+            } else {
+                t.row(s.getName(), "DOWN", "-", "-", "-", s.getError(), "");
+            }
+        }
+        StringBuilder out = new StringBuilder(t.render());
+        out.append("state: ").append(status.getStateDir()).append('\n');
+        if (!status.getDnsListener().isEmpty()) {
+            out.append("dns:   ").append(status.getDnsListener()).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** BANGER_SERVICE_JAVA_OPTS: extra JVM flags for every service (benchmarks, debugging). */
+    private static List<String> extraJvmFlags() {
+        String opts = System.getenv("BANGER_SERVICE_JAVA_OPTS");
+        return opts == null || opts.isBlank() ? List.of() : Arrays.asList(opts.trim().split("\\s+"));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError("cancelled", "interrupted while waiting for the services");
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.banger.cli.daemon;
+
+import dev.banger.cli.output.UserError;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Finds the service jars: BANGER_DIST (set by bin/banger) names either a source
+ * checkout, with jars under MODULE/target/quarkus-app, or an install, with jars
+ * under MODULE/.
+ */
+public final class Distribution {
+    private final Path root;
+
+    public Distribution(Path root) {
+        this.root = root;
+    }
+
+    public static Distribution locate() {
+        String dist = System.getenv("BANGER_DIST");
+        if (dist == null || dist.isBlank()) {
+            dist = System.getProperty("banger.dist");
+        }
+        if (dist == null || dist.isBlank()) {
+            throw new UserError("bad request",
+                    "cannot find the banger services: set BANGER_DIST to the banger checkout or install directory"
+                            + " (bin/banger sets it)");
+        }
+        return new Distribution(Path.of(dist).toAbsolutePath());
+    }
+
+    public Path jar(Service service) {
+        Path built = root.resolve(service.module()).resolve("target/quarkus-app/quarkus-run.jar");
+        if (Files.isRegularFile(built)) {
+            return built;
+        }
+        Path installed = root.resolve(service.module()).resolve("quarkus-run.jar");
+        if (Files.isRegularFile(installed)) {
+            return installed;
+        }
+        throw new UserError("not found", "no jar for " + service.module() + " at " + built + " or " + installed
+                + "; build it with: ./mvnw -q package -DskipTests");
+    }
+}

@@ -1,0 +1,53 @@
+package dev.banger.cli.daemon;
+
+import dev.banger.cli.config.BangerPaths;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The exact argv that runs one service in dev mode. The JVM flags keep four idle
+ * services small (docs/PERFORMANCE.md); {@code setsid} puts each in its own session
+ * so a Ctrl-C at the terminal that ran `daemon start` never reaches it.
+ */
+public final class ServiceCommandLine {
+    static final List<String> JVM_FLAGS = List.of(
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-Xss512k",
+            "-Xms8m",
+            "-Xmx96m",
+            "-XX:MaxMetaspaceSize=96m",
+            "-XX:ReservedCodeCacheSize=32m",
+            "-XX:MaxDirectMemorySize=32m",
+            "-Dio.netty.allocator.type=unpooled");
+
+    private ServiceCommandLine() {
+    }
+
+    public static List<String> argv(Service service, Path java, Path jar, BangerPaths paths, int ownerUid,
+            List<String> extraJvmFlags) {
+        List<String> argv = new ArrayList<>();
+        argv.add("setsid");
+        argv.add(java.toString());
+        argv.addAll(JVM_FLAGS);
+        argv.addAll(extraJvmFlags);
+        argv.add(socketFlag(service, paths));
+        argv.add("-Dbanger.log-file=" + paths.log(service.shortName()));
+        argv.add("-Dbanger.state-dir=" + paths.stateDir());
+        argv.add("-Dbanger.owner-uid=" + ownerUid);
+        if (service == Service.ORCHESTRATOR) {
+            for (Service s : List.of(Service.NET, Service.STORAGE, Service.IMAGE)) {
+                argv.add("-Dbanger." + s.shortName() + ".socket=" + paths.socket(s.shortName()));
+            }
+        }
+        argv.add("-jar");
+        argv.add(jar.toString());
+        return argv;
+    }
+
+    /** Also the marker by which `daemon stop` recognises a process as this service before signalling it. */
+    public static String socketFlag(Service service, BangerPaths paths) {
+        return "-Dbanger.socket=" + paths.socket(service.shortName());
+    }
+}

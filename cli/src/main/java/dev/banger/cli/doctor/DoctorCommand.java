@@ -1,0 +1,65 @@
+package dev.banger.cli.doctor;
+
+import dev.banger.cli.Orchestrator;
+import dev.banger.cli.config.BangerPaths;
+import dev.banger.cli.output.Terminal;
+import dev.banger.cli.output.UserError;
+import dev.banger.proto.api.v1.DaemonStatusRequest;
+import dev.banger.proto.api.v1.DaemonStatusResponse;
+import dev.banger.proto.api.v1.ServiceStatus;
+import dev.banger.proto.api.v1.SystemGrpc;
+import io.grpc.StatusRuntimeException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+
+@Command(name = "doctor", description = "Check that this machine can run banger; each FAIL says how to fix it.",
+        mixinStandardHelpOptions = true)
+public class DoctorCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+        BangerPaths paths = BangerPaths.fromEnvironment();
+        HostChecks host = new HostChecks(Host.REAL, paths);
+        List<Check> checks = new ArrayList<>(host.run());
+        Check services = services(paths);
+        checks.add(services);
+        // Until DNS lands (NET-4) the orchestrator does not hold the port, so "ours" is never assumed.
+        checks.add(host.dnsPort(HostChecks.DEFAULT_DNS_PORT, false));
+        System.out.print(render(checks, Terminal.detect()));
+        return checks.stream().anyMatch(c -> c.outcome() == Check.Outcome.FAIL) ? 1 : 0;
+    }
+
+    static Check services(BangerPaths paths) {
+        try (Orchestrator o = Orchestrator.connect(paths)) {
+            DaemonStatusResponse status = SystemGrpc.newBlockingStub(o.channel())
+                    .withDeadlineAfter(5, TimeUnit.SECONDS).daemonStatus(DaemonStatusRequest.getDefaultInstance());
+            List<String> down = status.getServicesList().stream().filter(s -> !s.getReachable())
+                    .map(ServiceStatus::getName).toList();
+            return down.isEmpty() ? Check.pass("services", "orchestrator, net, storage and image answer")
+                    : Check.fail("services", "not answering: " + String.join(", ", down),
+                            "banger daemon stop && banger daemon start; see the logs under " + paths.logDir());
+        } catch (UserError | StatusRuntimeException e) {
+            return Check.fail("services", "the daemon is not running", "banger daemon start");
+        }
+    }
+
+    static String render(List<Check> checks, Terminal term) {
+        StringBuilder out = new StringBuilder();
+        int width = checks.stream().mapToInt(c -> c.name().length()).max().orElse(0);
+        for (Check c : checks) {
+            String label = switch (c.outcome()) {
+                case PASS -> term.green("PASS");
+                case WARN -> term.yellow("WARN");
+                case FAIL -> term.red("FAIL");
+            };
+            out.append(label).append("  ").append(c.name()).append(" ".repeat(width - c.name().length() + 2))
+                    .append(c.detail()).append('\n');
+            if (!c.fix().isEmpty()) {
+                out.append("      ").append(" ".repeat(width + 2)).append("fix: ").append(c.fix()).append('\n');
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,26 @@
+package dev.banger.orchestrator.store;
+
+import java.time.Instant;
+
+/** One row of the vms table, as the store hands it out. */
+public record VmRecord(
+        String id,
+        String name,
+        String state,
+        String imageId,
+        String imageName,
+        String kernelName,
+        String ip,
+        int vcpu,
+        int memoryMib,
+        long diskSizeBytes,
+        long systemOverlaySizeBytes,
+        boolean nat,
+        String vmm,
+        Long vmmPid,
+        String dir,
+        String workspacePath,
+        String lastError,
+        Instant createdAt,
+        Instant startedAt) {
+}

@@ -1,0 +1,108 @@
+package dev.banger.orchestrator.store;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads and writes VMs and their IP allocations in the orchestrator's SQLite store. */
+@ApplicationScoped
+public class VmStore {
+    private static final String SELECT = "SELECT v.*, a.ip FROM vms v LEFT JOIN ip_allocations a ON a.vm_id = v.id";
+
+    private final AgroalDataSource db;
+
+    public VmStore(AgroalDataSource db) {
+        this.db = db;
+    }
+
+    /** Every VM, oldest first. */
+    public List<VmRecord> list() {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement(SELECT + " ORDER BY v.created_at, v.name");
+                ResultSet rs = ps.executeQuery()) {
+            List<VmRecord> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(read(rs));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("cannot list VMs", e);
+        }
+    }
+
+    /** Adds a VM and, when it has one, its IP, in one transaction. */
+    public void insert(VmRecord vm) {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO vms (id, name, state, image_id, image_name,"
+                    + " kernel_name, vcpu, memory_mib, disk_size_bytes, system_overlay_size_bytes, nat, vmm, vmm_pid,"
+                    + " dir, workspace_path, last_error, created_at, started_at)"
+                    + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                int i = 0;
+                ps.setString(++i, vm.id());
+                ps.setString(++i, vm.name());
+                ps.setString(++i, vm.state());
+                ps.setString(++i, vm.imageId());
+                ps.setString(++i, vm.imageName());
+                ps.setString(++i, vm.kernelName());
+                ps.setInt(++i, vm.vcpu());
+                ps.setInt(++i, vm.memoryMib());
+                ps.setLong(++i, vm.diskSizeBytes());
+                ps.setLong(++i, vm.systemOverlaySizeBytes());
+                ps.setInt(++i, vm.nat() ? 1 : 0);
+                ps.setString(++i, vm.vmm());
+                ps.setObject(++i, vm.vmmPid());
+                ps.setString(++i, vm.dir());
+                ps.setString(++i, vm.workspacePath());
+                ps.setString(++i, vm.lastError());
+                ps.setString(++i, vm.createdAt().toString());
+                ps.setString(++i, vm.startedAt() == null ? null : vm.startedAt().toString());
+                ps.executeUpdate();
+            }
+            if (vm.ip() != null) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO ip_allocations (ip, vm_id, allocated_at) VALUES (?,?,?)")) {
+                    ps.setString(1, vm.ip());
+                    ps.setString(2, vm.id());
+                    ps.setString(3, Instant.now().toString());
+                    ps.executeUpdate();
+                }
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new StoreException("cannot add VM " + vm.name(), e);
+        }
+    }
+
+    /** Removes a VM; its IP allocation goes with it (foreign key cascade). */
+    public boolean delete(String id) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("DELETE FROM vms WHERE id = ?")) {
+            ps.setString(1, id);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException("cannot delete VM " + id, e);
+        }
+    }
+
+    private static VmRecord read(ResultSet rs) throws SQLException {
+        long pid = rs.getLong("vmm_pid");
+        Long vmmPid = rs.wasNull() ? null : pid;
+        return new VmRecord(rs.getString("id"), rs.getString("name"), rs.getString("state"),
+                rs.getString("image_id"), rs.getString("image_name"), rs.getString("kernel_name"),
+                rs.getString("ip"), rs.getInt("vcpu"), rs.getInt("memory_mib"), rs.getLong("disk_size_bytes"),
+                rs.getLong("system_overlay_size_bytes"), rs.getInt("nat") == 1, rs.getString("vmm"), vmmPid,
+                rs.getString("dir"), rs.getString("workspace_path"), rs.getString("last_error"),
+                Instant.parse(rs.getString("created_at")), instantOrNull(rs.getString("started_at")));
+    }
+
+    private static Instant instantOrNull(String s) {
+        return s == null ? null : Instant.parse(s);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.banger.orchestrator.system;
+
+import dev.banger.proto.api.v1.DaemonStatusRequest;
+import dev.banger.proto.api.v1.DaemonStatusResponse;
+import dev.banger.proto.api.v1.SystemGrpc;
+import dev.banger.rpc.RpcEndpoint;
+import io.grpc.stub.StreamObserver;
+import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** gRPC adapter for the public System API. */
+@Singleton
+public class SystemGrpcService extends SystemGrpc.SystemImplBase {
+    private final RpcEndpoint endpoint;
+    private final InternalServices internal;
+    private final String stateDir;
+
+    public SystemGrpcService(RpcEndpoint endpoint, InternalServices internal,
+            @ConfigProperty(name = "banger.state-dir") String stateDir) {
+        this.endpoint = endpoint;
+        this.internal = internal;
+        this.stateDir = stateDir;
+    }
+
+    @Override
+    public void daemonStatus(DaemonStatusRequest request, StreamObserver<DaemonStatusResponse> response) {
+        response.onNext(DaemonStatusCollector.collect(endpoint.identity().info(), internal.sockets(), stateDir));
+        response.onCompleted();
+    }
+}

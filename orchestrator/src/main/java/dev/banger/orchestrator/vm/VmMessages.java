@@ -1,0 +1,52 @@
+package dev.banger.orchestrator.vm;
+
+import com.google.protobuf.Timestamp;
+import dev.banger.orchestrator.store.VmRecord;
+import dev.banger.proto.api.v1.Vm;
+import dev.banger.proto.api.v1.VmState;
+import java.time.Instant;
+import java.util.Locale;
+
+/** Store rows to API messages. */
+final class VmMessages {
+    private VmMessages() {
+    }
+
+    static Vm toProto(VmRecord r) {
+        Vm.Builder b = Vm.newBuilder()
+                .setId(r.id())
+                .setName(r.name())
+                .setState(VmState.valueOf(r.state().toUpperCase(Locale.ROOT)))
+                .setImageId(r.imageId())
+                .setImageName(r.imageName())
+                .setKernelName(r.kernelName())
+                .setVcpu(r.vcpu())
+                .setMemoryMib(r.memoryMib())
+                .setDiskSizeBytes(r.diskSizeBytes())
+                .setSystemOverlaySizeBytes(r.systemOverlaySizeBytes())
+                .setNat(r.nat())
+                .setVmm(r.vmm())
+                .setDir(r.dir())
+                .setCreated(timestamp(r.createdAt()));
+        if (r.ip() != null) {
+            b.setIp(r.ip());
+        }
+        if (r.vmmPid() != null) {
+            b.setVmmPid(r.vmmPid());
+        }
+        if (r.startedAt() != null) {
+            b.setStarted(timestamp(r.startedAt()));
+        }
+        if (r.workspacePath() != null) {
+            b.setWorkspacePath(r.workspacePath());
+        }
+        if (r.lastError() != null) {
+            b.setLastError(r.lastError());
+        }
+        return b.build();
+    }
+
+    private static Timestamp timestamp(Instant t) {
+        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.banger.rpc;
+
+import io.grpc.ForwardingServerCall;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Gives every call an operation id. A failing call carries it in its trailers and
+ * in the service log line, so the CLI's error and the log can be matched (OPS-5).
+ */
+public final class OpIds implements ServerInterceptor {
+    public static final Metadata.Key<String> KEY = Metadata.Key.of("banger-op-id", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Logger LOG = Logger.getLogger(OpIds.class.getName());
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    public static String newId() {
+        byte[] b = new byte[6];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    /** The op id a failed call came back with, or null. */
+    public static String of(StatusRuntimeException e) {
+        return e.getTrailers() == null ? null : e.getTrailers().get(KEY);
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+            ServerCallHandler<Q, R> next) {
+        String opId = newId();
+        String method = call.getMethodDescriptor().getFullMethodName();
+        return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+            @Override
+            public void close(Status status, Metadata trailers) {
+                if (!status.isOk()) {
+                    trailers.put(KEY, opId);
+                    LOG.log(status.getCode() == Status.Code.INTERNAL || status.getCode() == Status.Code.UNKNOWN
+                            ? Level.SEVERE : Level.INFO,
+                            "op " + opId + " " + method + " failed: " + status.getCode() + " " + status.getDescription(),
+                            status.getCause());
+                }
+                super.close(status, trailers);
+            }
+        }, headers);
+    }
+}

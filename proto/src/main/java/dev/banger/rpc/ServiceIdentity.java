@@ -1,0 +1,36 @@
+package dev.banger.rpc;
+
+import dev.banger.proto.common.v1.ServiceInfo;
+import com.google.protobuf.Timestamp;
+import java.time.Instant;
+
+/** What a running service says about itself in Health.Check and daemon status. */
+public final class ServiceIdentity {
+    private final String name;
+    private final String socket;
+    private final String logPath;
+    private final Instant started = Instant.now();
+
+    public ServiceIdentity(String name, String socket, String logPath) {
+        this.name = name;
+        this.socket = socket;
+        this.logPath = logPath;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public ServiceInfo info() {
+        Instant now = Instant.now();
+        return ServiceInfo.newBuilder()
+                .setName(name)
+                .setBuild(BuildInfo.current())
+                .setPid(ProcessHandle.current().pid())
+                .setSocket(socket)
+                .setLogPath(logPath == null ? "" : logPath)
+                .setUptimeMillis(now.toEpochMilli() - started.toEpochMilli())
+                .setStarted(Timestamp.newBuilder().setSeconds(started.getEpochSecond()).setNanos(started.getNano()))
+                .build();
+    }
+}
