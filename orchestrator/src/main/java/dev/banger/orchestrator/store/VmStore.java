@@ -38,8 +38,7 @@ public class VmStore {
 
     /** Adds a VM and, when it has one, its IP, in one transaction. */
     public void insert(VmRecord vm) {
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
+        inTransaction("cannot add VM " + vm.name(), c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO vms (id, name, state, image_id, image_name,"
                     + " kernel_name, vcpu, memory_mib, disk_size_bytes, system_overlay_size_bytes, nat, vmm, vmm_pid,"
                     + " dir, workspace_path, last_error, created_at, started_at)"
@@ -74,9 +73,32 @@ public class VmStore {
                     ps.executeUpdate();
                 }
             }
-            c.commit();
+        });
+    }
+
+    private interface Work {
+        void run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs work in one transaction and rolls back on any failure. The explicit
+     * rollback matters: a pooled connection handed back with autocommit reset
+     * would otherwise commit the half that succeeded.
+     */
+    private void inTransaction(String what, Work work) {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                work.run(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
         } catch (SQLException e) {
-            throw new StoreException("cannot add VM " + vm.name(), e);
+            throw new StoreException(what, e);
         }
     }
 
