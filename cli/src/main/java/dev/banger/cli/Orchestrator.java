@@ -9,10 +9,10 @@ import java.nio.file.Path;
 
 /** The CLI's one connection: the orchestrator's socket. */
 public final class Orchestrator implements AutoCloseable {
-    private final ManagedChannel channel;
+    private final UdsChannels.Connection connection;
 
-    private Orchestrator(ManagedChannel channel) {
-        this.channel = channel;
+    private Orchestrator(UdsChannels.Connection connection) {
+        this.connection = connection;
     }
 
     /** Connects, or fails with a message that says how to start the daemon. */
@@ -21,7 +21,7 @@ public final class Orchestrator implements AutoCloseable {
         if (!Files.exists(socket)) {
             throw notRunning(socket);
         }
-        return new Orchestrator(UdsChannels.open(socket));
+        return new Orchestrator(UdsChannels.connect(socket));
     }
 
     public static UserError notRunning(Path socket) {
@@ -30,11 +30,11 @@ public final class Orchestrator implements AutoCloseable {
     }
 
     public ManagedChannel channel() {
-        return channel;
+        return connection.channel();
     }
 
     @Override
     public void close() {
-        channel.shutdownNow();
+        connection.close();
     }
 }

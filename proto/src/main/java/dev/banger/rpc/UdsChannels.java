@@ -14,34 +14,55 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** Client channels to banger services over their Unix sockets. */
+/** Client connections to banger services over their Unix sockets. */
 public final class UdsChannels {
-    // One small daemon-thread loop for every channel in the process: a CLI call
-    // must not wait on (or be kept alive by) I/O threads.
-    private static final class Loop {
-        static final EpollEventLoopGroup GROUP = new EpollEventLoopGroup(1, new DefaultThreadFactory("uds-client", true));
-    }
-
     private UdsChannels() {
     }
 
-    public static ManagedChannel open(Path socket) {
-        return NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
-                .channelType(EpollDomainSocketChannel.class)
-                .eventLoopGroup(Loop.GROUP)
-                .overrideAuthority("localhost")
-                .usePlaintext()
-                .build();
+    /**
+     * A channel with its own one-thread event loop, closed together. Closing the loop
+     * matters for short-lived processes such as the CLI: HotSpot's exit waits up to
+     * 300 ms for threads blocked in native code, and an idle epoll loop is one.
+     */
+    public static final class Connection implements AutoCloseable {
+        private final EpollEventLoopGroup loop;
+        private final ManagedChannel channel;
+
+        private Connection(Path socket) {
+            this.loop = new EpollEventLoopGroup(1, new DefaultThreadFactory("uds-client", true));
+            this.channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+                    .channelType(EpollDomainSocketChannel.class)
+                    .eventLoopGroup(loop)
+                    .overrideAuthority("localhost")
+                    .usePlaintext()
+                    .build();
+        }
+
+        public ManagedChannel channel() {
+            return channel;
+        }
+
+        @Override
+        public void close() {
+            channel.shutdownNow();
+            try {
+                channel.awaitTermination(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            loop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1, TimeUnit.SECONDS);
+        }
+    }
+
+    public static Connection connect(Path socket) {
+        return new Connection(socket);
     }
 
     /** Health.Check with a deadline; throws StatusRuntimeException when it does not answer. */
     public static ServiceInfo check(Path socket, long timeoutMillis) {
-        ManagedChannel ch = open(socket);
-        try {
-            return HealthGrpc.newBlockingStub(ch).withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)
+        try (Connection c = connect(socket)) {
+            return HealthGrpc.newBlockingStub(c.channel()).withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)
                     .check(HealthRequest.getDefaultInstance());
-        } finally {
-            ch.shutdownNow();
         }
     }
 
@@ -55,15 +76,6 @@ public final class UdsChannels {
             return true;
         } catch (StatusRuntimeException e) {
             return false;
-        }
-    }
-
-    public static void close(ManagedChannel ch) {
-        ch.shutdown();
-        try {
-            ch.awaitTermination(1, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -10,7 +10,6 @@ import dev.banger.proto.api.v1.ListVmsRequest;
 import dev.banger.proto.api.v1.ListVmsResponse;
 import dev.banger.proto.api.v1.VmsGrpc;
 import dev.banger.proto.common.v1.ServiceInfo;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -81,17 +80,14 @@ class UdsServerTest {
         };
         try (UdsServer server = ServiceHost.start(new ServiceIdentity("orchestrator", socket.toString(), ""),
                 socket, "rw-------", Optional.empty(), List.of(failing))) {
-            ManagedChannel ch = UdsChannels.open(socket);
-            try {
+            try (UdsChannels.Connection c = UdsChannels.connect(socket)) {
                 StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                        () -> VmsGrpc.newBlockingStub(ch).list(ListVmsRequest.getDefaultInstance()));
+                        () -> VmsGrpc.newBlockingStub(c.channel()).list(ListVmsRequest.getDefaultInstance()));
                 assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
                 assertEquals("no such thing", e.getStatus().getDescription());
                 String opId = OpIds.of(e);
                 assertNotNull(opId);
                 assertTrue(opId.matches("[0-9a-f]{12}"), opId);
-            } finally {
-                UdsChannels.close(ch);
             }
         }
     }

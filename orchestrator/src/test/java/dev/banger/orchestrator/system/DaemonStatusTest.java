@@ -12,7 +12,6 @@ import dev.banger.rpc.ServiceHost;
 import dev.banger.rpc.ServiceIdentity;
 import dev.banger.rpc.UdsChannels;
 import dev.banger.rpc.UdsServer;
-import io.grpc.ManagedChannel;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
@@ -60,11 +59,8 @@ class DaemonStatusTest {
     }
 
     private DaemonStatusResponse status() {
-        ManagedChannel ch = UdsChannels.open(socket);
-        try {
-            return SystemGrpc.newBlockingStub(ch).daemonStatus(DaemonStatusRequest.getDefaultInstance());
-        } finally {
-            UdsChannels.close(ch);
+        try (UdsChannels.Connection c = UdsChannels.connect(socket)) {
+            return SystemGrpc.newBlockingStub(c.channel()).daemonStatus(DaemonStatusRequest.getDefaultInstance());
         }
     }
 }

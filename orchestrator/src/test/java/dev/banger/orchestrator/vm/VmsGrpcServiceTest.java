@@ -9,7 +9,6 @@ import dev.banger.proto.api.v1.Vm;
 import dev.banger.proto.api.v1.VmState;
 import dev.banger.proto.api.v1.VmsGrpc;
 import dev.banger.rpc.UdsChannels;
-import io.grpc.ManagedChannel;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
@@ -57,11 +56,8 @@ class VmsGrpcServiceTest {
     }
 
     private List<Vm> list() {
-        ManagedChannel ch = UdsChannels.open(socket);
-        try {
-            return VmsGrpc.newBlockingStub(ch).list(ListVmsRequest.getDefaultInstance()).getVmsList();
-        } finally {
-            UdsChannels.close(ch);
+        try (UdsChannels.Connection c = UdsChannels.connect(socket)) {
+            return VmsGrpc.newBlockingStub(c.channel()).list(ListVmsRequest.getDefaultInstance()).getVmsList();
         }
     }
 }

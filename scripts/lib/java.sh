@@ -1,0 +1,38 @@
+# Sourced by bin/banger and scripts: picks the JVM and its start-up cache.
+# Prefers a JDK >= 25 (its AOT cache makes the CLI start faster), else `java`.
+# BANGER_JAVA overrides the choice.
+
+# The major version from the JDK's `release` file: no JVM start, so the launcher stays cheap.
+banger_java_major() {
+  local home
+  home="$(dirname "$(dirname "$(readlink -f "$1")")")"
+  sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" 2>/dev/null
+}
+
+banger_pick_java() {
+  if [[ -n "${BANGER_JAVA:-}" ]]; then echo "$BANGER_JAVA"; return; fi
+  local best="" best_major=0 j m
+  for j in /usr/lib/jvm/*/bin/java "$(command -v java 2>/dev/null)"; do
+    [[ -x "$j" ]] || continue
+    m="$(banger_java_major "$j")"; m="${m%%.*}"
+    [[ "$m" =~ ^[0-9]+$ ]] || continue
+    if (( m > best_major )); then best="$j"; best_major="$m"; fi
+  done
+  echo "${best:-java}"
+}
+
+# Flags for the CLI's JVM: C1 only and the serial GC suit a process that lives for a moment.
+banger_cli_flags() {
+  local java="$1" cache="$2" major
+  major="$(banger_java_major "$java")"; major="${major%%.*}"
+  BANGER_CLI_FLAGS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData)
+  if (( major >= 25 )); then
+    BANGER_CLI_CACHE_FLAG=(-XX:AOTCache="$cache.aot")
+    BANGER_CLI_CACHE_FILE="$cache.aot"
+    BANGER_CLI_TRAIN_FLAG=(-XX:AOTCacheOutput="$cache.aot")
+  else
+    BANGER_CLI_CACHE_FLAG=(-XX:SharedArchiveFile="$cache.jsa")
+    BANGER_CLI_CACHE_FILE="$cache.jsa"
+    BANGER_CLI_TRAIN_FLAG=(-XX:ArchiveClassesAtExit="$cache.jsa")
+  fi
+}
