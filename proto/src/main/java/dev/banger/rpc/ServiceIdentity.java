@@ -10,6 +10,8 @@ public final class ServiceIdentity {
     private final String socket;
     private final String logPath;
     private final Instant started = Instant.now();
+    private final long startupMillis = ProcessHandle.current().info().startInstant()
+            .map(t -> java.time.Duration.between(t, started).toMillis()).orElse(-1L);
 
     public ServiceIdentity(String name, String socket, String logPath) {
         this.name = name;
@@ -30,6 +32,7 @@ public final class ServiceIdentity {
                 .setSocket(socket)
                 .setLogPath(logPath == null ? "" : logPath)
                 .setUptimeMillis(now.toEpochMilli() - started.toEpochMilli())
+                .setStartupMillis(startupMillis)
                 .setStarted(Timestamp.newBuilder().setSeconds(started.getEpochSecond()).setNanos(started.getNano()))
                 .build();
     }

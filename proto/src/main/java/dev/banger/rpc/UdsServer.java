@@ -37,7 +37,8 @@ public final class UdsServer implements AutoCloseable {
     /**
      * Binds {@code socket} (mode {@code socketMode}, e.g. "rw-rw----") and starts serving.
      * A socket file left at that path by an earlier run is replaced; any other kind of
-     * file there is refused rather than deleted.
+     * file there is refused rather than deleted. Run as root for another owner, the
+     * socket is handed to the owner uid.
      */
     public static UdsServer start(Path socket, String socketMode, int ownerUid, List<BindableService> services)
             throws IOException {
@@ -59,6 +60,10 @@ public final class UdsServer implements AutoCloseable {
         }
         Server server = builder.build().start();
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString(socketMode));
+        if (ServiceHost.currentUid() == 0 && ownerUid != 0) {
+            // A root service's socket belongs to the user it serves, or that user could not connect.
+            Files.setAttribute(socket, "unix:uid", ownerUid, LinkOption.NOFOLLOW_LINKS);
+        }
         return new UdsServer(socket, server, boss, workers);
     }
 

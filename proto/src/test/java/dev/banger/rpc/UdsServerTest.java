@@ -62,6 +62,16 @@ class UdsServerTest {
     }
 
     @Test
+    void aRootServiceHandsItsSocketToTheOwner() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ServiceHost.currentUid() == 0, "needs root");
+        Path socket = dir.resolve("root.sock");
+        try (UdsServer server = ServiceHost.start(new ServiceIdentity("net", socket.toString(), ""), socket,
+                "rw-rw----", Optional.of(4242), List.of())) {
+            assertEquals(4242, Files.getAttribute(socket, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        }
+    }
+
+    @Test
     void callerCheckAllowsOwnerAndRootOnly() {
         assertTrue(CallerCheck.allowed(1000, 1000));
         assertTrue(CallerCheck.allowed(0, 1000));

@@ -1,9 +1,12 @@
 package dev.banger.cli.daemon;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
 import dev.banger.cli.Orchestrator;
 import dev.banger.cli.config.BangerPaths;
 import dev.banger.cli.output.Table;
 import dev.banger.cli.output.UserError;
+import dev.banger.cli.output.OutputFormat;
 import dev.banger.proto.api.v1.DaemonStatusRequest;
 import dev.banger.proto.api.v1.DaemonStatusResponse;
 import dev.banger.proto.api.v1.ServiceStatus;
@@ -75,7 +78,8 @@ public class DaemonCommand {
 
     @Command(name = "status", description = "Show each service's pid, socket, build, uptime and log.",
             mixinStandardHelpOptions = true)
-    int status() {
+    int status(@Option(names = {"-o", "--output"}, description = "table or json (default: ${DEFAULT-VALUE}).",
+            defaultValue = "table") OutputFormat format) throws InvalidProtocolBufferException {
         BangerPaths paths = BangerPaths.fromEnvironment();
         DaemonStatusResponse status;
         try (Orchestrator o = Orchestrator.connect(paths)) {
@@ -87,7 +91,8 @@ public class DaemonCommand {
             }
             throw e;
         }
-        System.out.print(render(status));
+        System.out.print(format == OutputFormat.json ? JsonFormat.printer().print(status) + "\n"
+                : render(status));
         boolean allUp = status.getServicesList().stream().allMatch(ServiceStatus::getReachable);
         return allUp ? 0 : 1;
     }

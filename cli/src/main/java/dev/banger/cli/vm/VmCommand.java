@@ -5,6 +5,7 @@ import com.google.protobuf.util.JsonFormat;
 import dev.banger.cli.Orchestrator;
 import dev.banger.cli.config.BangerPaths;
 import dev.banger.cli.daemon.Durations;
+import dev.banger.cli.output.OutputFormat;
 import dev.banger.cli.output.Table;
 import dev.banger.proto.api.v1.ListVmsRequest;
 import dev.banger.proto.api.v1.Vm;
@@ -32,8 +33,6 @@ public class VmCommand {
         System.out.print(format == OutputFormat.json ? json(vms) : table(vms, Instant.now()));
         return 0;
     }
-
-    public enum OutputFormat { table, json }
 
     static String table(List<Vm> vms, Instant now) {
         Table t = new Table("NAME", "STATE", "IMAGE", "IP", "VCPU", "MEMORY", "AGE");

@@ -1,0 +1,122 @@
+package dev.banger.agent;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * banger's agent inside each VM: {@code java -jar guest-agent.jar --listen HOST:PORT --token-file F}.
+ * Plain Java 17 and no dependencies, so it runs on Debian bookworm's JRE.
+ */
+public final class GuestAgent {
+    static final String VERSION = "1";
+    static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
+    private static final int MAX_LINE = 4096;
+
+    private GuestAgent() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        String listen = null;
+        Path tokenFile = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--version":
+                    System.out.println("banger guest-agent protocol " + VERSION);
+                    return;
+                case "--listen":
+                    listen = value(args, ++i, "--listen");
+                    break;
+                case "--token-file":
+                    tokenFile = Path.of(value(args, ++i, "--token-file"));
+                    break;
+                default:
+                    usage("unknown argument " + args[i]);
+            }
+        }
+        if (listen == null || tokenFile == null) {
+            usage("--listen and --token-file are required");
+        }
+        AgentProtocol protocol = new AgentProtocol(Files.readString(tokenFile), GuestAgent::bootId);
+        try (ServerSocket server = new ServerSocket()) {
+            server.setReuseAddress(true);
+            server.bind(parse(listen));
+            serve(server, protocol);
+        }
+    }
+
+    static InetSocketAddress parse(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("expected HOST:PORT, got '" + hostPort + "'");
+        }
+        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+
+    /** Serves connections one thread each until the socket closes. */
+    static void serve(ServerSocket server, AgentProtocol protocol) {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                Thread t = new Thread(() -> session(s, protocol), "agent-session");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                if (!server.isClosed()) {
+                    System.err.println("agent: accept failed: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static void session(Socket s, AgentProtocol protocol) {
+        try (s;
+                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                PrintWriter out = new PrintWriter(s.getOutputStream(), true, StandardCharsets.UTF_8)) {
+            s.setSoTimeout(30_000);
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.length() > MAX_LINE) {
+                    out.println("error request too long");
+                    return;
+                }
+                String answer = protocol.handle(line);
+                out.println(answer);
+                if (answer.equals("error unauthorized")) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            // the host went away mid-session; nothing to clean up
+        }
+    }
+
+    static String bootId() {
+        try {
+            return Files.readString(BOOT_ID).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length) {
+            usage(flag + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static void usage(String problem) {
+        System.err.println("guest-agent: " + problem);
+        System.err.println("usage: guest-agent --listen HOST:PORT --token-file FILE | --version");
+        System.exit(2);
+    }
+}
