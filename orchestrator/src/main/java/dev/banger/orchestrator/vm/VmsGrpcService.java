@@ -4,7 +4,7 @@ import dev.banger.orchestrator.store.VmStore;
 import dev.banger.proto.api.v1.ListVmsRequest;
 import dev.banger.proto.api.v1.ListVmsResponse;
 import dev.banger.proto.api.v1.VmsGrpc;
-import io.grpc.Status;
+import dev.banger.rpc.Rpc;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
 
@@ -22,13 +22,10 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
 
     @Override
     public void list(ListVmsRequest request, StreamObserver<ListVmsResponse> response) {
-        try {
+        Rpc.answer(response, () -> {
             ListVmsResponse.Builder out = ListVmsResponse.newBuilder();
             store.list().forEach(vm -> out.addVms(VmMessages.toProto(vm)));
-            response.onNext(out.build());
-            response.onCompleted();
-        } catch (RuntimeException e) {
-            response.onError(Status.INTERNAL.withDescription(e.getMessage()).withCause(e).asRuntimeException());
-        }
+            return out.build();
+        });
     }
 }

@@ -1,0 +1,62 @@
+package dev.banger.net;
+
+/** An IPv4 address with its prefix length, e.g. 172.16.0.1/24. */
+public record Ipv4Cidr(int address, int prefix) {
+
+    public static Ipv4Cidr parse(String cidr) {
+        int slash = cidr.indexOf('/');
+        if (slash < 0) {
+            throw new IllegalArgumentException("expected ADDRESS/PREFIX, got '" + cidr + "'");
+        }
+        int prefix;
+        try {
+            prefix = Integer.parseInt(cidr.substring(slash + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bad prefix length in '" + cidr + "'");
+        }
+        if (prefix < 8 || prefix > 30) {
+            throw new IllegalArgumentException("prefix length must be 8..30, got " + prefix);
+        }
+        return new Ipv4Cidr(parseAddress(cidr.substring(0, slash)), prefix);
+    }
+
+    /** Strict dotted quad: four decimal parts 0..255, no leading zeros, nothing else. */
+    public static int parseAddress(String s) {
+        String[] parts = s.split("\\.", -1);
+        if (parts.length != 4) {
+            throw new IllegalArgumentException("not an IPv4 address: '" + s + "'");
+        }
+        int value = 0;
+        for (String p : parts) {
+            if (!p.matches("0|[1-9][0-9]{0,2}") || Integer.parseInt(p) > 255) {
+                throw new IllegalArgumentException("not an IPv4 address: '" + s + "'");
+            }
+            value = (value << 8) | Integer.parseInt(p);
+        }
+        return value;
+    }
+
+    public static String format(int a) {
+        return ((a >>> 24) & 255) + "." + ((a >>> 16) & 255) + "." + ((a >>> 8) & 255) + "." + (a & 255);
+    }
+
+    int mask() {
+        return prefix == 0 ? 0 : -1 << (32 - prefix);
+    }
+
+    /** Whether ip is a usable host address of this subnet other than this address itself. */
+    public boolean hostInSubnet(int ip) {
+        int network = address & mask();
+        int broadcast = network | ~mask();
+        return (ip & mask()) == network && ip != network && ip != broadcast && ip != address;
+    }
+
+    public String addressText() {
+        return format(address);
+    }
+
+    @Override
+    public String toString() {
+        return format(address) + "/" + prefix;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.banger.net;
+
+import java.util.regex.Pattern;
+
+/**
+ * Validation of everything a caller hands the (root) net service. A bad value is
+ * refused before any command runs, so bad input changes nothing.
+ */
+public final class NetInputs {
+    /** VM ids are the orchestrator's: lowercase letters and digits, 1-32 of them. */
+    private static final Pattern VM_ID = Pattern.compile("[a-z0-9]{1,32}");
+    private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,14}");
+
+    private NetInputs() {
+    }
+
+    public static String requireVmId(String vmId) {
+        if (vmId == null || !VM_ID.matcher(vmId).matches()) {
+            throw new IllegalArgumentException("vm_id must be 1-32 lowercase letters or digits, got '" + vmId + "'");
+        }
+        return vmId;
+    }
+
+    public static String requireInterfaceName(String name, String what) {
+        if (name == null || !IFNAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(what + " must be a network interface name (1-15 of A-Z a-z 0-9 _ . -),"
+                    + " got '" + name + "'");
+        }
+        return name;
+    }
+
+    /** A guest address must be a host address of the bridge's subnet, not the bridge's own. */
+    public static int requireGuestIp(String ip, Ipv4Cidr gateway) {
+        int a = Ipv4Cidr.parseAddress(ip == null ? "" : ip);
+        if (!gateway.hostInSubnet(a)) {
+            throw new IllegalArgumentException("guest_ip " + ip + " is not a guest address of " + gateway);
+        }
+        return a;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.banger.net;
+
+import dev.banger.exec.CommandRunner;
+import dev.banger.net.link.Link;
+import dev.banger.net.link.Links;
+import dev.banger.net.link.TapPool;
+import dev.banger.net.nat.NatRule;
+import dev.banger.net.nat.NftNat;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Everything the net service does, ensure/release style and idempotent. One lock
+ * serialises all changes: they are quick, and interleaved `ip` calls on the same
+ * links would race.
+ */
+public final class NetService implements AutoCloseable {
+    private final NetSettings settings;
+    private final Links links;
+    private final TapPool taps;
+    private final NftNat nat;
+    private final ExecutorService refiller = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "tap-pool-refill");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public NetService(NetSettings settings, CommandRunner run) {
+        this.settings = settings;
+        this.links = new Links(run);
+        this.taps = new TapPool(links, settings);
+        this.nat = new NftNat(run, settings.bridge());
+    }
+
+    public record BridgeState(String name, String cidr, boolean up) {
+    }
+
+    public record State(BridgeState bridge, List<Link> assignedTaps, int idleTaps, List<NatRule> natRules) {
+    }
+
+    /**
+     * The bridge with the gateway address, up, and the TAP pool filled. The bridge is
+     * this service's configuration: a caller may name it (to confirm) but not choose
+     * another; an empty name or cidr means "the configured one".
+     */
+    public synchronized BridgeState ensureBridge(String name, String cidr) {
+        if (!name.isEmpty() && !name.equals(settings.bridge())
+                || !cidr.isEmpty() && !cidr.equals(settings.gateway().toString())) {
+            throw new IllegalArgumentException("this net service manages bridge " + settings.bridge() + " "
+                    + settings.gateway() + "; it will not create " + name + " " + cidr);
+        }
+        Optional<Link> existing = links.get(settings.bridge());
+        if (existing.isEmpty()) {
+            links.addBridge(settings.bridge());
+        } else if (!existing.get().kind().equals("bridge")) {
+            throw new IllegalStateException(settings.bridge() + " exists and is not a bridge");
+        }
+        if (!links.addresses(settings.bridge()).contains(settings.gateway().toString())) {
+            links.addAddress(settings.bridge(), settings.gateway().toString());
+        }
+        links.up(settings.bridge());
+        taps.refill();
+        return bridgeState();
+    }
+
+    public synchronized TapPool.Acquired ensureTap(String vmId) {
+        NetInputs.requireVmId(vmId);
+        requireBridge();
+        TapPool.Acquired acquired = taps.acquire(vmId);
+        if (acquired.fromPool()) {
+            refiller.execute(this::refillPool);
+        }
+        return acquired;
+    }
+
+    public synchronized boolean releaseTap(String vmId) {
+        return taps.release(NetInputs.requireVmId(vmId));
+    }
+
+    public synchronized NatRule ensureNat(String vmId, String guestIp) {
+        NetInputs.requireVmId(vmId);
+        NetInputs.requireGuestIp(guestIp, settings.gateway());
+        requireBridge();
+        return nat.ensure(vmId, guestIp);
+    }
+
+    public synchronized boolean releaseNat(String vmId) {
+        return nat.release(NetInputs.requireVmId(vmId));
+    }
+
+    public synchronized State state() {
+        Optional<Link> bridge = links.get(settings.bridge());
+        BridgeState b = bridge.isEmpty() ? null : bridgeState();
+        return new State(b, taps.assigned(), taps.idle().size(), nat.list());
+    }
+
+    /** Releases every banger TAP and NAT rule the orchestrator did not name (after any restart). */
+    public synchronized State reconcile(Set<String> keepTaps, List<NatRule> keepNat) {
+        keepTaps.forEach(NetInputs::requireVmId);
+        Set<String> natVms = new HashSet<>();
+        for (NatRule r : keepNat) {
+            NetInputs.requireVmId(r.vmId());
+            NetInputs.requireGuestIp(r.guestIp(), settings.gateway());
+            natVms.add(r.vmId());
+        }
+        for (Link tap : taps.assigned()) {
+            String vm = TapPool.vmOf(tap).orElseThrow();
+            if (!keepTaps.contains(vm)) {
+                taps.release(vm);
+            }
+        }
+        for (NatRule rule : nat.list()) {
+            if (!natVms.contains(rule.vmId())) {
+                nat.release(rule.vmId());
+            }
+        }
+        return state();
+    }
+
+    private synchronized void refillPool() {
+        if (links.get(settings.bridge()).isPresent()) {
+            taps.refill();
+        }
+    }
+
+    private void requireBridge() {
+        if (links.get(settings.bridge()).isEmpty()) {
+            throw new IllegalStateException("bridge " + settings.bridge() + " does not exist: call EnsureBridge first");
+        }
+    }
+
+    private BridgeState bridgeState() {
+        Link b = links.get(settings.bridge()).orElseThrow();
+        return new BridgeState(b.name(), settings.gateway().toString(), b.up());
+    }
+
+    /** Waits for a pending pool refill (tests, shutdown). */
+    public void awaitRefill() {
+        try {
+            refiller.submit(() -> { }).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        refiller.shutdownNow();
+    }
+}

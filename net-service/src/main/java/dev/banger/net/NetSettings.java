@@ -1,0 +1,17 @@
+package dev.banger.net;
+
+import java.util.Optional;
+
+/**
+ * What the net service manages: one bridge with the host's address on the VM
+ * subnet, a warm pool of TAPs owned by the orchestrator's user, and (in tests and
+ * the smoke harness) the network namespace all of it lives in.
+ */
+public record NetSettings(String bridge, Ipv4Cidr gateway, int poolSize, int tapOwnerUid, Optional<String> netns) {
+    public NetSettings {
+        NetInputs.requireInterfaceName(bridge, "bridge");
+        if (poolSize < 0 || poolSize > 64) {
+            throw new IllegalArgumentException("tap pool size must be 0..64, got " + poolSize);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.banger.net.link;
+
+import dev.banger.net.NetSettings;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One TAP per VM, taken from a warm pool of idle ones when there is one. Which VM
+ * a TAP belongs to is written on the TAP itself (its ifalias), so the kernel is the
+ * record and a restarted service finds everything again without a store of its own.
+ */
+public final class TapPool {
+    public static final String IDLE = "banger:idle";
+    static final String VM_PREFIX = "banger:vm=";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Links links;
+    private final NetSettings settings;
+
+    public TapPool(Links links, NetSettings settings) {
+        this.links = links;
+        this.settings = settings;
+    }
+
+    public static String aliasFor(String vmId) {
+        return VM_PREFIX + vmId;
+    }
+
+    /** The VM a TAP's alias names, if it is one of banger's assigned TAPs. */
+    public static Optional<String> vmOf(Link link) {
+        return link.alias().startsWith(VM_PREFIX) ? Optional.of(link.alias().substring(VM_PREFIX.length()))
+                : Optional.empty();
+    }
+
+    /** Result of acquiring a TAP: which one, and whether it came warm from the pool. */
+    public record Acquired(Link tap, boolean fromPool, boolean existed) {
+    }
+
+    /** The VM's TAP: the one it already has, else a pooled one, else a new one. Idempotent. */
+    public Acquired acquire(String vmId) {
+        List<Link> all = links.list();
+        Optional<Link> mine = all.stream().filter(l -> l.alias().equals(aliasFor(vmId))).findFirst();
+        if (mine.isPresent()) {
+            prepare(mine.get().name());
+            return new Acquired(links.get(mine.get().name()).orElseThrow(), false, true);
+        }
+        Optional<Link> idle = all.stream().filter(l -> l.alias().equals(IDLE)).findFirst();
+        String name = idle.map(Link::name).orElseGet(this::createTap);
+        links.setAlias(name, aliasFor(vmId));
+        prepare(name);
+        return new Acquired(links.get(name).orElseThrow(), idle.isPresent(), false);
+    }
+
+    /** Deletes the VM's TAP; returns whether it had one. */
+    public boolean release(String vmId) {
+        Optional<Link> mine = links.list().stream().filter(l -> l.alias().equals(aliasFor(vmId))).findFirst();
+        mine.ifPresent(l -> links.delete(l.name()));
+        return mine.isPresent();
+    }
+
+    /** Tops the pool of idle TAPs up to the configured size. */
+    public int refill() {
+        long idle = idle().size();
+        int made = 0;
+        for (long i = idle; i < settings.poolSize(); i++) {
+            String name = createTap();
+            links.setAlias(name, IDLE);
+            prepare(name);
+            made++;
+        }
+        return made;
+    }
+
+    public List<Link> idle() {
+        return links.list().stream().filter(l -> l.alias().equals(IDLE)).toList();
+    }
+
+    public List<Link> assigned() {
+        return links.list().stream().filter(l -> vmOf(l).isPresent()).toList();
+    }
+
+    private String createTap() {
+        String name = "bgtap" + HexFormat.of().formatHex(random4()); // 13 chars: within IFNAMSIZ
+        links.addTap(name, settings.tapOwnerUid());
+        return name;
+    }
+
+    private static byte[] random4() {
+        byte[] b = new byte[4];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+
+    /** Attached to the bridge, isolated, up: the same whether the TAP is new, pooled or reused. */
+    private void prepare(String name) {
+        links.attachIsolated(name, settings.bridge());
+        links.up(name);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.banger.rpc;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.util.NoSuchElementException;
+import java.util.function.Supplier;
+
+/**
+ * How every gRPC adapter answers a unary call: run the domain logic, send its
+ * result, or map its exception to a status the CLI can label.
+ */
+public final class Rpc {
+    private Rpc() {
+    }
+
+    public static <T> void answer(StreamObserver<T> response, Supplier<T> work) {
+        T result;
+        try {
+            result = work.get();
+        } catch (RuntimeException e) {
+            response.onError(toStatus(e));
+            return;
+        }
+        response.onNext(result);
+        response.onCompleted();
+    }
+
+    /** Bad input, missing things and wrong states keep their meaning; anything else is internal. */
+    public static StatusRuntimeException toStatus(RuntimeException e) {
+        if (e instanceof StatusRuntimeException s) {
+            return s;
+        }
+        Status status;
+        if (e instanceof IllegalArgumentException) {
+            status = Status.INVALID_ARGUMENT;
+        } else if (e instanceof NoSuchElementException) {
+            status = Status.NOT_FOUND;
+        } else if (e instanceof IllegalStateException) {
+            status = Status.FAILED_PRECONDITION;
+        } else {
+            status = Status.INTERNAL;
+        }
+        return status.withDescription(e.getMessage()).withCause(e).asRuntimeException();
+    }
+}
