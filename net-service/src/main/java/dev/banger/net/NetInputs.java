@@ -10,6 +10,7 @@ public final class NetInputs {
     /** VM ids are the orchestrator's: lowercase letters and digits, 1-32 of them. */
     private static final Pattern VM_ID = Pattern.compile("[a-z0-9]{1,32}");
     private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,14}");
+    private static final Pattern NETNS = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     private NetInputs() {
     }
@@ -24,6 +25,14 @@ public final class NetInputs {
     public static String requireInterfaceName(String name, String what) {
         if (name == null || !IFNAME.matcher(name).matches()) {
             throw new IllegalArgumentException(what + " must be a network interface name (1-15 of A-Z a-z 0-9 _ . -),"
+                    + " got '" + name + "'");
+        }
+        return name;
+    }
+
+    public static String requireNetnsName(String name) {
+        if (name == null || !NETNS.matcher(name).matches()) {
+            throw new IllegalArgumentException("banger.net.netns must be a namespace name (1-64 of A-Z a-z 0-9 _ . -),"
                     + " got '" + name + "'");
         }
         return name;

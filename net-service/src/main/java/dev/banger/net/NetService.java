@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Everything the net service does, ensure/release style and idempotent. One lock
@@ -19,6 +21,7 @@ import java.util.concurrent.Executors;
  * links would race.
  */
 public final class NetService implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(NetService.class.getName());
     private final NetSettings settings;
     private final Links links;
     private final TapPool taps;
@@ -122,8 +125,15 @@ public final class NetService implements AutoCloseable {
     }
 
     private synchronized void refillPool() {
-        if (links.get(settings.bridge()).isPresent()) {
-            taps.refill();
+        try {
+            if (links.get(settings.bridge()).isPresent()) {
+                taps.refill();
+            }
+        } catch (RuntimeException e) {
+            // A cold TAP is the fallback, so a failed refill costs speed, not correctness.
+            if (!Thread.currentThread().isInterrupted()) {
+                LOG.log(Level.WARNING, "could not refill the TAP pool: " + e.getMessage(), e);
+            }
         }
     }
 

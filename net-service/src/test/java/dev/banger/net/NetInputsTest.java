@@ -39,6 +39,8 @@ class NetInputsTest {
             assertThrows(IllegalArgumentException.class, () -> NetInputs.requireVmId(bad), String.valueOf(bad));
         }
         assertEquals("banger0", NetInputs.requireInterfaceName("banger0", "bridge"));
+        assertEquals("banger-t-0a1b2c-host", NetInputs.requireNetnsName("banger-t-0a1b2c-host"));
+        assertThrows(IllegalArgumentException.class, () -> NetInputs.requireNetnsName("../../proc/1/ns/net"));
         for (String bad : new String[] {"", "-x", "a".repeat(16), "a/b", "a b", null}) {
             assertThrows(IllegalArgumentException.class, () -> NetInputs.requireInterfaceName(bad, "bridge"));
         }

@@ -31,7 +31,7 @@ public class NetServiceProducer {
     @Produces
     @ApplicationScoped
     NetService netService() {
-        netns.ifPresent(ns -> NetInputs.requireInterfaceName(ns, "banger.net.netns"));
+        netns.ifPresent(NetInputs::requireNetnsName);
         NetSettings settings = new NetSettings(bridge, Ipv4Cidr.parse(gateway), poolSize,
                 ownerUid.orElseGet(ServiceHost::currentUid), netns);
         List<String> prefix = netns.map(ns -> List.of("ip", "netns", "exec", ns)).orElse(List.of());
