@@ -42,10 +42,11 @@ public final class OpIds implements ServerInterceptor {
             public void close(Status status, Metadata trailers) {
                 if (!status.isOk()) {
                     trailers.put(KEY, opId);
-                    LOG.log(status.getCode() == Status.Code.INTERNAL || status.getCode() == Status.Code.UNKNOWN
-                            ? Level.SEVERE : Level.INFO,
-                            "op " + opId + " " + method + " failed: " + status.getCode() + " " + status.getDescription(),
-                            status.getCause());
+                    boolean internal = status.getCode() == Status.Code.INTERNAL || status.getCode() == Status.Code.UNKNOWN;
+                    String line = "op " + opId + " " + method + " failed: " + status.getCode() + " "
+                            + status.getDescription();
+                    // A stack trace helps with our own faults, not with a caller's bad input.
+                    LOG.log(internal ? Level.SEVERE : Level.INFO, line, internal ? status.getCause() : null);
                 }
                 super.close(status, trailers);
             }

@@ -1,0 +1,75 @@
+package dev.banger.storage;
+
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/** Validation of what callers hand the storage service; refused before anything is touched. */
+public final class StorageInputs {
+    private static final Pattern VM_ID = Pattern.compile("[a-z0-9]{1,32}");
+    private static final Pattern IMAGE_ID = Pattern.compile("[a-z0-9]{1,64}");
+    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_-]{1,16}");
+    private static final Pattern HOSTNAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    public static final long MIN_DISK = 16L << 20;
+    public static final long MAX_DISK = 2L << 40;
+
+    private StorageInputs() {
+    }
+
+    public static String requireVmId(String id) {
+        if (id == null || !VM_ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("vm_id must be 1-32 lowercase letters or digits, got '" + id + "'");
+        }
+        return id;
+    }
+
+    public static String requireImageId(String id) {
+        if (id == null || !IMAGE_ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("image_id must be 1-64 lowercase letters or digits, got '" + id + "'");
+        }
+        return id;
+    }
+
+    public static long requireDiskSize(long bytes, String what) {
+        if (bytes < MIN_DISK || bytes > MAX_DISK) {
+            throw new IllegalArgumentException(what + " must be between 16 MiB and 2 TiB, got " + bytes + " bytes");
+        }
+        return bytes;
+    }
+
+    public static String requireLabel(String label) {
+        if (label == null || !LABEL.matcher(label).matches()) {
+            throw new IllegalArgumentException("an ext4 label is 1-16 of A-Z a-z 0-9 _ -, got '" + label + "'");
+        }
+        return label;
+    }
+
+    public static String requireHostname(String name) {
+        if (name == null || !HOSTNAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("hostname must be one DNS label (VM-2), got '" + name + "'");
+        }
+        return name;
+    }
+
+    /** Where a copied agent auth file goes in the guest: under /root, no '..', no odd characters. */
+    public static Path requireGuestAuthPath(String path) {
+        if (path == null || !path.startsWith("/root/") || !path.matches("[A-Za-z0-9_./-]+")) {
+            throw new IllegalArgumentException("agent auth files go under /root/, got '" + path + "'");
+        }
+        Path p = Path.of(path);
+        if (!p.normalize().equals(p) || path.contains("/../") || path.endsWith("/..")) {
+            throw new IllegalArgumentException("agent auth path must not contain '..': " + path);
+        }
+        return p;
+    }
+
+    /** Single-line values written into config files must not smuggle in more lines. */
+    public static String requireOneLine(String value, String what) {
+        if (value == null) {
+            return "";
+        }
+        if (value.contains("\n") || value.contains("\r") || value.contains("\0")) {
+            throw new IllegalArgumentException(what + " must be one line");
+        }
+        return value;
+    }
+}

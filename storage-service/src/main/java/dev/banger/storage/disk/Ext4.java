@@ -1,0 +1,57 @@
+package dev.banger.storage.disk;
+
+import dev.banger.exec.CommandResult;
+import dev.banger.exec.CommandRunner;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** ext4 image files through e2fsprogs and coreutils, one argv each. */
+public final class Ext4 {
+    private final CommandRunner run;
+
+    public Ext4(CommandRunner run) {
+        this.run = run;
+    }
+
+    /** A new ext4 file of the given size, optionally populated from a directory (mkfs.ext4 -d). */
+    public void mkfs(Path file, long sizeBytes, String label, Optional<Path> from) {
+        List<String> argv = new ArrayList<>(List.of("mkfs.ext4", "-q", "-F", "-L", label));
+        from.ifPresent(dir -> argv.addAll(List.of("-d", dir.toString())));
+        argv.add(file.toString());
+        argv.add((sizeBytes / 1024) + "k");
+        run.run(argv, Duration.ofMinutes(5)).orThrow(argv);
+    }
+
+    /**
+     * e2fsck -fy: 0 clean, 1 errors corrected, 2 corrected and a reboot advised; 4 and
+     * above mean errors were left. Returned as is; the caller decides.
+     */
+    public CommandResult fsck(Path file) {
+        return run.run(List.of("e2fsck", "-fy", file.toString()), Duration.ofMinutes(10));
+    }
+
+    public void requireClean(Path file) {
+        CommandResult r = fsck(file);
+        if (r.exit() >= 4) {
+            throw new IllegalStateException("e2fsck could not repair " + file + " (exit " + r.exit() + "): "
+                    + r.stdout().strip());
+        }
+    }
+
+    /** Grows the file to sizeBytes and the filesystem to fill it (after a clean fsck). */
+    public void grow(Path file, long sizeBytes) {
+        run.check("truncate", "-s", Long.toString(sizeBytes), file.toString());
+        requireClean(file);
+        List<String> argv = List.of("resize2fs", file.toString());
+        run.run(argv, Duration.ofMinutes(10)).orThrow(argv);
+    }
+
+    /** A copy that shares blocks when the filesystem can (reflink) and keeps holes otherwise. */
+    public void cloneFile(Path from, Path to) {
+        List<String> argv = List.of("cp", "--reflink=auto", "--sparse=always", from.toString(), to.toString());
+        run.run(argv, Duration.ofMinutes(10)).orThrow(argv);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.banger.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.banger.exec.RecordingRunner;
+import dev.banger.exec.CommandResult;
+import dev.banger.storage.disk.CowBackend;
+import dev.banger.storage.disk.DmSnapshot;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StorageInputsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void pathsMustLieUnderTheStateDirWithNoLinksOnTheWay() throws Exception {
+        Path state = Files.createDirectories(tmp.resolve("state"));
+        StoragePaths paths = new StoragePaths(state);
+        Files.createDirectories(state.resolve("images/abc"));
+        assertEquals(state.resolve("images/abc/rootfs.ext4"), paths.guard(state + "/images/abc/rootfs.ext4"));
+        assertEquals(state.resolve("new/file"), paths.guard(state + "/new/file"), "not existing yet is fine");
+
+        for (String bad : new String[] {"relative/x", state + "/../etc/passwd", state + "/images/../../x", "/etc/shadow",
+                state.toString(), ""}) {
+            assertThrows(IllegalArgumentException.class, () -> paths.guard(bad), bad);
+        }
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.createSymbolicLink(state.resolve("escape"), outside);
+        assertThrows(IllegalArgumentException.class, () -> paths.guard(state + "/escape/disk.ext4"));
+        Files.createSymbolicLink(state.resolve("images/abc/rootfs.ext4"), Path.of("/etc/passwd"));
+        assertThrows(IllegalArgumentException.class, () -> paths.guard(state + "/images/abc/rootfs.ext4"));
+    }
+
+    @Test
+    void idsSizesLabelsAndGuestPaths() {
+        assertThrows(IllegalArgumentException.class, () -> StorageInputs.requireVmId("../x"));
+        assertThrows(IllegalArgumentException.class, () -> StorageInputs.requireImageId("IMG"));
+        assertThrows(IllegalArgumentException.class, () -> StorageInputs.requireDiskSize(1024, "size"));
+        assertThrows(IllegalArgumentException.class, () -> StorageInputs.requireDiskSize(3L << 40, "size"));
+        assertEquals(8L << 30, StorageInputs.requireDiskSize(8L << 30, "size"));
+        assertThrows(IllegalArgumentException.class, () -> StorageInputs.requireLabel("way-too-long-label-x"));
+        assertEquals(Path.of("/root/.local/share/opencode/auth.json"),
+                StorageInputs.requireGuestAuthPath("/root/.local/share/opencode/auth.json"));
+        for (String bad : new String[] {"/etc/shadow", "/root/../etc/x", "/root/a b", "root/x", "/root/./x"}) {
+            assertThrows(IllegalArgumentException.class, () -> StorageInputs.requireGuestAuthPath(bad), bad);
+        }
+    }
+
+    @Test
+    void dmSnapshotArgv() {
+        RecordingRunner run = new RecordingRunner().answering(argv -> new CommandResult(0,
+                argv.contains("--read-only") ? "/dev/loop3\n" : argv.get(0).equals("losetup") ? "/dev/loop4\n" : "",
+                ""));
+        Path dev = new DmSnapshot(run).create("vm1", Path.of("/s/images/i/rootfs.ext4"), Path.of("/s/vms/vm1/root.cow"),
+                2L << 30, 8L << 30);
+        assertEquals(Path.of("/dev/mapper/banger-vm1-root"), dev);
+        assertEquals(List.of(
+                List.of("losetup", "--find", "--show", "--read-only", "/s/images/i/rootfs.ext4"),
+                List.of("truncate", "-s", Long.toString(8L << 30), "/s/vms/vm1/root.cow"),
+                List.of("losetup", "--find", "--show", "/s/vms/vm1/root.cow"),
+                List.of("dmsetup", "create", "banger-vm1-root", "--table",
+                        "0 4194304 snapshot /dev/loop3 /dev/loop4 P 8")), run.calls());
+    }
+
+    @Test
+    void backendNames() {
+        assertEquals(CowBackend.REFLINK, CowBackend.parse("reflink"));
+        assertThrows(IllegalArgumentException.class, () -> CowBackend.parse("zfs"));
+    }
+}
