@@ -72,8 +72,11 @@ public final class NetService implements AutoCloseable {
 
     public synchronized TapPool.Acquired ensureTap(String vmId) {
         NetInputs.requireVmId(vmId);
-        requireBridge();
-        TapPool.Acquired acquired = taps.acquire(vmId);
+        List<Link> all = links.list();
+        if (all.stream().noneMatch(l -> l.name().equals(settings.bridge()))) {
+            throw new IllegalStateException("bridge " + settings.bridge() + " does not exist: call EnsureBridge first");
+        }
+        TapPool.Acquired acquired = taps.acquire(vmId, all);
         if (acquired.fromPool()) {
             refiller.execute(this::refillPool);
         }

@@ -38,19 +38,37 @@ public final class TapPool {
     public record Acquired(Link tap, boolean fromPool, boolean existed) {
     }
 
-    /** The VM's TAP: the one it already has, else a pooled one, else a new one. Idempotent. */
-    public Acquired acquire(String vmId) {
-        List<Link> all = links.list();
-        Optional<Link> mine = all.stream().filter(l -> l.alias().equals(aliasFor(vmId))).findFirst();
+    /**
+     * The VM's TAP: the one it already has, else a pooled one, else a new one. Idempotent.
+     * {@code all} is a fresh listing; a TAP that is already attached, isolated and up is
+     * not touched again, so a pooled TAP costs one command (its alias).
+     */
+    public Acquired acquire(String vmId, List<Link> all) {
+        String alias = aliasFor(vmId);
+        Optional<Link> mine = all.stream().filter(l -> l.alias().equals(alias)).findFirst();
         if (mine.isPresent()) {
-            prepare(mine.get().name());
-            return new Acquired(links.get(mine.get().name()).orElseThrow(), false, true);
+            return new Acquired(ready(mine.get()), false, true);
         }
         Optional<Link> idle = all.stream().filter(l -> l.alias().equals(IDLE)).findFirst();
-        String name = idle.map(Link::name).orElseGet(this::createTap);
-        links.setAlias(name, aliasFor(vmId));
+        if (idle.isPresent()) {
+            links.setAlias(idle.get().name(), alias);
+            Link l = idle.get();
+            return new Acquired(ready(new Link(l.name(), l.kind(), l.master(), alias, l.up(), l.isolated(),
+                    l.tapOwner())), true, false);
+        }
+        String name = createTap();
+        links.setAlias(name, alias);
         prepare(name);
-        return new Acquired(links.get(name).orElseThrow(), idle.isPresent(), false);
+        return new Acquired(links.get(name).orElseThrow(), false, false);
+    }
+
+    /** Makes sure a TAP is attached, isolated and up, running commands only for what is missing. */
+    private Link ready(Link l) {
+        if (l.master().equals(settings.bridge()) && l.isolated() && l.up()) {
+            return l;
+        }
+        prepare(l.name());
+        return links.get(l.name()).orElseThrow();
     }
 
     /** Deletes the VM's TAP; returns whether it had one. */
