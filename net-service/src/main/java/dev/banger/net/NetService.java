@@ -5,7 +5,7 @@ import dev.banger.net.link.Link;
 import dev.banger.net.link.Links;
 import dev.banger.net.link.TapPool;
 import dev.banger.net.nat.NatRule;
-import dev.banger.net.nat.NftNat;
+import dev.banger.net.nat.Nat;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -25,7 +25,8 @@ public final class NetService implements AutoCloseable {
     private final NetSettings settings;
     private final Links links;
     private final TapPool taps;
-    private final NftNat nat;
+    private final CommandRunner run;
+    private Nat nat;
     private final ExecutorService refiller = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "tap-pool-refill");
         t.setDaemon(true);
@@ -36,7 +37,7 @@ public final class NetService implements AutoCloseable {
         this.settings = settings;
         this.links = new Links(run);
         this.taps = new TapPool(links, settings);
-        this.nat = new NftNat(run, settings.bridge());
+        this.run = run;
     }
 
     public record BridgeState(String name, String cidr, boolean up) {
@@ -91,17 +92,18 @@ public final class NetService implements AutoCloseable {
         NetInputs.requireVmId(vmId);
         NetInputs.requireGuestIp(guestIp, settings.gateway());
         requireBridge();
-        return nat.ensure(vmId, guestIp);
+        return nat().ensure(vmId, guestIp);
     }
 
     public synchronized boolean releaseNat(String vmId) {
-        return nat.release(NetInputs.requireVmId(vmId));
+        NetInputs.requireVmId(vmId);
+        return nat == null && !firewallPresent() ? false : nat().release(vmId);
     }
 
     public synchronized State state() {
         Optional<Link> bridge = links.get(settings.bridge());
         BridgeState b = bridge.isEmpty() ? null : bridgeState();
-        return new State(b, taps.assigned(), taps.idle().size(), nat.list());
+        return new State(b, taps.assigned(), taps.idle().size(), firewallPresent() ? nat().list() : List.of());
     }
 
     /** Releases every banger TAP and NAT rule the orchestrator did not name (after any restart). */
@@ -119,9 +121,9 @@ public final class NetService implements AutoCloseable {
                 taps.release(vm);
             }
         }
-        for (NatRule rule : nat.list()) {
+        for (NatRule rule : firewallPresent() ? nat().list() : List.<NatRule>of()) {
             if (!natVms.contains(rule.vmId())) {
-                nat.release(rule.vmId());
+                nat().release(rule.vmId());
             }
         }
         return state();
@@ -138,6 +140,27 @@ public final class NetService implements AutoCloseable {
                 LOG.log(Level.WARNING, "could not refill the TAP pool: " + e.getMessage(), e);
             }
         }
+    }
+
+    /** The NAT backend, chosen on first use so a host without a firewall tool can still run VMs without --nat. */
+    private Nat nat() {
+        if (nat == null) {
+            nat = Nat.choose(settings.natBackend(), run, settings.bridge());
+        }
+        return nat;
+    }
+
+    private boolean firewallPresent() {
+        try {
+            nat();
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    public String natBackend() {
+        return firewallPresent() ? nat().backend() : "none";
     }
 
     private void requireBridge() {

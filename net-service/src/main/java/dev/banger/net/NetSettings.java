@@ -1,5 +1,6 @@
 package dev.banger.net;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -7,9 +8,13 @@ import java.util.Optional;
  * subnet, a warm pool of TAPs owned by the orchestrator's user, and (in tests and
  * the smoke harness) the network namespace all of it lives in.
  */
-public record NetSettings(String bridge, Ipv4Cidr gateway, int poolSize, int tapOwnerUid, Optional<String> netns) {
+public record NetSettings(String bridge, Ipv4Cidr gateway, int poolSize, int tapOwnerUid, Optional<String> netns,
+        String natBackend) {
     public NetSettings {
         NetInputs.requireInterfaceName(bridge, "bridge");
+        if (!List.of("auto", "nftables", "iptables").contains(natBackend)) {
+            throw new IllegalArgumentException("banger.net.nat must be auto, nftables or iptables, got " + natBackend);
+        }
         if (poolSize < 0 || poolSize > 64) {
             throw new IllegalArgumentException("tap pool size must be 0..64, got " + poolSize);
         }

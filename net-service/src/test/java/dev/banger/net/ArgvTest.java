@@ -18,7 +18,7 @@ class ArgvTest {
             [{"ifname":"banger0","flags":["BROADCAST","UP"],"linkinfo":{"info_kind":"bridge"}}]""";
 
     final NetSettings settings = new NetSettings("banger0", Ipv4Cidr.parse("172.16.0.1/24"), 0, 1000,
-            Optional.empty());
+            Optional.empty(), "auto");
 
     @Test
     void aColdTapIsCreatedForTheOwnerAndAttachedIsolated() {

@@ -33,9 +33,13 @@ class NetPlumbingTest {
         assumeTrue(ServiceHost.currentUid() == 0, "needs root for network namespaces");
         ns = new Netns();
         host = ns.add("host");
+        net = service("auto");
+    }
+
+    private NetService service(String natBackend) {
         NetSettings settings = new NetSettings("banger0", Ipv4Cidr.parse("172.16.0.1/24"), 2, NOBODY,
-                Optional.of(host));
-        net = new NetService(settings, ns.runnerIn(host));
+                Optional.of(host), natBackend);
+        return new NetService(settings, ns.runnerIn(host));
     }
 
     @AfterEach
@@ -100,9 +104,13 @@ class NetPlumbingTest {
         assertTrue(ns.tryExec(g1, "ping", "-c", "1", "-W", "2", "172.16.0.3"), "control: reachable without isolation");
     }
 
-    @Test
-    void natGivesAVmARouteOutAndIsRemovedExactlyOnce() {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"nftables", "iptables"})
+    void natGivesAVmARouteOutAndIsRemovedExactlyOnce(String backend) {
+        net.close();
+        net = service(backend);
         net.ensureBridge("", "");
+        assertEquals(backend, net.natBackend());
         String g1 = guest("g1", "172.16.0.2");
         String out = ns.add("out");
         ns.veth(host, "uplink", out, "eth0");
@@ -119,6 +127,7 @@ class NetPlumbingTest {
         net.ensureNat("vma", "172.16.0.2");
         assertEquals(List.of(new NatRule("vma", "172.16.0.2")), net.state().natRules());
         assertEquals(1, countRules("masquerade"), "one masquerade rule, however often ensured");
+        assertEquals(1, countRules(" drop"), "one final drop, however often ensured");
         assertTrue(ns.tryExec(g1, "ping", "-c", "1", "-W", "2", "192.0.2.2"), "with --nat: out and back");
 
         assertTrue(net.releaseNat("vma"));
@@ -165,8 +174,9 @@ class NetPlumbingTest {
         return g;
     }
 
+    /** Rules mentioning word in the whole firewall of the host namespace (either backend's tables). */
     private long countRules(String word) {
-        String table = ns.runnerIn(host).run(List.of("nft", "list", "table", "ip", "banger")).stdout();
-        return table.lines().filter(l -> l.contains(word)).count();
+        String all = ns.runnerIn(host).run(List.of("nft", "list", "ruleset")).stdout();
+        return all.lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT).contains(word)).count();
     }
 }

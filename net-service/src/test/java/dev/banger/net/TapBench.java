@@ -23,7 +23,7 @@ public final class TapBench {
 
     private static List<Long> measure(Netns ns, String host, int pool, int runs) {
         NetSettings settings = new NetSettings("banger0", Ipv4Cidr.parse("172.16.0.1/24"), pool, 0,
-                Optional.of(host));
+                Optional.of(host), "auto");
         List<Long> out = new ArrayList<>();
         try (NetService net = new NetService(settings, ns.runnerIn(host))) {
             net.ensureBridge("", "");

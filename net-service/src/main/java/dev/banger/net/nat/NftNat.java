@@ -20,7 +20,7 @@ import java.util.Map;
  * Every per-VM rule carries the comment {@code banger:vm=ID}: the firewall itself is the
  * record of which VM has NAT, so the service keeps no state of its own.
  */
-public final class NftNat {
+public final class NftNat implements Nat {
     static final String TABLE = "banger";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -36,7 +36,12 @@ public final class NftNat {
         return "\"banger:vm=" + vmId + "\"";
     }
 
-    /** Idempotent: a VM's rule exists exactly once afterwards, for this address. */
+    @Override
+    public String backend() {
+        return "nftables";
+    }
+
+    @Override
     public NatRule ensure(String vmId, String guestIp) {
         ensureTable();
         Map<String, List<Rule>> rules = rulesByVm();
@@ -54,14 +59,14 @@ public final class NftNat {
         return new NatRule(vmId, guestIp);
     }
 
-    /** Removes the VM's rules; returns whether it had any. */
+    @Override
     public boolean release(String vmId) {
         List<Rule> mine = rulesByVm().getOrDefault(vmId, List.of());
         delete(mine);
         return !mine.isEmpty();
     }
 
-    /** The VMs with NAT, one entry each. */
+    @Override
     public List<NatRule> list() {
         List<NatRule> out = new ArrayList<>();
         rulesByVm().forEach((vm, rules) -> rules.stream().filter(r -> r.chain.equals("postrouting")).findFirst()

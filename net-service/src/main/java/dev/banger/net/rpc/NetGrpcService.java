@@ -76,12 +76,12 @@ public class NetGrpcService extends NetGrpc.NetImplBase {
         return Tap.newBuilder().setVmId(vmId).setName(l.name()).setBridge(l.master()).setIsolated(l.isolated()).build();
     }
 
-    private static dev.banger.proto.internal.v1.NatRule toProto(NatRule r) {
+    private dev.banger.proto.internal.v1.NatRule toProto(NatRule r) {
         return dev.banger.proto.internal.v1.NatRule.newBuilder().setVmId(r.vmId()).setGuestIp(r.guestIp())
-                .setBackend("nftables").build();
+                .setBackend(net.natBackend()).build();
     }
 
-    private static NetState toProto(NetService.State s) {
+    private NetState toProto(NetService.State s) {
         NetState.Builder b = NetState.newBuilder().setIdleTaps(s.idleTaps());
         if (s.bridge() != null) {
             b.setBridge(toProto(s.bridge()));

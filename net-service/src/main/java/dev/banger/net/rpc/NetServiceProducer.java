@@ -27,13 +27,16 @@ public class NetServiceProducer {
     /** Tests and the smoke harness run everything inside a namespace they created. */
     @ConfigProperty(name = "banger.net.netns")
     Optional<String> netns;
+    /** auto (nftables if present, else iptables), nftables or iptables. */
+    @ConfigProperty(name = "banger.net.nat", defaultValue = "auto")
+    String natBackend;
 
     @Produces
     @ApplicationScoped
     NetService netService() {
         netns.ifPresent(NetInputs::requireNetnsName);
         NetSettings settings = new NetSettings(bridge, Ipv4Cidr.parse(gateway), poolSize,
-                ownerUid.orElseGet(ServiceHost::currentUid), netns);
+                ownerUid.orElseGet(ServiceHost::currentUid), netns, natBackend);
         List<String> prefix = netns.map(ns -> List.of("ip", "netns", "exec", ns)).orElse(List.of());
         return new NetService(settings, new ProcessRunner(prefix));
     }
