@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "banger", mixinStandardHelpOptions = true,
         versionProvider = BangerCommand.Version.class,
         description = "Disposable micro-VMs with your repository inside.",
-        subcommands = {VmCommand.class, DaemonCommand.class, DoctorCommand.class, VersionCommand.class,
+        subcommands = {VmCommand.class, dev.banger.cli.image.ImageCommand.class, dev.banger.cli.image.KernelCommand.class,
+                DaemonCommand.class, DoctorCommand.class, VersionCommand.class,
                 AutoComplete.GenerateCompletion.class})
 public class BangerCommand {
     static final class Version implements picocli.CommandLine.IVersionProvider {

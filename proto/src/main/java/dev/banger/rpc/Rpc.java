@@ -34,6 +34,8 @@ public final class Rpc {
         Status status;
         if (e instanceof IllegalArgumentException) {
             status = Status.INVALID_ARGUMENT;
+        } else if (e instanceof AlreadyExistsException) {
+            status = Status.ALREADY_EXISTS;
         } else if (e instanceof NoSuchElementException) {
             status = Status.NOT_FOUND;
         } else if (e instanceof IllegalStateException) {

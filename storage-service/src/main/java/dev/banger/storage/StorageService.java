@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.banger.exec.CommandResult;
 import dev.banger.exec.CommandRunner;
+import dev.banger.fs.FileTrees;
 import dev.banger.storage.disk.CowBackend;
 import dev.banger.storage.disk.DmSnapshot;
 import dev.banger.storage.disk.Ext4;
@@ -18,7 +19,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -133,7 +133,7 @@ public final class StorageService {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot stage the config of " + config.vmId(), e);
             } finally {
-                deleteTree(stage);
+                FileTrees.deleteTree(stage);
             }
             return disk(config.vmId(), dir.resolve(CONFIG));
         }
@@ -150,7 +150,7 @@ public final class StorageService {
             }
             if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                 paths.requireNoLinks(dir);
-                deleteTree(dir);
+                FileTrees.deleteTree(dir);
                 existed = true;
             }
             return existed; // the lock object stays: a waiter on it must not race a newcomer with a fresh one
@@ -269,19 +269,5 @@ public final class StorageService {
         byte[] b = new byte[4];
         RANDOM.nextBytes(b);
         return HexFormat.of().formatHex(b);
-    }
-
-    /** Deletes a directory we created, never following a link out of it. */
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) { // walk does not follow links by default
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
-        }
     }
 }

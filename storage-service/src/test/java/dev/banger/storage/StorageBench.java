@@ -60,7 +60,7 @@ public final class StorageBench {
                     "root disk + 8 GiB work disk for one VM (" + backend.label() + ")", ours,
                     ours / (double) median(fullCopy));
         } finally {
-            StorageService.deleteTree(tmp);
+            dev.banger.fs.FileTrees.deleteTree(tmp);
         }
     }
 

@@ -50,7 +50,7 @@ class StorageRpcTest {
 
         assertTrue(call(s -> s.releaseVmDisks(VmDisksRequest.newBuilder().setVmId("rpcvm").build())).getExisted());
         assertEquals(0, call(s -> s.listState(StorageStateRequest.getDefaultInstance())).getDisksCount());
-        StorageService.deleteTree(image);
+        dev.banger.fs.FileTrees.deleteTree(image);
     }
 
     @Test

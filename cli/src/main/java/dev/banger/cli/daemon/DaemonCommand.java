@@ -1,11 +1,10 @@
 package dev.banger.cli.daemon;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import dev.banger.cli.Orchestrator;
 import dev.banger.cli.config.BangerPaths;
 import dev.banger.cli.output.Table;
 import dev.banger.cli.output.UserError;
+import dev.banger.cli.output.Json;
 import dev.banger.cli.output.OutputFormat;
 import dev.banger.proto.api.v1.DaemonStatusRequest;
 import dev.banger.proto.api.v1.DaemonStatusResponse;
@@ -79,7 +78,7 @@ public class DaemonCommand {
     @Command(name = "status", description = "Show each service's pid, socket, build, uptime and log.",
             mixinStandardHelpOptions = true)
     int status(@Option(names = {"-o", "--output"}, description = "table or json (default: ${DEFAULT-VALUE}).",
-            defaultValue = "table") OutputFormat format) throws InvalidProtocolBufferException {
+            defaultValue = "table") OutputFormat format) {
         BangerPaths paths = BangerPaths.fromEnvironment();
         DaemonStatusResponse status;
         try (Orchestrator o = Orchestrator.connect(paths)) {
@@ -91,8 +90,7 @@ public class DaemonCommand {
             }
             throw e;
         }
-        System.out.print(format == OutputFormat.json ? JsonFormat.printer().print(status) + "\n"
-                : render(status));
+        System.out.print(format == OutputFormat.json ? Json.of(status) : render(status));
         boolean allUp = status.getServicesList().stream().allMatch(ServiceStatus::getReachable);
         return allUp ? 0 : 1;
     }

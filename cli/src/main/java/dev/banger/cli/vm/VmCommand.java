@@ -1,10 +1,9 @@
 package dev.banger.cli.vm;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import dev.banger.cli.Orchestrator;
 import dev.banger.cli.config.BangerPaths;
 import dev.banger.cli.daemon.Durations;
+import dev.banger.cli.output.Json;
 import dev.banger.cli.output.OutputFormat;
 import dev.banger.cli.output.Table;
 import dev.banger.proto.api.v1.ListVmsRequest;
@@ -24,7 +23,7 @@ public class VmCommand {
     @Command(name = "list", aliases = "ls", description = "List VMs: name, state, image, IP, vCPU, memory, age.",
             mixinStandardHelpOptions = true)
     int list(@Option(names = {"-o", "--output"}, description = "table or json (default: ${DEFAULT-VALUE}).",
-            defaultValue = "table") OutputFormat format) throws InvalidProtocolBufferException {
+            defaultValue = "table") OutputFormat format) {
         List<Vm> vms;
         try (Orchestrator o = Orchestrator.connect(BangerPaths.fromEnvironment())) {
             vms = VmsGrpc.newBlockingStub(o.channel()).withDeadlineAfter(10, TimeUnit.SECONDS)
@@ -45,12 +44,7 @@ public class VmCommand {
         return t.render();
     }
 
-    static String json(List<Vm> vms) throws InvalidProtocolBufferException {
-        JsonFormat.Printer printer = JsonFormat.printer();
-        StringBuilder out = new StringBuilder("[");
-        for (int i = 0; i < vms.size(); i++) {
-            out.append(i == 0 ? "\n" : ",\n").append(printer.print(vms.get(i)));
-        }
-        return out.append(vms.isEmpty() ? "]\n" : "\n]\n").toString();
+    static String json(List<Vm> vms) {
+        return Json.array(vms);
     }
 }

@@ -36,6 +36,23 @@ public class VmStore {
         }
     }
 
+    /** Names of the VMs built on an image (IMG-6: such an image cannot be deleted). */
+    public List<String> namesUsingImage(String imageId) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT name FROM vms WHERE image_id = ? ORDER BY name")) {
+            ps.setString(1, imageId);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<String> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+                return out;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot list VMs of image " + imageId, e);
+        }
+    }
+
     /** Adds a VM and, when it has one, its IP, in one transaction. */
     public void insert(VmRecord vm) {
         inTransaction("cannot add VM " + vm.name(), c -> {

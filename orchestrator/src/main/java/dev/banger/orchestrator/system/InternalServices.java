@@ -1,14 +1,24 @@
 package dev.banger.orchestrator.system;
 
+import dev.banger.rpc.UdsChannels;
+import io.grpc.ManagedChannel;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.ConcurrentHashMap;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Where the three internal services listen; the orchestrator is their only client. */
+/**
+ * Where the three internal services listen, and one long-lived connection to each
+ * (opened on first use; a connection re-dials by itself if a service restarts). The
+ * orchestrator is their only client.
+ */
 @ApplicationScoped
 public class InternalServices {
+    private final Map<String, UdsChannels.Connection> connections = new ConcurrentHashMap<>();
+
     @ConfigProperty(name = "banger.net.socket")
     Path net;
     @ConfigProperty(name = "banger.storage.socket")
@@ -23,5 +33,19 @@ public class InternalServices {
         m.put("storage", storage);
         m.put("image", image);
         return m;
+    }
+
+    public ManagedChannel channel(String service) {
+        Path socket = sockets().get(service);
+        if (socket == null) {
+            throw new IllegalArgumentException("no internal service named " + service);
+        }
+        return connections.computeIfAbsent(service, s -> UdsChannels.connect(socket)).channel();
+    }
+
+    @PreDestroy
+    void close() {
+        connections.values().forEach(UdsChannels.Connection::close);
+        connections.clear();
     }
 }

@@ -1,0 +1,87 @@
+package dev.banger.cli.image;
+
+import dev.banger.cli.Orchestrator;
+import dev.banger.cli.config.BangerPaths;
+import dev.banger.cli.daemon.Durations;
+import dev.banger.cli.output.Json;
+import dev.banger.cli.output.MultiRef;
+import dev.banger.cli.output.OutputFormat;
+import dev.banger.cli.output.Sizes;
+import dev.banger.cli.output.Table;
+import dev.banger.proto.api.v1.Image;
+import dev.banger.proto.api.v1.ImagesGrpc;
+import dev.banger.proto.api.v1.ListImagesRequest;
+import dev.banger.proto.api.v1.NameRef;
+import dev.banger.proto.api.v1.RegisterImageRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "image", description = "Manage VM images (read-only rootfs + work seed + kernel).",
+        mixinStandardHelpOptions = true)
+public class ImageCommand {
+
+    @Command(name = "list", aliases = "ls", description = "List images: name, distro, kernel, rootfs size, created.",
+            mixinStandardHelpOptions = true)
+    int list(@Option(names = {"-o", "--output"}, defaultValue = "table",
+            description = "table or json (default: ${DEFAULT-VALUE}).") OutputFormat format) {
+        List<Image> images = call(s -> s.list(ListImagesRequest.getDefaultInstance()).getImagesList(), 30);
+        System.out.print(format == OutputFormat.json ? Json.array(images) : table(images, Instant.now()));
+        return 0;
+    }
+
+    @Command(name = "show", description = "Show everything about one image.", mixinStandardHelpOptions = true)
+    int show(@Parameters(paramLabel = "IMAGE") String ref,
+            @Option(names = {"-o", "--output"}, defaultValue = "table",
+                    description = "table or json (default: ${DEFAULT-VALUE}).") OutputFormat format) {
+        Image i = call(s -> s.get(NameRef.newBuilder().setRef(ref).build()), 30);
+        System.out.print(format == OutputFormat.json ? Json.of(i) : new Table("FIELD", "VALUE")
+                .row("name", i.getName()).row("id", i.getId()).row("distro", i.getDistro()).row("arch", i.getArch())
+                .row("kernel", i.getKernelRef()).row("rootfs", i.getRootfsPath())
+                .row("rootfs size", Sizes.human(i.getRootfsSizeBytes())).row("rootfs sha256", i.getRootfsSha256())
+                .row("work seed", i.getWorkSeedPath()).row("recipe", i.getRecipeHash())
+                .row("created", Instant.ofEpochSecond(i.getCreated().getSeconds())).render());
+        return 0;
+    }
+
+    @Command(name = "register", description = "Add an existing ext4 rootfs as an image.",
+            mixinStandardHelpOptions = true)
+    int register(@Parameters(paramLabel = "NAME") String name,
+            @Option(names = "--rootfs", required = true, paramLabel = "FILE", description = "ext4 rootfs image") Path rootfs,
+            @Option(names = "--kernel-ref", paramLabel = "KERNEL", description = "kernel to boot it with") String kernel) {
+        Image i = call(s -> s.register(RegisterImageRequest.newBuilder().setName(name)
+                .setRootfsPath(rootfs.toAbsolutePath().toString()).setKernelRef(kernel == null ? "" : kernel).build()),
+                600);
+        System.out.println("registered image " + i.getName() + " (" + Sizes.human(i.getRootfsSizeBytes()) + ")");
+        return 0;
+    }
+
+    @Command(name = "delete", aliases = "rm", description = "Delete images no VM uses.", mixinStandardHelpOptions = true)
+    int delete(@Parameters(paramLabel = "IMAGE", arity = "1..*") List<String> refs) {
+        return MultiRef.run(refs, ref -> {
+            call(s -> s.delete(NameRef.newBuilder().setRef(ref).build()), 60);
+            return "deleted image " + ref;
+        }, System.out, System.err);
+    }
+
+    static String table(List<Image> images, Instant now) {
+        Table t = new Table("NAME", "DISTRO", "KERNEL", "ROOTFS SIZE", "CREATED");
+        for (Image i : images) {
+            t.row(i.getName(), i.getDistro(), i.getKernelRef().isEmpty() ? "-" : i.getKernelRef(),
+                    Sizes.human(i.getRootfsSizeBytes()),
+                    Durations.human(Duration.between(Instant.ofEpochSecond(i.getCreated().getSeconds()), now)) + " ago");
+        }
+        return t.render();
+    }
+
+    private static <T> T call(java.util.function.Function<ImagesGrpc.ImagesBlockingStub, T> rpc, long seconds) {
+        try (Orchestrator o = Orchestrator.connect(BangerPaths.fromEnvironment())) {
+            return rpc.apply(ImagesGrpc.newBlockingStub(o.channel()).withDeadlineAfter(seconds, TimeUnit.SECONDS));
+        }
+    }
+}

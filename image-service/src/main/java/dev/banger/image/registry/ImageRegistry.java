@@ -1,0 +1,188 @@
+package dev.banger.image.registry;
+
+import dev.banger.fs.FileTrees;
+import dev.banger.image.Names;
+import dev.banger.image.store.ImageRecord;
+import dev.banger.image.store.ImageStore;
+import dev.banger.image.store.KernelRecord;
+import dev.banger.rpc.AlreadyExistsException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Images and kernels (IMG-1, IMG-6). Each lives in its own directory under the state
+ * dir, named by id (STATE/images/ID, STATE/kernels/ID), which the storage service
+ * finds by the same id. A failed add leaves neither a record nor a directory.
+ */
+public final class ImageRegistry {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ImageStore store;
+    private final ImageFiles files;
+    private final Path stateDir;
+
+    public ImageRegistry(ImageStore store, ImageFiles files, Path stateDir) {
+        this.store = store;
+        this.files = files;
+        this.stateDir = stateDir;
+    }
+
+    public List<ImageRecord> images() {
+        return store.images();
+    }
+
+    public ImageRecord image(String ref) {
+        return store.image(ref).orElseThrow(() -> new NoSuchElementException("no image named " + ref));
+    }
+
+    public List<KernelRecord> kernels() {
+        return store.kernels();
+    }
+
+    public KernelRecord kernel(String ref) {
+        return store.kernel(ref).orElseThrow(() -> new NoSuchElementException("no kernel named " + ref));
+    }
+
+    public Path imageDir(String id) {
+        return stateDir.resolve("images").resolve(id);
+    }
+
+    public Path kernelDir(String id) {
+        return stateDir.resolve("kernels").resolve(id);
+    }
+
+    /** Adds an existing ext4 rootfs as an image (copied in, so the original may go). */
+    public ImageRecord register(String name, Path rootfs, String kernelRef, String source, String recipeHash) {
+        Names.require(name, "image");
+        ImageFiles.requireRegularFile(rootfs, "--rootfs");
+        if (!ImageFiles.isExt4(rootfs)) {
+            throw new IllegalArgumentException(rootfs + " is not an ext4 filesystem image");
+        }
+        Optional<KernelRecord> kernel = kernelRef == null || kernelRef.isEmpty() ? Optional.empty()
+                : Optional.of(kernel(kernelRef));
+        requireFreeImageName(name);
+        String id = newId();
+        Path dir = imageDir(id);
+        try {
+            Files.createDirectories(dir);
+            Path target = dir.resolve("rootfs.ext4");
+            files.copy(rootfs, target);
+            Path seed = dir.resolve("work-seed.ext4");
+            files.makeWorkSeed(seed);
+            ImageRecord record = new ImageRecord(id, name, files.distro(target).orElse("unknown"), "amd64",
+                    kernel.map(KernelRecord::id).orElse(null), kernel.map(KernelRecord::name).orElse(null),
+                    target.toString(), seed.toString(), ImageFiles.size(target), FileTrees.sha256(target),
+                    recipeHash, source, Instant.now());
+            store.insert(record);
+            return record;
+        } catch (IOException e) {
+            FileTrees.deleteTree(dir);
+            throw new UncheckedIOException("cannot add image " + name + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            FileTrees.deleteTree(dir);
+            throw e;
+        }
+    }
+
+    /**
+     * Adds a kernel from a directory holding a bzImage (vmlinuz*, bzImage) and/or an ELF
+     * vmlinux, optionally an initrd (initrd*, initramfs*) and a modules/ directory.
+     */
+    public KernelRecord importKernel(String name, Path from, String source) {
+        Names.require(name, "kernel");
+        if (!Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException("--from must be a directory: " + from);
+        }
+        Optional<Path> bzImage = find(from, "bzImage", "vmlinuz").filter(ImageFiles::isBzImage);
+        Optional<Path> vmlinux = find(from, "vmlinux").filter(ImageFiles::isElf);
+        Optional<Path> initrd = find(from, "initrd", "initramfs");
+        Path modules = from.resolve("modules");
+        if (bzImage.isEmpty() && vmlinux.isEmpty()) {
+            throw new IllegalArgumentException(from + " holds neither a bzImage (vmlinuz*) nor an ELF vmlinux");
+        }
+        if (store.kernel(name).isPresent()) {
+            throw new AlreadyExistsException("a kernel named " + name + " already exists");
+        }
+        String id = newId();
+        Path dir = kernelDir(id);
+        try {
+            Files.createDirectories(dir);
+            String bz = copyInto(bzImage, dir.resolve("bzImage"));
+            String elf = copyInto(vmlinux, dir.resolve("vmlinux"));
+            String rd = copyInto(initrd, dir.resolve("initrd.img"));
+            String mods = null;
+            if (Files.isDirectory(modules, LinkOption.NOFOLLOW_LINKS)) {
+                files.copyTree(modules, dir.resolve("modules"));
+                mods = dir.resolve("modules").toString();
+            }
+            KernelRecord k = new KernelRecord(id, name, elf, bz, rd, mods, source, Instant.now());
+            store.insert(k);
+            return k;
+        } catch (IOException e) {
+            FileTrees.deleteTree(dir);
+            throw new UncheckedIOException("cannot import kernel " + name + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            FileTrees.deleteTree(dir);
+            throw e;
+        }
+    }
+
+    public ImageRecord deleteImage(String ref) {
+        ImageRecord i = image(ref);
+        store.deleteImage(i.id());
+        FileTrees.deleteTree(imageDir(i.id()));
+        return i;
+    }
+
+    public KernelRecord deleteKernel(String ref) {
+        KernelRecord k = kernel(ref);
+        List<String> users = store.imagesUsingKernel(k.id());
+        if (!users.isEmpty()) {
+            throw new IllegalStateException("kernel " + k.name() + " is used by image(s) " + String.join(", ", users));
+        }
+        store.deleteKernel(k.id());
+        FileTrees.deleteTree(kernelDir(k.id()));
+        return k;
+    }
+
+    private void requireFreeImageName(String name) {
+        if (store.image(name).isPresent()) {
+            throw new AlreadyExistsException("an image named " + name + " already exists");
+        }
+    }
+
+    private String copyInto(Optional<Path> from, Path to) {
+        if (from.isEmpty()) {
+            return null;
+        }
+        files.copy(from.get(), to);
+        return to.toString();
+    }
+
+    /** The first regular file in dir whose name starts with one of the prefixes (sorted, so the choice is stable). */
+    private static Optional<Path> find(Path dir, String... prefixes) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).sorted()
+                    .filter(p -> Stream.of(prefixes).anyMatch(pre -> p.getFileName().toString().startsWith(pre)))
+                    .findFirst();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String newId() {
+        byte[] b = new byte[8];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}

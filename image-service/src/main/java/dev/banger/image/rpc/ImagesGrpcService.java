@@ -1,0 +1,59 @@
+package dev.banger.image.rpc;
+
+import dev.banger.image.registry.ImageRegistry;
+import dev.banger.proto.api.v1.DeleteResponse;
+import dev.banger.proto.api.v1.Image;
+import dev.banger.proto.api.v1.ImagesGrpc;
+import dev.banger.proto.api.v1.ListImagesRequest;
+import dev.banger.proto.api.v1.ListImagesResponse;
+import dev.banger.proto.api.v1.NameRef;
+import dev.banger.proto.api.v1.RegisterImageRequest;
+import dev.banger.rpc.Rpc;
+import io.grpc.stub.StreamObserver;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+
+/** gRPC adapter: the Images API as the orchestrator forwards it. */
+@Singleton
+public class ImagesGrpcService extends ImagesGrpc.ImagesImplBase {
+    private final ImageRegistry registry;
+
+    public ImagesGrpcService(ImageRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public void list(ListImagesRequest request, StreamObserver<ListImagesResponse> response) {
+        Rpc.answer(response, () -> {
+            ListImagesResponse.Builder b = ListImagesResponse.newBuilder();
+            registry.images().forEach(i -> b.addImages(ImageMessages.toProto(i)));
+            return b.build();
+        });
+    }
+
+    @Override
+    public void get(NameRef request, StreamObserver<Image> response) {
+        Rpc.answer(response, () -> ImageMessages.toProto(registry.image(request.getRef())));
+    }
+
+    @Override
+    public void register(RegisterImageRequest r, StreamObserver<Image> response) {
+        Rpc.answer(response, () -> ImageMessages.toProto(registry.register(r.getName(), absolute(r.getRootfsPath()),
+                r.getKernelRef(), "register", null)));
+    }
+
+    @Override
+    public void delete(NameRef request, StreamObserver<DeleteResponse> response) {
+        Rpc.answer(response, () -> {
+            registry.deleteImage(request.getRef());
+            return DeleteResponse.getDefaultInstance();
+        });
+    }
+
+    static Path absolute(String path) {
+        if (path == null || path.isEmpty() || !Path.of(path).isAbsolute()) {
+            throw new IllegalArgumentException("an absolute path is required, got '" + path + "'");
+        }
+        return Path.of(path);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.banger.image.rpc;
+
+import dev.banger.image.registry.ImageRegistry;
+import dev.banger.proto.api.v1.DeleteResponse;
+import dev.banger.proto.api.v1.ImportKernelRequest;
+import dev.banger.proto.api.v1.Kernel;
+import dev.banger.proto.api.v1.KernelsGrpc;
+import dev.banger.proto.api.v1.ListKernelsRequest;
+import dev.banger.proto.api.v1.ListKernelsResponse;
+import dev.banger.proto.api.v1.NameRef;
+import dev.banger.rpc.Rpc;
+import io.grpc.stub.StreamObserver;
+import jakarta.inject.Singleton;
+
+/** gRPC adapter: the Kernels API as the orchestrator forwards it. */
+@Singleton
+public class KernelsGrpcService extends KernelsGrpc.KernelsImplBase {
+    private final ImageRegistry registry;
+
+    public KernelsGrpcService(ImageRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public void import_(ImportKernelRequest r, StreamObserver<Kernel> response) {
+        Rpc.answer(response, () -> ImageMessages.toProto(registry.importKernel(r.getName(),
+                ImagesGrpcService.absolute(r.getFromDir()), "import")));
+    }
+
+    @Override
+    public void list(ListKernelsRequest request, StreamObserver<ListKernelsResponse> response) {
+        Rpc.answer(response, () -> {
+            ListKernelsResponse.Builder b = ListKernelsResponse.newBuilder();
+            registry.kernels().forEach(k -> b.addKernels(ImageMessages.toProto(k)));
+            return b.build();
+        });
+    }
+
+    @Override
+    public void get(NameRef request, StreamObserver<Kernel> response) {
+        Rpc.answer(response, () -> ImageMessages.toProto(registry.kernel(request.getRef())));
+    }
+
+    @Override
+    public void delete(NameRef request, StreamObserver<DeleteResponse> response) {
+        Rpc.answer(response, () -> {
+            registry.deleteKernel(request.getRef());
+            return DeleteResponse.getDefaultInstance();
+        });
+    }
+}

@@ -1,0 +1,64 @@
+package dev.banger.orchestrator.image;
+
+import dev.banger.orchestrator.store.VmStore;
+import dev.banger.orchestrator.system.InternalServices;
+import dev.banger.proto.api.v1.DeleteResponse;
+import dev.banger.proto.api.v1.Image;
+import dev.banger.proto.api.v1.ImagesGrpc;
+import dev.banger.proto.api.v1.ListImagesRequest;
+import dev.banger.proto.api.v1.ListImagesResponse;
+import dev.banger.proto.api.v1.NameRef;
+import dev.banger.proto.api.v1.RegisterImageRequest;
+import dev.banger.rpc.Rpc;
+import io.grpc.stub.StreamObserver;
+import jakarta.inject.Singleton;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The public Images API: forwarded to the image service, except that deleting an
+ * image some VM still uses is refused here, where the VMs are known (IMG-6).
+ */
+@Singleton
+public class ImagesForwarder extends ImagesGrpc.ImagesImplBase {
+    private final InternalServices internal;
+    private final VmStore vms;
+
+    public ImagesForwarder(InternalServices internal, VmStore vms) {
+        this.internal = internal;
+        this.vms = vms;
+    }
+
+    private ImagesGrpc.ImagesBlockingStub images(long timeoutSeconds) {
+        return ImagesGrpc.newBlockingStub(internal.channel("image")).withDeadlineAfter(timeoutSeconds,
+                TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void list(ListImagesRequest request, StreamObserver<ListImagesResponse> response) {
+        Rpc.answer(response, () -> images(30).list(request));
+    }
+
+    @Override
+    public void get(NameRef request, StreamObserver<Image> response) {
+        Rpc.answer(response, () -> images(30).get(request));
+    }
+
+    @Override
+    public void register(RegisterImageRequest request, StreamObserver<Image> response) {
+        Rpc.answer(response, () -> images(600).register(request));
+    }
+
+    @Override
+    public void delete(NameRef request, StreamObserver<DeleteResponse> response) {
+        Rpc.answer(response, () -> {
+            Image image = images(30).get(request);
+            List<String> users = vms.namesUsingImage(image.getId());
+            if (!users.isEmpty()) {
+                throw new IllegalStateException("image " + image.getName() + " is used by VM(s) "
+                        + String.join(", ", users) + "; delete them first");
+            }
+            return images(60).delete(NameRef.newBuilder().setRef(image.getId()).build());
+        });
+    }
+}
