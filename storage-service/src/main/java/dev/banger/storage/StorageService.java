@@ -171,6 +171,35 @@ public final class StorageService {
         return new Disk("", out, "ext4", size(out));
     }
 
+    /**
+     * Builds an ext4 file from a tar archive: unpacked as root into a private staging
+     * directory beside the output (numeric owners, modes, devices kept), made into the
+     * filesystem, and the staging directory removed whatever happens.
+     */
+    public Disk buildExt4FromTar(String tarPath, String outputPath, long sizeBytes, String label) {
+        Path tar = paths.guard(tarPath);
+        Path out = paths.guard(outputPath);
+        StorageInputs.requireDiskSize(sizeBytes, "size");
+        StorageInputs.requireLabel(label);
+        if (!Files.isRegularFile(tar, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException("tar_path is not a file: " + tar);
+        }
+        paths.ensureDir(out.getParent());
+        Path stage = out.resolveSibling("." + out.getFileName() + ".stage-" + suffix());
+        try {
+            Files.createDirectory(stage);
+            List<String> untar = List.of("tar", "--extract", "--numeric-owner", "--preserve-permissions",
+                    "--same-owner", "--file", tar.toString(), "--directory", stage.toString());
+            run.run(untar, java.time.Duration.ofMinutes(10)).orThrow(untar);
+            atomically(out, tmp -> ext4.mkfs(tmp, sizeBytes, label, Optional.of(stage)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stage " + tar, e);
+        } finally {
+            FileTrees.deleteTree(stage);
+        }
+        return new Disk("", out, "ext4", size(out));
+    }
+
     public CommandResult fsck(String path) {
         Path p = paths.guard(path);
         if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {

@@ -142,6 +142,25 @@ class StorageServiceTest {
     }
 
     @Test
+    void anExt4FromATarKeepsOwnersAndModesAndLeavesNoStaging() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ServiceHost.currentUid() == 0, "needs root to keep owners");
+        Path src = Files.createDirectories(tmp.resolve("tree/etc"));
+        Files.writeString(src.resolve("secret"), "s");
+        Files.setPosixFilePermissions(src.resolve("secret"), PosixFilePermissions.fromString("rw-r-----"));
+        Files.setAttribute(src.resolve("secret"), "unix:uid", 123);
+        Path tar = Files.createDirectories(state.resolve("builds")).resolve("rootfs.tar");
+        run.check("tar", "--create", "--numeric-owner", "--file", tar.toString(), "--directory",
+                tmp.resolve("tree").toString(), ".");
+        Path out = state.resolve("images/img3/rootfs.ext4");
+        storage.buildExt4FromTar(tar.toString(), out.toString(), 32 * MIB, "rootfs");
+        String st = stat(out, "/etc/secret");
+        assertTrue(st.contains("User:   123") && st.contains("Mode:  0640"), st);
+        assertEquals(List.of(), leftovers());
+        assertThrows(IllegalArgumentException.class,
+                () -> storage.buildExt4FromTar("/etc/passwd", out.toString(), 32 * MIB, "rootfs"));
+    }
+
+    @Test
     void aVmDirSymlinkedOutOfTheStateDirIsRefused() throws Exception {
         Path outside = Files.createDirectories(tmp.resolve("outside"));
         Files.createDirectories(state.resolve("vms"));

@@ -59,8 +59,14 @@ public class StorageGrpcService extends StorageGrpc.StorageImplBase {
 
     @Override
     public void buildExt4(BuildExt4Request r, StreamObserver<Disk> response) {
-        Rpc.answer(response, () -> toProto(storage.buildExt4(r.getStagingDir(), r.getOutputPath(), r.getSizeBytes(),
-                r.getLabel())));
+        Rpc.answer(response, () -> {
+            if (r.getStagingDir().isEmpty() == r.getTarPath().isEmpty()) {
+                throw new IllegalArgumentException("give exactly one of staging_dir and tar_path");
+            }
+            return toProto(r.getTarPath().isEmpty()
+                    ? storage.buildExt4(r.getStagingDir(), r.getOutputPath(), r.getSizeBytes(), r.getLabel())
+                    : storage.buildExt4FromTar(r.getTarPath(), r.getOutputPath(), r.getSizeBytes(), r.getLabel()));
+        });
     }
 
     @Override
