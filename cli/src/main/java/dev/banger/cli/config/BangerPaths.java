@@ -8,7 +8,7 @@ import java.util.Map;
  * BANGER_HOME puts everything under one directory (dev mode, tests); otherwise
  * the XDG base directories decide.
  */
-public record BangerPaths(Path stateDir, Path runDir, Path logDir, Path configDir) {
+public record BangerPaths(Path stateDir, Path runDir, Path logDir, Path configDir, Path cacheDir) {
 
     public static BangerPaths fromEnvironment() {
         return from(System.getenv());
@@ -16,17 +16,22 @@ public record BangerPaths(Path stateDir, Path runDir, Path logDir, Path configDi
 
     public static BangerPaths from(Map<String, String> env) {
         String home = env.get("BANGER_HOME");
+        Path userHome = Path.of(env.getOrDefault("HOME", System.getProperty("user.home")));
+        // Downloads and bootstrapped trees are worth keeping across BANGER_HOMEs: BANGER_CACHE_DIR shares them.
+        String cacheOverride = env.get("BANGER_CACHE_DIR");
         if (home != null && !home.isBlank()) {
             Path base = Path.of(home).toAbsolutePath();
+            Path cache = cacheOverride != null && !cacheOverride.isBlank() ? Path.of(cacheOverride) : base.resolve("cache");
             return new BangerPaths(base.resolve("state"), base.resolve("run"), base.resolve("logs"),
-                    base.resolve("config"));
+                    base.resolve("config"), cache);
         }
-        Path userHome = Path.of(env.getOrDefault("HOME", System.getProperty("user.home")));
+        Path cache = cacheOverride != null && !cacheOverride.isBlank() ? Path.of(cacheOverride)
+                : xdg(env, "XDG_CACHE_HOME", userHome.resolve(".cache")).resolve("banger");
         Path state = xdg(env, "XDG_STATE_HOME", userHome.resolve(".local/state")).resolve("banger");
         Path config = xdg(env, "XDG_CONFIG_HOME", userHome.resolve(".config")).resolve("banger");
         String runtime = env.get("XDG_RUNTIME_DIR");
         Path run = runtime != null && !runtime.isBlank() ? Path.of(runtime).resolve("banger") : state.resolve("run");
-        return new BangerPaths(state, run, state.resolve("logs"), config);
+        return new BangerPaths(state, run, state.resolve("logs"), config, cache);
     }
 
     private static Path xdg(Map<String, String> env, String key, Path fallback) {

@@ -44,7 +44,8 @@ public class DaemonCommand {
         Map<Service, ProcessHandle> started = new EnumMap<>(Service.class);
         for (Service s : Service.values()) {
             if (processes.running(s).isEmpty()) {
-                List<String> argv = ServiceCommandLine.argv(s, java, dist.jar(s), paths, uid, extra);
+                List<String> argv = ServiceCommandLine.argv(s, java, dist.jar(s), paths, uid, extra,
+                        dist.guestAgentJar());
                 started.put(s, processes.start(s, argv));
             }
         }

@@ -3,6 +3,8 @@ package dev.banger.cli.daemon;
 import dev.banger.cli.output.UserError;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Finds the service jars: BANGER_DIST (set by bin/banger) names either a source
@@ -27,6 +29,24 @@ public final class Distribution {
                             + " (bin/banger sets it)");
         }
         return new Distribution(Path.of(dist).toAbsolutePath());
+    }
+
+    /** The guest agent jar images are built with, if this distribution has one. */
+    public Optional<Path> guestAgentJar() {
+        for (Path dir : List.of(root.resolve("guest-agent/target"), root.resolve("guest-agent"))) {
+            if (Files.isDirectory(dir)) {
+                try (var files = Files.list(dir)) {
+                    Optional<Path> jar = files.filter(p -> p.getFileName().toString().matches("guest-agent.*\\.jar"))
+                            .sorted().findFirst();
+                    if (jar.isPresent()) {
+                        return jar;
+                    }
+                } catch (java.io.IOException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     public Path jar(Service service) {

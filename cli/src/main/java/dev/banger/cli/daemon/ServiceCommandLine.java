@@ -4,6 +4,7 @@ import dev.banger.cli.config.BangerPaths;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The exact argv that runs one service in dev mode. The JVM flags keep four idle
@@ -26,11 +27,14 @@ public final class ServiceCommandLine {
     }
 
     public static List<String> argv(Service service, Path java, Path jar, BangerPaths paths, int ownerUid,
-            List<String> extraJvmFlags) {
+            List<String> extraJvmFlags, Optional<Path> guestAgentJar) {
         List<String> argv = new ArrayList<>();
         argv.add("setsid");
         argv.add(java.toString());
         argv.addAll(JVM_FLAGS);
+        if (service == Service.IMAGE) {
+            argv.add("-Xmx256m"); // builds hold a kernel image in memory; the later flag wins
+        }
         argv.addAll(extraJvmFlags);
         argv.add(socketFlag(service, paths));
         argv.add("-Dbanger.log-file=" + paths.log(service.shortName()));
@@ -40,6 +44,12 @@ public final class ServiceCommandLine {
             for (Service s : List.of(Service.NET, Service.STORAGE, Service.IMAGE)) {
                 argv.add("-Dbanger." + s.shortName() + ".socket=" + paths.socket(s.shortName()));
             }
+        }
+        if (service == Service.IMAGE) {
+            // Builds ask the storage service for their one privileged step.
+            argv.add("-Dbanger.storage.socket=" + paths.socket(Service.STORAGE.shortName()));
+            argv.add("-Dbanger.cache-dir=" + paths.cacheDir());
+            guestAgentJar.ifPresent(j -> argv.add("-Dbanger.guest-agent.jar=" + j));
         }
         argv.add("-jar");
         argv.add(jar.toString());

@@ -8,7 +8,10 @@ import dev.banger.cli.output.MultiRef;
 import dev.banger.cli.output.OutputFormat;
 import dev.banger.cli.output.Sizes;
 import dev.banger.cli.output.Table;
+import dev.banger.cli.output.ProgressPrinter;
+import dev.banger.proto.api.v1.BuildImageRequest;
 import dev.banger.proto.api.v1.Image;
+import dev.banger.proto.api.v1.ImageEvent;
 import dev.banger.proto.api.v1.ImagesGrpc;
 import dev.banger.proto.api.v1.ListImagesRequest;
 import dev.banger.proto.api.v1.NameRef;
@@ -46,6 +49,36 @@ public class ImageCommand {
                 .row("rootfs size", Sizes.human(i.getRootfsSizeBytes())).row("rootfs sha256", i.getRootfsSha256())
                 .row("work seed", i.getWorkSeedPath()).row("recipe", i.getRecipeHash())
                 .row("created", Instant.ofEpochSecond(i.getCreated().getSeconds())).render());
+        return 0;
+    }
+
+    @Command(name = "build", description = "Build an image from Debian packages (mmdebstrap), with its kernel.",
+            mixinStandardHelpOptions = true)
+    int build(@Parameters(paramLabel = "NAME") String name,
+            @Option(names = "--from", required = true, paramLabel = "debian:SUITE") String from,
+            @Option(names = "--package", paramLabel = "PKG", description = "extra package (repeatable)")
+            List<String> packages,
+            @Option(names = "--mirror", paramLabel = "URL", description = "default: this host's apt sources") String mirror,
+            @Option(names = {"-v", "--verbose"}, description = "progress lines even when not on a terminal")
+            boolean verbose) {
+        long t0 = System.nanoTime();
+        ProgressPrinter progress = ProgressPrinter.forTerminal(verbose);
+        BuildImageRequest request = BuildImageRequest.newBuilder().setName(name).setFrom(from)
+                .addAllPackages(packages == null ? List.of() : packages).setMirror(mirror == null ? "" : mirror).build();
+        Image built = call(s -> {
+            Image result = null;
+            for (var it = s.build(request); it.hasNext();) {
+                ImageEvent e = it.next();
+                if (e.hasProgress()) {
+                    progress.show(e.getProgress());
+                } else if (e.hasImage()) {
+                    result = e.getImage();
+                }
+            }
+            return result;
+        }, 45 * 60);
+        System.out.printf("built image %s (%s, kernel %s) in %.1fs%n", built.getName(),
+                Sizes.human(built.getRootfsSizeBytes()), built.getKernelRef(), (System.nanoTime() - t0) / 1e9);
         return 0;
     }
 

@@ -18,7 +18,7 @@ class ServiceCommandLineTest {
     @Test
     void internalServiceArgv() {
         List<String> argv = ServiceCommandLine.argv(Service.NET, Path.of("/jdk/bin/java"), Path.of("/d/net.jar"),
-                paths, 1000, List.of("-Dextra=1"));
+                paths, 1000, List.of("-Dextra=1"), java.util.Optional.empty());
         List<String> expected = new ArrayList<>(List.of("setsid", "/jdk/bin/java"));
         expected.addAll(ServiceCommandLine.JVM_FLAGS);
         expected.addAll(List.of("-Dextra=1", "-Dbanger.socket=/bh/run/net.sock", "-Dbanger.log-file=/bh/logs/net.log",
@@ -29,11 +29,21 @@ class ServiceCommandLineTest {
     @Test
     void orchestratorIsToldWhereTheInternalServicesListen() {
         List<String> argv = ServiceCommandLine.argv(Service.ORCHESTRATOR, Path.of("java"), Path.of("o.jar"), paths,
-                0, List.of());
+                0, List.of(), java.util.Optional.empty());
         assertTrue(argv.contains("-Dbanger.net.socket=/bh/run/net.sock"));
         assertTrue(argv.contains("-Dbanger.storage.socket=/bh/run/storage.sock"));
         assertTrue(argv.contains("-Dbanger.image.socket=/bh/run/image.sock"));
         assertEquals(List.of("-jar", "o.jar"), argv.subList(argv.size() - 2, argv.size()));
+    }
+
+    @Test
+    void imageServiceIsToldTheStorageSocketCacheAndAgentJar() {
+        List<String> argv = ServiceCommandLine.argv(Service.IMAGE, Path.of("java"), Path.of("i.jar"), paths, 0,
+                List.of(), java.util.Optional.of(Path.of("/d/guest-agent/target/guest-agent-1.jar")));
+        assertTrue(argv.contains("-Dbanger.storage.socket=/bh/run/storage.sock"));
+        assertTrue(argv.contains("-Dbanger.cache-dir=/bh/cache"));
+        assertTrue(argv.contains("-Dbanger.guest-agent.jar=/d/guest-agent/target/guest-agent-1.jar"));
+        assertFalse(argv.stream().anyMatch(a -> a.startsWith("-Dbanger.net.socket")), "only the orchestrator calls net");
     }
 
     @Test

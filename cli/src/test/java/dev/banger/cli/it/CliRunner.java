@@ -22,6 +22,9 @@ final class CliRunner {
         }
     }
 
+    /** Where tests keep bootstrapped base trees: once per machine, not once per run (IMG-2). */
+    static final Path SHARED_CACHE = Path.of("/var/tmp/banger-test-cache");
+
     final Path dist;
     final Path sandbox;
     final Path bangerHome;
@@ -56,6 +59,7 @@ final class CliRunner {
         env.put("XDG_RUNTIME_DIR", sandbox.resolve("xdg-run").toString());
         env.put("BANGER_HOME", bangerHome.toString());
         env.put("BANGER_DIST", dist.toString());
+        env.put("BANGER_CACHE_DIR", SHARED_CACHE.toString());
         env.remove("NO_COLOR");
         Path out = Files.createTempFile(sandbox, "out", ".txt");
         Path err = Files.createTempFile(sandbox, "err", ".txt");

@@ -12,7 +12,25 @@ public final class BzImage {
     private BzImage() {
     }
 
-    public static byte[] extractVmlinux(byte[] bz) {
+    /** Writes the vmlinux to a file (streamed: it is ~50 MB). */
+    public static void extractVmlinux(byte[] bz, java.nio.file.Path out) throws java.io.IOException {
+        Payload p = payload(bz);
+        try (java.io.OutputStream o = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(out))) {
+            Lz4Legacy.decode(bz, p.offset, p.length, o);
+        }
+        byte[] head = new byte[4];
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(out)) {
+            if (in.readNBytes(head, 0, 4) != 4 || head[0] != 0x7f || head[1] != 'E' || head[2] != 'L' || head[3] != 'F') {
+                java.nio.file.Files.deleteIfExists(out);
+                throw new IllegalArgumentException("decompressed payload is not an ELF vmlinux");
+            }
+        }
+    }
+
+    private record Payload(int offset, int length) {
+    }
+
+    private static Payload payload(byte[] bz) {
         ByteBuffer b = ByteBuffer.wrap(bz).order(ByteOrder.LITTLE_ENDIAN);
         if (bz.length < 0x250 || b.getInt(0x202) != 0x53726448) { // "HdrS"
             throw new IllegalArgumentException("not a bzImage (no HdrS boot header)");
@@ -28,15 +46,9 @@ public final class BzImage {
         if (offset < 0 || length <= 0 || offset + length > bz.length) {
             throw new IllegalArgumentException("bzImage payload lies outside the file");
         }
-        byte[] elf;
-        if (Lz4Legacy.isLz4Legacy(bz, offset)) {
-            elf = Lz4Legacy.decode(bz, offset, length);
-        } else {
+        if (!Lz4Legacy.isLz4Legacy(bz, offset)) {
             throw new IllegalArgumentException("bzImage payload compression not supported (only LZ4, as Debian uses)");
         }
-        if (elf.length < 4 || elf[0] != 0x7f || elf[1] != 'E' || elf[2] != 'L' || elf[3] != 'F') {
-            throw new IllegalArgumentException("decompressed payload is not an ELF vmlinux");
-        }
-        return elf;
+        return new Payload(offset, length);
     }
 }

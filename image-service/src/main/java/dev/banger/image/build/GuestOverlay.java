@@ -72,8 +72,12 @@ public final class GuestOverlay {
                     continue;
                 }
                 if (path.equals("etc/machine-id")) {
-                    e.setSize(0);
-                    out.putArchiveEntry(e);
+                    // A new entry: the reader skips the old one's data by the old entry's size.
+                    TarArchiveEntry empty = new TarArchiveEntry(e.getName());
+                    empty.setMode(e.getMode());
+                    empty.setIds((int) e.getLongUserId(), (int) e.getLongGroupId());
+                    empty.setModTime(e.getModTime());
+                    out.putArchiveEntry(empty);
                     out.closeArchiveEntry();
                     continue;
                 }

@@ -64,7 +64,8 @@ public final class KernelPackager {
         }
         Files.createDirectories(outDir);
         Path bz = Files.write(outDir.resolve("bzImage"), bzImage);
-        Path elf = Files.write(outDir.resolve("vmlinux"), BzImage.extractVmlinux(bzImage));
+        Path elf = outDir.resolve("vmlinux");
+        BzImage.extractVmlinux(bzImage, elf);
         Path initrd = Files.write(outDir.resolve("initrd.img"), initramfs(busybox, modules));
         return new Packaged(version, bz, elf, initrd);
     }

@@ -27,11 +27,17 @@ public final class Lz4Legacy {
     }
 
     public static byte[] decode(byte[] data, int offset, int length) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        decode(data, offset, length, out);
+        return out.toByteArray();
+    }
+
+    /** Streams the decoded bytes: a kernel decodes to ~50 MB, which need not sit in memory. */
+    public static void decode(byte[] data, int offset, int length, java.io.OutputStream out) {
         ByteBuffer in = ByteBuffer.wrap(data, offset, length).order(ByteOrder.LITTLE_ENDIAN);
         if (in.remaining() < 4 || in.getInt() != MAGIC) {
             throw new IllegalArgumentException("not an LZ4 legacy frame");
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
         while (in.remaining() >= 4) {
             int size = in.getInt();
             if (size == MAGIC) {
@@ -48,6 +54,5 @@ public final class Lz4Legacy {
                 throw new UncheckedIOException("corrupt LZ4 block", e);
             }
         }
-        return out.toByteArray();
     }
 }

@@ -95,6 +95,32 @@ public final class ImageRegistry {
     }
 
     /**
+     * Records an image whose rootfs a build already put at imageDir(id)/rootfs.ext4;
+     * adds the work seed and checksum. A failure removes the directory.
+     */
+    public ImageRecord adopt(String id, String name, String distro, KernelRecord kernel, String source,
+            String recipeHash) {
+        Names.require(name, "image");
+        Path dir = imageDir(id);
+        Path rootfs = dir.resolve("rootfs.ext4");
+        try {
+            ImageFiles.requireRegularFile(rootfs, "built rootfs");
+            requireFreeImageName(name);
+            Path seed = dir.resolve("work-seed.ext4");
+            files.makeWorkSeed(seed);
+            ImageRecord record = new ImageRecord(id, name, files.distro(rootfs).orElse(distro), "amd64",
+                    kernel == null ? null : kernel.id(), kernel == null ? null : kernel.name(), rootfs.toString(),
+                    seed.toString(), ImageFiles.size(rootfs), FileTrees.sha256(rootfs), recipeHash, source,
+                    Instant.now());
+            store.insert(record);
+            return record;
+        } catch (RuntimeException e) {
+            FileTrees.deleteTree(dir);
+            throw e;
+        }
+    }
+
+    /**
      * Adds a kernel from a directory holding a bzImage (vmlinuz*, bzImage) and/or an ELF
      * vmlinux, optionally an initrd (initrd*, initramfs*) and a modules/ directory.
      */
@@ -180,7 +206,7 @@ public final class ImageRegistry {
         }
     }
 
-    static String newId() {
+    public static String newId() {
         byte[] b = new byte[8];
         RANDOM.nextBytes(b);
         return HexFormat.of().formatHex(b);

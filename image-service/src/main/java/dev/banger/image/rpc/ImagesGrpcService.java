@@ -1,6 +1,10 @@
 package dev.banger.image.rpc;
 
+import dev.banger.image.build.ImageBuilder;
 import dev.banger.image.registry.ImageRegistry;
+import dev.banger.proto.api.v1.BuildImageRequest;
+import dev.banger.proto.api.v1.ImageEvent;
+import dev.banger.proto.common.v1.Progress;
 import dev.banger.proto.api.v1.DeleteResponse;
 import dev.banger.proto.api.v1.Image;
 import dev.banger.proto.api.v1.ImagesGrpc;
@@ -17,9 +21,27 @@ import java.nio.file.Path;
 @Singleton
 public class ImagesGrpcService extends ImagesGrpc.ImagesImplBase {
     private final ImageRegistry registry;
+    private final ImageBuilder builder;
 
-    public ImagesGrpcService(ImageRegistry registry) {
+    public ImagesGrpcService(ImageRegistry registry, ImageBuilder builder) {
         this.registry = registry;
+        this.builder = builder;
+    }
+
+    /** Streams one Progress per phase, then the image. */
+    @Override
+    public void build(BuildImageRequest r, StreamObserver<ImageEvent> response) {
+        long t0 = System.nanoTime();
+        try {
+            var image = builder.build(r.getName(), r.getFrom(), r.getPackagesList(), r.getMirror(),
+                    (phase, detail) -> response.onNext(ImageEvent.newBuilder().setProgress(Progress.newBuilder()
+                            .setScope("image build").setPhase(phase).setDetail(detail)
+                            .setElapsedMillis((System.nanoTime() - t0) / 1_000_000)).build()));
+            response.onNext(ImageEvent.newBuilder().setImage(ImageMessages.toProto(image)).build());
+            response.onCompleted();
+        } catch (RuntimeException e) {
+            response.onError(Rpc.toStatus(e));
+        }
     }
 
     @Override

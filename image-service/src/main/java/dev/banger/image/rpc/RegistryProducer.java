@@ -1,7 +1,13 @@
 package dev.banger.image.rpc;
 
 import dev.banger.exec.ProcessRunner;
+import dev.banger.image.build.ImageBuilder;
 import dev.banger.image.registry.ImageFiles;
+import dev.banger.proto.internal.v1.BuildExt4Request;
+import dev.banger.proto.internal.v1.StorageGrpc;
+import dev.banger.rpc.UdsChannels;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import dev.banger.image.registry.ImageRegistry;
 import dev.banger.image.store.ImageStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,9 +20,34 @@ public class RegistryProducer {
     @ConfigProperty(name = "banger.state-dir")
     Path stateDir;
 
+    @ConfigProperty(name = "banger.cache-dir", defaultValue = "${banger.state-dir}/cache")
+    Path cacheDir;
+    @ConfigProperty(name = "banger.guest-agent.jar")
+    Optional<Path> agentJar;
+    @ConfigProperty(name = "banger.storage.socket")
+    Optional<Path> storageSocket;
+
     @Produces
     @ApplicationScoped
     ImageRegistry registry(ImageStore store) {
         return new ImageRegistry(store, new ImageFiles(new ProcessRunner()), stateDir.toAbsolutePath());
+    }
+
+    @Produces
+    @ApplicationScoped
+    ImageBuilder builder(ImageRegistry registry) {
+        return new ImageBuilder(registry, new ProcessRunner(), stateDir.toAbsolutePath(), cacheDir.toAbsolutePath(),
+                agentJar, this::ext4FromTar);
+    }
+
+    /** The build's privileged step, asked of the storage service (which runs as root). */
+    private void ext4FromTar(Path tar, Path output, long sizeBytes, String label) {
+        Path socket = storageSocket.orElseThrow(() -> new IllegalStateException(
+                "banger.storage.socket is not set: the image service cannot reach the storage service"));
+        try (UdsChannels.Connection c = UdsChannels.connect(socket)) {
+            StorageGrpc.newBlockingStub(c.channel()).withDeadlineAfter(20, TimeUnit.MINUTES)
+                    .buildExt4(BuildExt4Request.newBuilder().setTarPath(tar.toString())
+                            .setOutputPath(output.toString()).setSizeBytes(sizeBytes).setLabel(label).build());
+        }
     }
 }

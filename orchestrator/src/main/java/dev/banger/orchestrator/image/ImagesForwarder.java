@@ -2,7 +2,9 @@ package dev.banger.orchestrator.image;
 
 import dev.banger.orchestrator.store.VmStore;
 import dev.banger.orchestrator.system.InternalServices;
+import dev.banger.proto.api.v1.BuildImageRequest;
 import dev.banger.proto.api.v1.DeleteResponse;
+import dev.banger.proto.api.v1.ImageEvent;
 import dev.banger.proto.api.v1.Image;
 import dev.banger.proto.api.v1.ImagesGrpc;
 import dev.banger.proto.api.v1.ListImagesRequest;
@@ -32,6 +34,17 @@ public class ImagesForwarder extends ImagesGrpc.ImagesImplBase {
     private ImagesGrpc.ImagesBlockingStub images(long timeoutSeconds) {
         return ImagesGrpc.newBlockingStub(internal.channel("image")).withDeadlineAfter(timeoutSeconds,
                 TimeUnit.SECONDS);
+    }
+
+    /** Long: a first build bootstraps Debian. Progress is passed on as it comes. */
+    @Override
+    public void build(BuildImageRequest request, StreamObserver<ImageEvent> response) {
+        try {
+            images(45 * 60).build(request).forEachRemaining(response::onNext);
+            response.onCompleted();
+        } catch (RuntimeException e) {
+            response.onError(Rpc.toStatus(e));
+        }
     }
 
     @Override

@@ -1,0 +1,148 @@
+package dev.banger.image.build;
+
+import dev.banger.exec.CommandRunner;
+import dev.banger.fs.FileTrees;
+import dev.banger.image.Names;
+import dev.banger.image.registry.ImageRegistry;
+import dev.banger.image.store.ImageRecord;
+import dev.banger.image.store.KernelRecord;
+import dev.banger.rpc.AlreadyExistsException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+
+/**
+ * `banger image build NAME --from debian:SUITE` (IMG-2, IMG-3):
+ * <ol>
+ * <li>bootstrap: mmdebstrap makes the base tree as a tar, cached per recipe hash, so a
+ * machine bootstraps each recipe once (concurrent builds of one recipe wait for the first);</li>
+ * <li>rootfs: banger's guest files are overlaid and the storage service makes the ext4;</li>
+ * <li>kernel: bzImage, vmlinux and initramfs from the same tree, registered once per version;</li>
+ * <li>register: the image record, keyed also by its recipe hash.</li>
+ * </ol>
+ */
+public final class ImageBuilder {
+    private static final long MIB = 1L << 20;
+
+    private final ImageRegistry registry;
+    private final CommandRunner run;
+    private final Path stateDir;
+    private final Path cacheDir;
+    private final Optional<Path> agentJar;
+    private final Ext4FromTar ext4;
+    private final ConcurrentHashMap<String, Object> recipeLocks = new ConcurrentHashMap<>();
+
+    public ImageBuilder(ImageRegistry registry, CommandRunner run, Path stateDir, Path cacheDir,
+            Optional<Path> agentJar, Ext4FromTar ext4) {
+        this.registry = registry;
+        this.run = run;
+        this.stateDir = stateDir;
+        this.cacheDir = cacheDir;
+        this.agentJar = agentJar;
+        this.ext4 = ext4;
+    }
+
+    /** progress receives (phase, detail) as each phase starts. */
+    public ImageRecord build(String name, String from, List<String> packages, String mirror,
+            BiConsumer<String, String> progress) {
+        Names.require(name, "image");
+        String chosenMirror = mirror == null || mirror.isEmpty()
+                ? HostMirror.find(Path.of("/etc/apt")).orElseThrow(() -> new IllegalStateException(
+                        "this host has no Debian mirror in its apt sources; pass --mirror URL"))
+                : mirror;
+        Recipe recipe = Recipe.of(from, packages, chosenMirror);
+        Path jar = agentJar.filter(Files::isRegularFile).orElseThrow(() -> new IllegalStateException(
+                "the guest agent jar is not available (banger.guest-agent.jar); build banger first"));
+        if (registry.images().stream().anyMatch(i -> i.name().equals(name))) {
+            throw new AlreadyExistsException("an image named " + name + " already exists");
+        }
+
+        Path base = baseTree(recipe, progress);
+        String id = ImageRegistry.newId();
+        Path work = stateDir.resolve("builds").resolve(id);
+        Path imageDir = registry.imageDir(id);
+        boolean built = false;
+        try {
+            Files.createDirectories(work);
+            Files.createDirectories(imageDir);
+            progress.accept("rootfs", "guest files and ext4");
+            List<GuestOverlay.GuestFile> guest = GuestOverlay.guestFiles(jar);
+            Path tar = work.resolve("rootfs.tar");
+            GuestOverlay.write(base, guest, tar);
+            ext4.build(tar, imageDir.resolve("rootfs.ext4"), sizeFor(Files.size(tar)), "rootfs");
+            Files.delete(tar);
+
+            progress.accept("kernel", "bzImage, vmlinux, initramfs");
+            KernelRecord kernel = kernelFor(base, work.resolve("kernel"));
+
+            progress.accept("register", name);
+            String recipeHash = Recipe.sha256(recipe.baseHash() + "\n" + GuestOverlay.hash(guest));
+            ImageRecord image = registry.adopt(id, name, "debian", kernel, "build", recipeHash);
+            built = true;
+            return image;
+        } catch (IOException e) {
+            throw new UncheckedIOException("image build failed: " + e.getMessage(), e);
+        } finally {
+            // Whatever ended the build (an Error too), nothing half-made stays behind.
+            if (!built) {
+                FileTrees.deleteTree(imageDir);
+            }
+            FileTrees.deleteTree(work);
+        }
+    }
+
+    /** The cached base tree for a recipe, bootstrapped under a per-recipe lock if missing. */
+    Path baseTree(Recipe recipe, BiConsumer<String, String> progress) {
+        Path tar = cacheDir.resolve("base-" + recipe.baseHash() + ".tar");
+        synchronized (recipeLocks.computeIfAbsent(recipe.baseHash(), k -> new Object())) {
+            if (Files.isRegularFile(tar)) {
+                progress.accept("bootstrap", "cached " + tar.getFileName());
+                return tar;
+            }
+            progress.accept("bootstrap", "mmdebstrap " + recipe.suite() + " (" + recipe.packages().size() + " packages)");
+            try {
+                Files.createDirectories(cacheDir);
+                Path tmp = cacheDir.resolve(".base-" + recipe.baseHash() + ".tar.tmp-" + ImageRegistry.newId());
+                try {
+                    List<String> argv = mmdebstrap(recipe, tmp);
+                    run.run(argv, Duration.ofMinutes(30)).orThrow(argv);
+                    Files.move(tmp, tar, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot cache the base tree in " + cacheDir, e);
+            }
+            return tar;
+        }
+    }
+
+    static List<String> mmdebstrap(Recipe r, Path out) {
+        return List.of("mmdebstrap", "--variant=minbase", "--mode=auto", "--format=tar",
+                "--include=" + String.join(",", r.packages()), r.suite(), out.toString(), r.mirror());
+    }
+
+    /** Content plus headroom for what the guest installs later: +30% and 256 MiB, in 64 MiB steps. */
+    static long sizeFor(long tarBytes) {
+        long want = tarBytes + tarBytes * 3 / 10 + 256 * MIB;
+        return (want + 64 * MIB - 1) / (64 * MIB) * (64 * MIB);
+    }
+
+    private KernelRecord kernelFor(Path base, Path dir) throws IOException {
+        KernelPackager.Packaged k = KernelPackager.fromTree(base, dir);
+        String name = "debian-" + k.version();
+        try {
+            return registry.kernel(name);
+        } catch (NoSuchElementException missing) {
+            return registry.importKernel(name, dir, "build");
+        }
+    }
+}
