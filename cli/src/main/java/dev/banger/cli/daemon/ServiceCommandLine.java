@@ -50,10 +50,18 @@ public final class ServiceCommandLine {
             argv.add("-Dbanger.storage.socket=" + paths.socket(Service.STORAGE.shortName()));
             argv.add("-Dbanger.cache-dir=" + paths.cacheDir());
             guestAgentJar.ifPresent(j -> argv.add("-Dbanger.guest-agent.jar=" + j));
+            catalog("BANGER_IMAGE_CATALOG").ifPresent(c -> argv.add("-Dbanger.catalog.images=" + c));
+            catalog("BANGER_KERNEL_CATALOG").ifPresent(c -> argv.add("-Dbanger.catalog.kernels=" + c));
         }
         argv.add("-jar");
         argv.add(jar.toString());
         return argv;
+    }
+
+    /** An extra catalog file named in the environment (searched before the embedded one). */
+    private static Optional<String> catalog(String variable) {
+        String v = System.getenv(variable);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(Path.of(v).toAbsolutePath().toString());
     }
 
     /** Also the marker by which `daemon stop` recognises a process as this service before signalling it. */

@@ -10,8 +10,10 @@ import dev.banger.cli.output.Sizes;
 import dev.banger.cli.output.Table;
 import dev.banger.cli.output.ProgressPrinter;
 import dev.banger.proto.api.v1.BuildImageRequest;
+import dev.banger.proto.api.v1.BundleRequest;
+import dev.banger.proto.api.v1.BundleResponse;
+import dev.banger.proto.api.v1.PullRequest;
 import dev.banger.proto.api.v1.Image;
-import dev.banger.proto.api.v1.ImageEvent;
 import dev.banger.proto.api.v1.ImagesGrpc;
 import dev.banger.proto.api.v1.ListImagesRequest;
 import dev.banger.proto.api.v1.NameRef;
@@ -65,20 +67,35 @@ public class ImageCommand {
         ProgressPrinter progress = ProgressPrinter.forTerminal(verbose);
         BuildImageRequest request = BuildImageRequest.newBuilder().setName(name).setFrom(from)
                 .addAllPackages(packages == null ? List.of() : packages).setMirror(mirror == null ? "" : mirror).build();
-        Image built = call(s -> {
-            Image result = null;
-            for (var it = s.build(request); it.hasNext();) {
-                ImageEvent e = it.next();
-                if (e.hasProgress()) {
-                    progress.show(e.getProgress());
-                } else if (e.hasImage()) {
-                    result = e.getImage();
-                }
-            }
-            return result;
-        }, 45 * 60);
+        Image built = call(s -> ImageEvents.follow(s.build(request), progress).getImage(), 45 * 60);
         System.out.printf("built image %s (%s, kernel %s) in %.1fs%n", built.getName(),
                 Sizes.human(built.getRootfsSizeBytes()), built.getKernelRef(), (System.nanoTime() - t0) / 1e9);
+        return 0;
+    }
+
+    @Command(name = "pull", description = "Download an image (and its kernel) from the catalog; verified before use.",
+            mixinStandardHelpOptions = true)
+    int pull(@Parameters(paramLabel = "NAME") String name,
+            @Option(names = {"-v", "--verbose"}, description = "progress lines even when not on a terminal")
+            boolean verbose) {
+        long t0 = System.nanoTime();
+        Image pulled = call(s -> ImageEvents.follow(s.pull(PullRequest.newBuilder().setRef(name).build()),
+                ProgressPrinter.forTerminal(verbose)).getImage(), 45 * 60);
+        System.out.printf("pulled image %s (%s) in %.1fs%n", pulled.getName(), Sizes.human(pulled.getRootfsSizeBytes()),
+                (System.nanoTime() - t0) / 1e9);
+        return 0;
+    }
+
+    @Command(name = "bundle", description = "Write an image and its kernel as a catalog bundle (.tar.zst).",
+            mixinStandardHelpOptions = true)
+    int bundle(@Parameters(paramLabel = "IMAGE") String ref,
+            @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE|DIR",
+                    description = "a file, or a directory to write SHA256.tar.zst into") Path out) {
+        BundleResponse b = call(s -> s.bundle(BundleRequest.newBuilder().setRef(ref)
+                .setOutputPath(out.toAbsolutePath().toString()).build()), 30 * 60);
+        System.out.println(b.getPath());
+        System.out.println("sha256 " + b.getSha256());
+        System.out.println("size   " + b.getSize());
         return 0;
     }
 

@@ -7,7 +7,9 @@ import dev.banger.cli.output.Json;
 import dev.banger.cli.output.MultiRef;
 import dev.banger.cli.output.OutputFormat;
 import dev.banger.cli.output.Table;
+import dev.banger.cli.output.ProgressPrinter;
 import dev.banger.proto.api.v1.ImportKernelRequest;
+import dev.banger.proto.api.v1.PullRequest;
 import dev.banger.proto.api.v1.Kernel;
 import dev.banger.proto.api.v1.KernelsGrpc;
 import dev.banger.proto.api.v1.ListKernelsRequest;
@@ -31,6 +33,17 @@ public class KernelCommand {
         Kernel k = call(s -> s.import_(ImportKernelRequest.newBuilder().setName(name)
                 .setFromDir(from.toAbsolutePath().toString()).build()), 600);
         System.out.println("imported kernel " + k.getName() + " (" + boots(k) + ")");
+        return 0;
+    }
+
+    @Command(name = "pull", description = "Download a kernel from the catalog; verified before use.",
+            mixinStandardHelpOptions = true)
+    int pull(@Parameters(paramLabel = "NAME") String name,
+            @Option(names = {"-v", "--verbose"}, description = "progress lines even when not on a terminal")
+            boolean verbose) {
+        Kernel k = call(s -> ImageEvents.follow(s.pull(PullRequest.newBuilder().setRef(name).build()),
+                ProgressPrinter.forTerminal(verbose)).getKernel(), 45 * 60);
+        System.out.println("pulled kernel " + k.getName() + " (" + boots(k) + ")");
         return 0;
     }
 

@@ -28,6 +28,8 @@ final class CliRunner {
     final Path dist;
     final Path sandbox;
     final Path bangerHome;
+    /** More environment for every command (set before `daemon start` to reach the services). */
+    final Map<String, String> env = new java.util.HashMap<>();
 
     CliRunner(Path dist, Path sandbox) {
         this.dist = dist;
@@ -60,6 +62,7 @@ final class CliRunner {
         env.put("BANGER_HOME", bangerHome.toString());
         env.put("BANGER_DIST", dist.toString());
         env.put("BANGER_CACHE_DIR", SHARED_CACHE.toString());
+        env.putAll(this.env);
         env.remove("NO_COLOR");
         Path out = Files.createTempFile(sandbox, "out", ".txt");
         Path err = Files.createTempFile(sandbox, "err", ".txt");

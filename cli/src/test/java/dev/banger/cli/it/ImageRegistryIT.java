@@ -22,6 +22,7 @@ class ImageRegistryIT {
     static void start() throws Exception {
         sandbox = Files.createTempDirectory(Path.of("/tmp"), "banger-it-img-");
         cli = new CliRunner(CliRunner.dist(), sandbox);
+        cli.env.put("BANGER_IMAGE_CATALOG", sandbox.resolve("catalog.json").toString());
         assertEquals(0, cli.run("daemon", "start").exit());
         Path stage = Files.createDirectories(sandbox.resolve("stage/etc"));
         Files.writeString(stage.resolve("os-release"), "PRETTY_NAME=\"Debian\"\nID=debian\n");
@@ -79,6 +80,32 @@ class ImageRegistryIT {
         assertTrue(del.err().startsWith("banger: not found: no image named ghost"), del.err());
         assertEquals(0, cli.run("kernel", "delete", "k1").exit());
         assertEquals("NAME  BOOTS  INITRD  CREATED\n", cli.run("kernel", "list").out());
+    }
+
+    @Test
+    void aBundledImageCanBePulledBackThroughACatalog() throws Exception {
+        assertEquals(0, cli.run("kernel", "import", "k9", "--from", kernelDir.toString()).exit());
+        assertEquals(0, cli.run("image", "register", "img9", "--rootfs", rootfs.toString(), "--kernel-ref", "k9").exit());
+        Path bundles = Files.createDirectories(sandbox.resolve("bundles"));
+        CliRunner.Result b = cli.run("image", "bundle", "img9", "-o", bundles.toString());
+        assertEquals(0, b.exit(), b.toString());
+        String[] lines = b.out().split("\n");
+        String sha = lines[1].substring("sha256 ".length());
+        long size = Long.parseLong(lines[2].substring("size   ".length()).strip());
+        assertEquals(bundles.resolve(sha + ".tar.zst").toString(), lines[0], "content-addressed name");
+
+        Files.writeString(sandbox.resolve("catalog.json"), "{\"images\": [{\"name\": \"pulled\", \"url\": \""
+                + lines[0] + "\", \"sha256\": \"" + sha + "\", \"size\": " + size + "}, {\"name\": \"tampered\","
+                + " \"url\": \"" + lines[0] + "\", \"sha256\": \"" + "0".repeat(64) + "\", \"size\": " + size + "}]}");
+        CliRunner.Result pull = cli.run("image", "pull", "pulled");
+        assertEquals(0, pull.exit(), pull.toString());
+        assertTrue(pull.out().startsWith("pulled image pulled (16.0 MiB)"), pull.out());
+        assertTrue(cli.run("image", "show", "pulled").out().contains("k9"), "its kernel came along");
+
+        expectError(cli.run("image", "pull", "tampered"), "banger: bad request: bundle for tampered has sha256");
+        expectError(cli.run("image", "pull", "ghost"), "banger: not found: no image named ghost in the catalog");
+        assertEquals(0, cli.run("image", "delete", "pulled", "img9").exit());
+        assertEquals(0, cli.run("kernel", "delete", "k9").exit());
     }
 
     private static void expectError(CliRunner.Result r, String prefix) {

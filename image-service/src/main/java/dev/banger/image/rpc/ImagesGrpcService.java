@@ -1,7 +1,11 @@
 package dev.banger.image.rpc;
 
 import dev.banger.image.build.ImageBuilder;
+import dev.banger.image.catalog.Puller;
 import dev.banger.image.registry.ImageRegistry;
+import dev.banger.proto.api.v1.BundleRequest;
+import dev.banger.proto.api.v1.BundleResponse;
+import dev.banger.proto.api.v1.PullRequest;
 import dev.banger.proto.api.v1.BuildImageRequest;
 import dev.banger.proto.api.v1.ImageEvent;
 import dev.banger.proto.common.v1.Progress;
@@ -22,10 +26,46 @@ import java.nio.file.Path;
 public class ImagesGrpcService extends ImagesGrpc.ImagesImplBase {
     private final ImageRegistry registry;
     private final ImageBuilder builder;
+    private final Puller puller;
+    private final RegistryProducer config;
 
-    public ImagesGrpcService(ImageRegistry registry, ImageBuilder builder) {
+    public ImagesGrpcService(ImageRegistry registry, ImageBuilder builder, Puller puller, RegistryProducer config) {
         this.registry = registry;
         this.builder = builder;
+        this.puller = puller;
+        this.config = config;
+    }
+
+    @Override
+    public void pull(PullRequest r, StreamObserver<ImageEvent> response) {
+        long t0 = System.nanoTime();
+        try {
+            var image = puller.pullImage(config.imageCatalog(), r.getRef(), progress("image pull", t0, response));
+            response.onNext(ImageEvent.newBuilder().setImage(ImageMessages.toProto(image)).build());
+            response.onCompleted();
+        } catch (RuntimeException e) {
+            response.onError(Rpc.toStatus(e));
+        }
+    }
+
+    @Override
+    public void bundle(BundleRequest r, StreamObserver<BundleResponse> response) {
+        Rpc.answer(response, () -> {
+            try {
+                var made = Puller.bundleImage(registry, r.getRef(), absolute(r.getOutputPath()));
+                return BundleResponse.newBuilder().setPath(made.getKey().toString()).setSha256(made.getValue())
+                        .setSize(java.nio.file.Files.size(made.getKey())).build();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot write the bundle: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    static java.util.function.BiConsumer<String, String> progress(String scope, long t0,
+            StreamObserver<ImageEvent> response) {
+        return (phase, detail) -> response.onNext(ImageEvent.newBuilder().setProgress(Progress.newBuilder()
+                .setScope(scope).setPhase(phase).setDetail(detail)
+                .setElapsedMillis((System.nanoTime() - t0) / 1_000_000)).build());
     }
 
     /** Streams one Progress per phase, then the image. */
@@ -34,9 +74,7 @@ public class ImagesGrpcService extends ImagesGrpc.ImagesImplBase {
         long t0 = System.nanoTime();
         try {
             var image = builder.build(r.getName(), r.getFrom(), r.getPackagesList(), r.getMirror(),
-                    (phase, detail) -> response.onNext(ImageEvent.newBuilder().setProgress(Progress.newBuilder()
-                            .setScope("image build").setPhase(phase).setDetail(detail)
-                            .setElapsedMillis((System.nanoTime() - t0) / 1_000_000)).build()));
+                    progress("image build", t0, response));
             response.onNext(ImageEvent.newBuilder().setImage(ImageMessages.toProto(image)).build());
             response.onCompleted();
         } catch (RuntimeException e) {

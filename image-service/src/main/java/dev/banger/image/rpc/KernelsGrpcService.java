@@ -1,6 +1,9 @@
 package dev.banger.image.rpc;
 
+import dev.banger.image.catalog.Puller;
 import dev.banger.image.registry.ImageRegistry;
+import dev.banger.proto.api.v1.ImageEvent;
+import dev.banger.proto.api.v1.PullRequest;
 import dev.banger.proto.api.v1.DeleteResponse;
 import dev.banger.proto.api.v1.ImportKernelRequest;
 import dev.banger.proto.api.v1.Kernel;
@@ -16,9 +19,26 @@ import jakarta.inject.Singleton;
 @Singleton
 public class KernelsGrpcService extends KernelsGrpc.KernelsImplBase {
     private final ImageRegistry registry;
+    private final Puller puller;
+    private final RegistryProducer config;
 
-    public KernelsGrpcService(ImageRegistry registry) {
+    public KernelsGrpcService(ImageRegistry registry, Puller puller, RegistryProducer config) {
         this.registry = registry;
+        this.puller = puller;
+        this.config = config;
+    }
+
+    @Override
+    public void pull(PullRequest r, StreamObserver<ImageEvent> response) {
+        long t0 = System.nanoTime();
+        try {
+            var kernel = puller.pullKernel(config.kernelCatalog(), r.getRef(),
+                    ImagesGrpcService.progress("kernel pull", t0, response));
+            response.onNext(ImageEvent.newBuilder().setKernel(ImageMessages.toProto(kernel)).build());
+            response.onCompleted();
+        } catch (RuntimeException e) {
+            response.onError(Rpc.toStatus(e));
+        }
     }
 
     @Override

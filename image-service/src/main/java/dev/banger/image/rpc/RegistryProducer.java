@@ -2,6 +2,8 @@ package dev.banger.image.rpc;
 
 import dev.banger.exec.ProcessRunner;
 import dev.banger.image.build.ImageBuilder;
+import dev.banger.image.catalog.Catalog;
+import dev.banger.image.catalog.Puller;
 import dev.banger.image.registry.ImageFiles;
 import dev.banger.proto.internal.v1.BuildExt4Request;
 import dev.banger.proto.internal.v1.StorageGrpc;
@@ -31,6 +33,26 @@ public class RegistryProducer {
     @ApplicationScoped
     ImageRegistry registry(ImageStore store) {
         return new ImageRegistry(store, new ImageFiles(new ProcessRunner()), stateDir.toAbsolutePath());
+    }
+
+    @ConfigProperty(name = "banger.catalog.images")
+    Optional<Path> imageCatalog;
+    @ConfigProperty(name = "banger.catalog.kernels")
+    Optional<Path> kernelCatalog;
+
+    @Produces
+    @ApplicationScoped
+    Puller puller(ImageRegistry registry) {
+        return new Puller(registry, stateDir.toAbsolutePath(), cacheDir.toAbsolutePath());
+    }
+
+    /** Read at each pull, so an edited catalog file is seen without a restart. */
+    public Catalog imageCatalog() {
+        return Catalog.load("images", imageCatalog);
+    }
+
+    public Catalog kernelCatalog() {
+        return Catalog.load("kernels", kernelCatalog);
     }
 
     @Produces

@@ -3,6 +3,9 @@ package dev.banger.orchestrator.image;
 import dev.banger.orchestrator.store.VmStore;
 import dev.banger.orchestrator.system.InternalServices;
 import dev.banger.proto.api.v1.BuildImageRequest;
+import dev.banger.proto.api.v1.BundleRequest;
+import dev.banger.proto.api.v1.BundleResponse;
+import dev.banger.proto.api.v1.PullRequest;
 import dev.banger.proto.api.v1.DeleteResponse;
 import dev.banger.proto.api.v1.ImageEvent;
 import dev.banger.proto.api.v1.Image;
@@ -45,6 +48,21 @@ public class ImagesForwarder extends ImagesGrpc.ImagesImplBase {
         } catch (RuntimeException e) {
             response.onError(Rpc.toStatus(e));
         }
+    }
+
+    @Override
+    public void pull(PullRequest request, StreamObserver<ImageEvent> response) {
+        try {
+            images(45 * 60).pull(request).forEachRemaining(response::onNext);
+            response.onCompleted();
+        } catch (RuntimeException e) {
+            response.onError(Rpc.toStatus(e));
+        }
+    }
+
+    @Override
+    public void bundle(BundleRequest request, StreamObserver<BundleResponse> response) {
+        Rpc.answer(response, () -> images(30 * 60).bundle(request));
     }
 
     @Override

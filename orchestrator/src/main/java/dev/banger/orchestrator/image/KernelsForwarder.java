@@ -2,6 +2,8 @@ package dev.banger.orchestrator.image;
 
 import dev.banger.orchestrator.system.InternalServices;
 import dev.banger.proto.api.v1.DeleteResponse;
+import dev.banger.proto.api.v1.ImageEvent;
+import dev.banger.proto.api.v1.PullRequest;
 import dev.banger.proto.api.v1.ImportKernelRequest;
 import dev.banger.proto.api.v1.Kernel;
 import dev.banger.proto.api.v1.KernelsGrpc;
@@ -30,6 +32,16 @@ public class KernelsForwarder extends KernelsGrpc.KernelsImplBase {
     @Override
     public void import_(ImportKernelRequest request, StreamObserver<Kernel> response) {
         Rpc.answer(response, () -> kernels(600).import_(request));
+    }
+
+    @Override
+    public void pull(PullRequest request, StreamObserver<ImageEvent> response) {
+        try {
+            kernels(45 * 60).pull(request).forEachRemaining(response::onNext);
+            response.onCompleted();
+        } catch (RuntimeException e) {
+            response.onError(Rpc.toStatus(e));
+        }
     }
 
     @Override
