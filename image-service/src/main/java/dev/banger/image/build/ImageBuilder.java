@@ -131,7 +131,7 @@ public final class ImageBuilder {
     }
 
     /** Content plus headroom for what the guest installs later: +30% and 256 MiB, in 64 MiB steps. */
-    static long sizeFor(long tarBytes) {
+    public static long sizeFor(long tarBytes) {
         long want = tarBytes + tarBytes * 3 / 10 + 256 * MIB;
         return (want + 64 * MIB - 1) / (64 * MIB) * (64 * MIB);
     }

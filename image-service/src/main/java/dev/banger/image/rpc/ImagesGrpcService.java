@@ -2,6 +2,8 @@ package dev.banger.image.rpc;
 
 import dev.banger.image.build.ImageBuilder;
 import dev.banger.image.catalog.Puller;
+import dev.banger.image.oci.OciImporter;
+import dev.banger.image.oci.OciRef;
 import dev.banger.image.registry.ImageRegistry;
 import dev.banger.proto.api.v1.BundleRequest;
 import dev.banger.proto.api.v1.BundleResponse;
@@ -29,18 +31,25 @@ public class ImagesGrpcService extends ImagesGrpc.ImagesImplBase {
     private final Puller puller;
     private final RegistryProducer config;
 
-    public ImagesGrpcService(ImageRegistry registry, ImageBuilder builder, Puller puller, RegistryProducer config) {
+    private final OciImporter oci;
+
+    public ImagesGrpcService(ImageRegistry registry, ImageBuilder builder, Puller puller, RegistryProducer config,
+            OciImporter oci) {
         this.registry = registry;
         this.builder = builder;
         this.puller = puller;
         this.config = config;
+        this.oci = oci;
     }
 
     @Override
     public void pull(PullRequest r, StreamObserver<ImageEvent> response) {
         long t0 = System.nanoTime();
         try {
-            var image = puller.pullImage(config.imageCatalog(), r.getRef(), progress("image pull", t0, response));
+            var progress = progress("image pull", t0, response);
+            // Catalog names cannot contain '/' or ':'; OCI references and layout paths always do.
+            var image = OciRef.looksLikeOci(r.getRef()) ? oci.pull(r.getRef(), progress)
+                    : puller.pullImage(config.imageCatalog(), r.getRef(), progress);
             response.onNext(ImageEvent.newBuilder().setImage(ImageMessages.toProto(image)).build());
             response.onCompleted();
         } catch (RuntimeException e) {

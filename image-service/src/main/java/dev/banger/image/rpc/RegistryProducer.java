@@ -4,6 +4,8 @@ import dev.banger.exec.ProcessRunner;
 import dev.banger.image.build.ImageBuilder;
 import dev.banger.image.catalog.Catalog;
 import dev.banger.image.catalog.Puller;
+import dev.banger.image.oci.OciImporter;
+import java.util.Map;
 import dev.banger.image.registry.ImageFiles;
 import dev.banger.proto.internal.v1.BuildExt4Request;
 import dev.banger.proto.internal.v1.StorageGrpc;
@@ -53,6 +55,17 @@ public class RegistryProducer {
 
     public Catalog kernelCatalog() {
         return Catalog.load("kernels", kernelCatalog);
+    }
+
+    /** Registry hosts whose API lives elsewhere: banger.oci.endpoint."HOST"=URL. */
+    @ConfigProperty(name = "banger.oci.endpoint")
+    Optional<Map<String, String>> ociEndpoints;
+
+    @Produces
+    @ApplicationScoped
+    OciImporter ociImporter(ImageRegistry registry) {
+        return new OciImporter(registry, stateDir.toAbsolutePath(), cacheDir.toAbsolutePath(), agentJar,
+                this::ext4FromTar, ociEndpoints.orElse(Map.of()));
     }
 
     @Produces
