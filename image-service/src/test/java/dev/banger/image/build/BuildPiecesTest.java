@@ -139,6 +139,8 @@ class BuildPiecesTest {
         assertEquals("ELF", content.get("usr/bin/true"));
         assertEquals("PK-agent", content.get("opt/banger/guest-agent.jar"));
         assertEquals(0755, entries.get("usr/local/sbin/banger-config").getMode() & 0777);
+        assertEquals(0755, entries.get("usr/local/sbin/banger-init").getMode() & 0777);
+        assertTrue(content.get("usr/local/sbin/banger-init").contains("exec /lib/systemd/systemd"));
         TarArchiveEntry wants = entries.get("etc/systemd/system/multi-user.target.wants/banger-agent.service");
         assertTrue(wants.isSymbolicLink());
         assertEquals("/etc/systemd/system/banger-agent.service", wants.getLinkName());
