@@ -26,6 +26,32 @@ public final class Rpc {
         response.onCompleted();
     }
 
+    /**
+     * A server-streaming call: work may send events (progress) as it goes and returns
+     * the last one; any exception ends the stream with its mapped status instead.
+     */
+    public static <T> void stream(StreamObserver<T> response, Supplier<T> work) {
+        T last;
+        try {
+            last = work.get();
+        } catch (RuntimeException e) {
+            response.onError(toStatus(e));
+            return;
+        }
+        if (last != null) {
+            response.onNext(last);
+        }
+        response.onCompleted();
+    }
+
+    /** Passes on every event of another service's stream (the orchestrator's forwarding). */
+    public static <T> void forward(StreamObserver<T> response, Supplier<java.util.Iterator<T>> upstream) {
+        stream(response, () -> {
+            upstream.get().forEachRemaining(response::onNext);
+            return null;
+        });
+    }
+
     /** Bad input, missing things and wrong states keep their meaning; anything else is internal. */
     public static StatusRuntimeException toStatus(RuntimeException e) {
         if (e instanceof StatusRuntimeException s) {

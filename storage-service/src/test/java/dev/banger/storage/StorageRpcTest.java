@@ -39,7 +39,7 @@ class StorageRpcTest {
 
         Disk root = call(s -> s.createRootDisk(RootDiskRequest.newBuilder().setVmId("rpcvm").setImageId("rpcimg")
                 .setOverlaySizeBytes(64L << 20).build()));
-        assertEquals(state.resolve("vms/rpcvm/root.ext4").toString(), root.getPath());
+        assertEquals(state.toAbsolutePath().resolve("vms/rpcvm/root.ext4").toString(), root.getPath());
         Disk work = call(s -> s.createWorkDisk(WorkDiskRequest.newBuilder().setVmId("rpcvm").setImageId("rpcimg")
                 .setSizeBytes(32L << 20).build()));
         assertEquals(32L << 20, work.getSizeBytes());

@@ -52,9 +52,11 @@ class ServiceCommandLineTest {
         assertEquals(Service.values().length, Service.STOP_ORDER.size());
     }
 
+    @org.junit.jupiter.api.io.TempDir
+    Path home;
+
     @Test
     void aStalePidFileNeverSignalsAStranger() throws Exception {
-        Path home = java.nio.file.Files.createTempDirectory("banger-pid");
         BangerPaths p = BangerPaths.from(Map.of("BANGER_HOME", home.toString()));
         java.nio.file.Files.createDirectories(p.runDir());
         // This test JVM is alive but is not the net service: its pid in the file must be ignored.

@@ -1,12 +1,10 @@
 package dev.banger.image.build;
 
 import dev.banger.exec.CommandRunner;
-import dev.banger.fs.FileTrees;
 import dev.banger.image.Names;
 import dev.banger.image.registry.ImageRegistry;
 import dev.banger.image.store.ImageRecord;
 import dev.banger.image.store.KernelRecord;
-import dev.banger.rpc.AlreadyExistsException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -61,18 +59,10 @@ public final class ImageBuilder {
         Recipe recipe = Recipe.of(from, packages, chosenMirror);
         Path jar = agentJar.filter(Files::isRegularFile).orElseThrow(() -> new IllegalStateException(
                 "the guest agent jar is not available (banger.guest-agent.jar); build banger first"));
-        if (registry.images().stream().anyMatch(i -> i.name().equals(name))) {
-            throw new AlreadyExistsException("an image named " + name + " already exists");
-        }
+        registry.requireFreeImageName(name); // before a bootstrap that can take a minute
 
         Path base = baseTree(recipe, progress);
-        String id = ImageRegistry.newId();
-        Path work = stateDir.resolve("builds").resolve(id);
-        Path imageDir = registry.imageDir(id);
-        boolean built = false;
-        try {
-            Files.createDirectories(work);
-            Files.createDirectories(imageDir);
+        return registry.create(name, (id, work, imageDir) -> {
             progress.accept("rootfs", "guest files and ext4");
             List<GuestOverlay.GuestFile> guest = GuestOverlay.guestFiles(jar);
             Path tar = work.resolve("rootfs.tar");
@@ -85,18 +75,8 @@ public final class ImageBuilder {
 
             progress.accept("register", name);
             String recipeHash = Recipe.sha256(recipe.baseHash() + "\n" + GuestOverlay.hash(guest));
-            ImageRecord image = registry.adopt(id, name, "debian", kernel, "build", recipeHash);
-            built = true;
-            return image;
-        } catch (IOException e) {
-            throw new UncheckedIOException("image build failed: " + e.getMessage(), e);
-        } finally {
-            // Whatever ended the build (an Error too), nothing half-made stays behind.
-            if (!built) {
-                FileTrees.deleteTree(imageDir);
-            }
-            FileTrees.deleteTree(work);
-        }
+            return registry.adopt(id, name, "debian", kernel, "build", recipeHash);
+        });
     }
 
     /** The cached base tree for a recipe, bootstrapped under a per-recipe lock if missing. */

@@ -43,15 +43,9 @@ public final class Puller {
     public ImageRecord pullImage(Catalog catalog, String name, BiConsumer<String, String> progress) {
         CatalogEntry entry = catalog.find(name);
         synchronized (locks.computeIfAbsent("image:" + name, k -> new Object())) {
-            if (registry.images().stream().anyMatch(i -> i.name().equals(name))) {
-                throw new AlreadyExistsException("an image named " + name + " already exists");
-            }
+            registry.requireFreeImageName(name);
             Path bundle = fetch(entry, progress);
-            String id = ImageRegistry.newId();
-            Path work = stateDir.resolve("builds").resolve(id);
-            Path imageDir = registry.imageDir(id);
-            boolean done = false;
-            try {
+            return registry.create(name, (id, work, imageDir) -> {
                 progress.accept("unpack", bundle.getFileName().toString());
                 Bundle.Manifest m = Bundle.unpack(bundle, work);
                 if (!m.kind().equals("image")) {
@@ -59,19 +53,9 @@ public final class Puller {
                 }
                 progress.accept("register", name);
                 KernelRecord kernel = kernelFrom(m, work);
-                Files.createDirectories(imageDir);
                 Files.move(work.resolve("rootfs.ext4"), imageDir.resolve("rootfs.ext4"));
-                ImageRecord image = registry.adopt(id, name, m.distro(), kernel, "catalog", null);
-                done = true;
-                return image;
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot pull " + name + ": " + e.getMessage(), e);
-            } finally {
-                if (!done) {
-                    FileTrees.deleteTree(imageDir);
-                }
-                FileTrees.deleteTree(work);
-            }
+                return registry.adopt(id, name, m.distro(), kernel, "catalog", null);
+            });
         }
     }
 

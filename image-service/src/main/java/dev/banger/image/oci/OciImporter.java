@@ -1,15 +1,12 @@
 package dev.banger.image.oci;
 
-import dev.banger.fs.FileTrees;
 import dev.banger.image.Names;
 import dev.banger.image.build.Ext4FromTar;
 import dev.banger.image.build.GuestOverlay;
 import dev.banger.image.build.ImageBuilder;
 import dev.banger.image.registry.ImageRegistry;
 import dev.banger.image.store.ImageRecord;
-import dev.banger.rpc.AlreadyExistsException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,16 +42,10 @@ public final class OciImporter {
     public ImageRecord pull(String reference, BiConsumer<String, String> progress) {
         OciRef ref = OciRef.parse(reference);
         String name = Names.require(ref.defaultName(), "image");
-        if (registry.images().stream().anyMatch(i -> i.name().equals(name))) {
-            throw new AlreadyExistsException("an image named " + name + " already exists");
-        }
+        registry.requireFreeImageName(name);
         OciSource source = ref.isLayout() ? OciSource.layout(ref.layout())
                 : OciSource.registry(new RegistryClient(endpoint(ref), ref.repository()), ref.reference());
-        String id = ImageRegistry.newId();
-        Path work = stateDir.resolve("builds").resolve(id);
-        Path imageDir = registry.imageDir(id);
-        boolean done = false;
-        try {
+        return registry.create(name, (id, work, imageDir) -> {
             progress.accept("resolve", reference);
             List<OciManifests.Layer> layers = OciManifests.layers(source);
             List<LayerMerger.LayerFile> files = new ArrayList<>();
@@ -63,8 +54,6 @@ public final class OciImporter {
                 files.add(new LayerMerger.LayerFile(OciManifests.fetch(source, l, cacheDir.resolve("oci")),
                         l.mediaType()));
             }
-            Files.createDirectories(work);
-            Files.createDirectories(imageDir);
             progress.accept("rootfs", layers.size() + " layer(s) replayed, guest files, ext4");
             Path merged = work.resolve("merged.tar");
             LayerMerger.merge(files, merged);
@@ -73,17 +62,8 @@ public final class OciImporter {
             Files.delete(merged);
             ext4.build(tar, imageDir.resolve("rootfs.ext4"), ImageBuilder.sizeFor(Files.size(tar)), "rootfs");
             progress.accept("register", name);
-            ImageRecord image = registry.adopt(id, name, "unknown", null, "oci", null);
-            done = true;
-            return image;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot pull " + reference + ": " + e.getMessage(), e);
-        } finally {
-            if (!done) {
-                FileTrees.deleteTree(imageDir);
-            }
-            FileTrees.deleteTree(work);
-        }
+            return registry.adopt(id, name, "unknown", null, "oci", null);
+        });
     }
 
     private List<GuestOverlay.GuestFile> guestFiles() throws IOException {

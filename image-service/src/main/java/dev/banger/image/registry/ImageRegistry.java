@@ -94,6 +94,40 @@ public final class ImageRegistry {
         }
     }
 
+    /** Makes one new image: puts its rootfs at imageDir/rootfs.ext4 (scratch space in work) and adopts it. */
+    public interface NewImage {
+        ImageRecord make(String id, Path work, Path imageDir) throws IOException;
+    }
+
+    /**
+     * The frame every new image is made in (build, catalog pull, OCI pull): a free name,
+     * a fresh id, a scratch directory under STATE/builds and the image's own directory.
+     * Whatever ends the making, an Error too, the scratch goes, and on failure the image
+     * directory as well: nothing half-made stays in the store.
+     */
+    public ImageRecord create(String name, NewImage maker) {
+        Names.require(name, "image");
+        requireFreeImageName(name);
+        String id = newId();
+        Path work = stateDir.resolve("builds").resolve(id);
+        Path dir = imageDir(id);
+        boolean done = false;
+        try {
+            Files.createDirectories(work);
+            Files.createDirectories(dir);
+            ImageRecord image = maker.make(id, work, dir);
+            done = true;
+            return image;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make image " + name + ": " + e.getMessage(), e);
+        } finally {
+            if (!done) {
+                FileTrees.deleteTree(dir);
+            }
+            FileTrees.deleteTree(work);
+        }
+    }
+
     /**
      * Records an image whose rootfs a build already put at imageDir(id)/rootfs.ext4;
      * adds the work seed and checksum. A failure removes the directory.
@@ -181,7 +215,7 @@ public final class ImageRegistry {
         return k;
     }
 
-    private void requireFreeImageName(String name) {
+    public void requireFreeImageName(String name) {
         if (store.image(name).isPresent()) {
             throw new AlreadyExistsException("an image named " + name + " already exists");
         }

@@ -44,17 +44,13 @@ public class ImagesGrpcService extends ImagesGrpc.ImagesImplBase {
 
     @Override
     public void pull(PullRequest r, StreamObserver<ImageEvent> response) {
-        long t0 = System.nanoTime();
-        try {
-            var progress = progress("image pull", t0, response);
+        var progress = progress("image pull", System.nanoTime(), response);
+        Rpc.stream(response, () -> {
             // Catalog names cannot contain '/' or ':'; OCI references and layout paths always do.
             var image = OciRef.looksLikeOci(r.getRef()) ? oci.pull(r.getRef(), progress)
                     : puller.pullImage(config.imageCatalog(), r.getRef(), progress);
-            response.onNext(ImageEvent.newBuilder().setImage(ImageMessages.toProto(image)).build());
-            response.onCompleted();
-        } catch (RuntimeException e) {
-            response.onError(Rpc.toStatus(e));
-        }
+            return ImageEvent.newBuilder().setImage(ImageMessages.toProto(image)).build();
+        });
     }
 
     @Override
@@ -80,15 +76,9 @@ public class ImagesGrpcService extends ImagesGrpc.ImagesImplBase {
     /** Streams one Progress per phase, then the image. */
     @Override
     public void build(BuildImageRequest r, StreamObserver<ImageEvent> response) {
-        long t0 = System.nanoTime();
-        try {
-            var image = builder.build(r.getName(), r.getFrom(), r.getPackagesList(), r.getMirror(),
-                    progress("image build", t0, response));
-            response.onNext(ImageEvent.newBuilder().setImage(ImageMessages.toProto(image)).build());
-            response.onCompleted();
-        } catch (RuntimeException e) {
-            response.onError(Rpc.toStatus(e));
-        }
+        var progress = progress("image build", System.nanoTime(), response);
+        Rpc.stream(response, () -> ImageEvent.newBuilder().setImage(ImageMessages.toProto(builder.build(r.getName(),
+                r.getFrom(), r.getPackagesList(), r.getMirror(), progress))).build());
     }
 
     @Override

@@ -30,15 +30,9 @@ public class KernelsGrpcService extends KernelsGrpc.KernelsImplBase {
 
     @Override
     public void pull(PullRequest r, StreamObserver<ImageEvent> response) {
-        long t0 = System.nanoTime();
-        try {
-            var kernel = puller.pullKernel(config.kernelCatalog(), r.getRef(),
-                    ImagesGrpcService.progress("kernel pull", t0, response));
-            response.onNext(ImageEvent.newBuilder().setKernel(ImageMessages.toProto(kernel)).build());
-            response.onCompleted();
-        } catch (RuntimeException e) {
-            response.onError(Rpc.toStatus(e));
-        }
+        var progress = ImagesGrpcService.progress("kernel pull", System.nanoTime(), response);
+        Rpc.stream(response, () -> ImageEvent.newBuilder().setKernel(ImageMessages.toProto(
+                puller.pullKernel(config.kernelCatalog(), r.getRef(), progress))).build());
     }
 
     @Override

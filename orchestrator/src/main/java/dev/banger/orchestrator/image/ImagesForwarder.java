@@ -42,22 +42,12 @@ public class ImagesForwarder extends ImagesGrpc.ImagesImplBase {
     /** Long: a first build bootstraps Debian. Progress is passed on as it comes. */
     @Override
     public void build(BuildImageRequest request, StreamObserver<ImageEvent> response) {
-        try {
-            images(45 * 60).build(request).forEachRemaining(response::onNext);
-            response.onCompleted();
-        } catch (RuntimeException e) {
-            response.onError(Rpc.toStatus(e));
-        }
+        Rpc.forward(response, () -> images(45 * 60).build(request));
     }
 
     @Override
     public void pull(PullRequest request, StreamObserver<ImageEvent> response) {
-        try {
-            images(45 * 60).pull(request).forEachRemaining(response::onNext);
-            response.onCompleted();
-        } catch (RuntimeException e) {
-            response.onError(Rpc.toStatus(e));
-        }
+        Rpc.forward(response, () -> images(45 * 60).pull(request));
     }
 
     @Override

@@ -36,12 +36,7 @@ public class KernelsForwarder extends KernelsGrpc.KernelsImplBase {
 
     @Override
     public void pull(PullRequest request, StreamObserver<ImageEvent> response) {
-        try {
-            kernels(45 * 60).pull(request).forEachRemaining(response::onNext);
-            response.onCompleted();
-        } catch (RuntimeException e) {
-            response.onError(Rpc.toStatus(e));
-        }
+        Rpc.forward(response, () -> kernels(45 * 60).pull(request));
     }
 
     @Override
