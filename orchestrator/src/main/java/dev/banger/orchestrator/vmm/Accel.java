@@ -1,0 +1,30 @@
+package dev.banger.orchestrator.vmm;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Whether KVM can run a stock guest kernel here. /dev/kvm is not enough: a host whose
+ * only KVM module is kvm_pvm runs special (PVM) guest kernels alone, and a normal kernel
+ * hangs there, so such a host uses QEMU's emulation (TCG).
+ */
+public enum Accel {
+    KVM, TCG;
+
+    public static Accel detect(Path sys, Path devKvm) {
+        boolean rw = Files.isReadable(devKvm) && Files.isWritable(devKvm);
+        boolean hardware = Files.isDirectory(sys.resolve("module/kvm_intel")) || Files.isDirectory(sys.resolve("module/kvm_amd"));
+        boolean pvmOnly = Files.isDirectory(sys.resolve("module/kvm_pvm")) && !hardware;
+        return rw && hardware && !pvmOnly ? KVM : TCG;
+    }
+
+    /** auto, kvm or tcg (config banger.vmm.accel). */
+    public static Accel choose(String wanted) {
+        return switch (wanted) {
+            case "kvm" -> KVM;
+            case "tcg" -> TCG;
+            case "auto" -> detect(Path.of("/sys"), Path.of("/dev/kvm"));
+            default -> throw new IllegalArgumentException("banger.vmm.accel must be auto, kvm or tcg, got " + wanted);
+        };
+    }
+}

@@ -1,0 +1,60 @@
+package dev.banger.orchestrator.vmm;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/**
+ * The JSON configuration Firecracker starts from (`firecracker --config-file F`), in
+ * the shape of its published API: boot-source, drives, network-interfaces,
+ * machine-config and a vsock device whose Unix socket lives in the VM's directory.
+ */
+public final class FirecrackerConfig {
+    static final int GUEST_CID = 3;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private FirecrackerConfig() {
+    }
+
+    public static ObjectNode build(VmmSpec s) {
+        if (s.vmlinux() == null) {
+            throw new IllegalArgumentException("Firecracker boots an ELF vmlinux; this kernel has none");
+        }
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode boot = root.putObject("boot-source");
+        boot.put("kernel_image_path", s.vmlinux().toString());
+        boot.put("boot_args", "console=ttyS0 reboot=k panic=1 pci=off root=/dev/vda rw quiet init=" + VmmSpec.INIT);
+        if (s.initrd() != null) {
+            boot.put("initrd_path", s.initrd().toString());
+        }
+        ArrayNode drives = root.putArray("drives");
+        drive(drives, "root", s.rootDisk().toString(), false);
+        if (s.workDisk() != null) {
+            drive(drives, "work", s.workDisk().toString(), false);
+        }
+        if (s.configDisk() != null) {
+            drive(drives, "cfg", s.configDisk().toString(), true);
+        }
+        if (s.tap() != null) {
+            root.putArray("network-interfaces").addObject().put("iface_id", "eth0").put("guest_mac", s.mac())
+                    .put("host_dev_name", s.tap());
+        }
+        root.putObject("machine-config").put("vcpu_count", s.vcpu()).put("mem_size_mib", s.memoryMib())
+                .put("smt", false);
+        root.putObject("vsock").put("guest_cid", GUEST_CID).put("uds_path", s.vmDir().resolve("vsock.sock").toString());
+        return root;
+    }
+
+    public static List<String> argv(VmmSpec s) {
+        return List.of("setsid", "firecracker", "--api-sock", s.vmDir().resolve("firecracker.sock").toString(),
+                "--config-file", s.vmDir().resolve("firecracker.json").toString());
+    }
+
+    private static void drive(ArrayNode drives, String id, String path, boolean readOnly) {
+        // The root is named on the kernel command line (banger's initramfs mounts it), so no
+        // drive is Firecracker's "root device".
+        drives.addObject().put("drive_id", id).put("path_on_host", path).put("is_root_device", false)
+                .put("is_read_only", readOnly);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.banger.orchestrator.vmm;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The argv that boots a VM with QEMU's microvm machine (virtio-mmio devices described
+ * through ACPI, which Debian's kernel understands). Under TCG the CPU model adds
+ * RDRAND: without it the guest's entropy pool stalls boot for seconds.
+ */
+public final class QemuCommand {
+    private QemuCommand() {
+    }
+
+    public static List<String> argv(VmmSpec s, Accel accel) {
+        List<String> a = new ArrayList<>(List.of("setsid", "qemu-system-x86_64",
+                "-M", "microvm,acpi=on",
+                "-accel", accel == Accel.KVM ? "kvm" : "tcg",
+                "-cpu", accel == Accel.KVM ? "host" : "qemu64,+rdrand",
+                "-smp", Integer.toString(s.vcpu()),
+                "-m", s.memoryMib() + "M",
+                "-nodefaults", "-no-user-config", "-display", "none",
+                "-serial", "file:" + s.consoleLog(),
+                "-kernel", s.bzImage().toString()));
+        if (s.initrd() != null) {
+            a.addAll(List.of("-initrd", s.initrd().toString()));
+        }
+        a.addAll(List.of("-append", "console=ttyS0 root=/dev/vda rw quiet panic=-1 init=" + VmmSpec.INIT));
+        drive(a, "root", s.rootDisk().toString(), false);
+        if (s.workDisk() != null) {
+            drive(a, "work", s.workDisk().toString(), false);
+        }
+        if (s.configDisk() != null) {
+            drive(a, "cfg", s.configDisk().toString(), true);
+        }
+        if (s.tap() != null) {
+            a.addAll(List.of("-netdev", "tap,id=net0,ifname=" + s.tap() + ",script=no,downscript=no",
+                    "-device", "virtio-net-device,netdev=net0,mac=" + s.mac()));
+        }
+        a.addAll(List.of("-qmp", "unix:" + s.vmDir().resolve("qmp.sock") + ",server=on,wait=off",
+                "-pidfile", s.vmDir().resolve("vmm.pid").toString()));
+        return a;
+    }
+
+    private static void drive(List<String> a, String id, String file, boolean readOnly) {
+        a.addAll(List.of("-drive", "id=" + id + ",file=" + file + ",format=raw,if=none" + (readOnly ? ",readonly=on" : ""),
+                "-device", "virtio-blk-device,drive=" + id));
+    }
+}

@@ -1,0 +1,37 @@
+package dev.banger.orchestrator.vmm;
+
+import java.nio.file.Path;
+import java.util.HexFormat;
+
+/** Everything a VMM needs to boot one VM: kernel, disks, TAP, size, and where its files go. */
+public record VmmSpec(
+        String vmId,
+        int vcpu,
+        int memoryMib,
+        Path bzImage,
+        Path vmlinux,
+        Path initrd,
+        Path rootDisk,
+        Path workDisk,
+        Path configDisk,
+        String tap,
+        Path vmDir) {
+
+    /** banger's own first process: systemd where the image has it, first-boot setup where not. */
+    public static final String INIT = "/usr/local/sbin/banger-init";
+
+    public Path consoleLog() {
+        return vmDir.resolve("console.log");
+    }
+
+    public Path vmmLog() {
+        return vmDir.resolve("vmm.log");
+    }
+
+    /** A stable, locally administered MAC from the VM id (the QEMU OUI, 52:54:00). */
+    public String mac() {
+        int h = vmId.hashCode();
+        return "52:54:00:" + HexFormat.of().toHexDigits((byte) (h >>> 16)) + ":" + HexFormat.of().toHexDigits((byte) (h >>> 8))
+                + ":" + HexFormat.of().toHexDigits((byte) h);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.banger.orchestrator.vmm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class QemuTest {
+    @TempDir
+    Path tmp;
+
+    static VmmSpec spec(Path dir) {
+        return new VmmSpec("0f3c", 2, 2048, Path.of("/k/bzImage"), Path.of("/k/vmlinux"), Path.of("/k/initrd.img"),
+                Path.of("/s/vms/0f3c/root.ext4"), Path.of("/s/vms/0f3c/work.ext4"), Path.of("/s/vms/0f3c/config.ext4"),
+                "bgtap12345678", dir);
+    }
+
+    @Test
+    void argvForEmulationBootsTheKernelWithBangersInitAndAllThreeDisks() {
+        VmmSpec s = spec(Path.of("/s/vms/0f3c"));
+        assertEquals(List.of("setsid", "qemu-system-x86_64", "-M", "microvm,acpi=on", "-accel", "tcg",
+                "-cpu", "qemu64,+rdrand", "-smp", "2", "-m", "2048M", "-nodefaults", "-no-user-config",
+                "-display", "none", "-serial", "file:/s/vms/0f3c/console.log", "-kernel", "/k/bzImage",
+                "-initrd", "/k/initrd.img",
+                "-append", "console=ttyS0 root=/dev/vda rw quiet panic=-1 init=/usr/local/sbin/banger-init",
+                "-drive", "id=root,file=/s/vms/0f3c/root.ext4,format=raw,if=none",
+                "-device", "virtio-blk-device,drive=root",
+                "-drive", "id=work,file=/s/vms/0f3c/work.ext4,format=raw,if=none",
+                "-device", "virtio-blk-device,drive=work",
+                "-drive", "id=cfg,file=/s/vms/0f3c/config.ext4,format=raw,if=none,readonly=on",
+                "-device", "virtio-blk-device,drive=cfg",
+                "-netdev", "tap,id=net0,ifname=bgtap12345678,script=no,downscript=no",
+                "-device", "virtio-net-device,netdev=net0,mac=" + s.mac(),
+                "-qmp", "unix:/s/vms/0f3c/qmp.sock,server=on,wait=off",
+                "-pidfile", "/s/vms/0f3c/vmm.pid"), QemuCommand.argv(s, Accel.TCG));
+        assertTrue(s.mac().matches("52:54:00(:[0-9a-f]{2}){3}"), s.mac());
+        assertEquals(s.mac(), spec(Path.of("/elsewhere")).mac(), "stable for a VM id");
+    }
+
+    @Test
+    void kvmUsesTheHostCpu() {
+        List<String> a = QemuCommand.argv(spec(Path.of("/v")), Accel.KVM);
+        assertEquals("kvm", a.get(a.indexOf("-accel") + 1));
+        assertEquals("host", a.get(a.indexOf("-cpu") + 1));
+    }
+
+    @Test
+    void kvmOnlyWhenAHardwareModuleCanRunAStockKernel() throws Exception {
+        Path kvm = Files.createFile(tmp.resolve("kvm"));
+        Path sys = Files.createDirectories(tmp.resolve("sys/module/kvm"));
+        Files.createDirectories(tmp.resolve("sys/module/kvm_pvm"));
+        assertEquals(Accel.TCG, Accel.detect(tmp.resolve("sys"), kvm), "PVM-only KVM hangs a stock kernel");
+        Files.createDirectories(tmp.resolve("sys/module/kvm_intel"));
+        assertEquals(Accel.KVM, Accel.detect(tmp.resolve("sys"), kvm));
+        assertEquals(Accel.TCG, Accel.detect(tmp.resolve("sys"), tmp.resolve("no-such-kvm")));
+        assertEquals(Accel.TCG, Accel.choose("tcg"));
+        assertThrows(IllegalArgumentException.class, () -> Accel.choose("fast"));
+        assertTrue(sys.toFile().exists());
+    }
+
+    @Test
+    void qmpHandshakesSkipsEventsAndReportsErrors() throws Exception {
+        Path socket = tmp.resolve("qmp.sock");
+        List<String> received = new CopyOnWriteArrayList<>();
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            Thread fake = new Thread(() -> serveQmp(server, received));
+            fake.start();
+            try (Qmp qmp = Qmp.connect(socket)) {
+                assertEquals("running", qmp.status());
+                qmp.powerdown();
+                IOException e = assertThrows(IOException.class, () -> qmp.execute("no-such-command"));
+                assertTrue(e.getMessage().contains("CommandNotFound"), e.getMessage());
+            }
+            fake.join(5000);
+        }
+        assertEquals(List.of("qmp_capabilities", "query-status", "system_powerdown", "no-such-command"), received);
+    }
+
+    /** Speaks QMP as QEMU does: greeting, then one answer per command, with an event thrown in. */
+    private static void serveQmp(ServerSocketChannel server, List<String> received) {
+        try (SocketChannel c = server.accept()) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(c), StandardCharsets.UTF_8));
+            OutputStream out = Channels.newOutputStream(c);
+            send(out, "{\"QMP\": {\"version\": {\"qemu\": {\"major\": 7}}, \"capabilities\": []}}");
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                String cmd = line.replaceAll(".*\"execute\": \"([^\"]+)\".*", "$1");
+                received.add(cmd);
+                switch (cmd) {
+                    case "query-status" -> {
+                        send(out, "{\"event\": \"RTC_CHANGE\", \"data\": {}}");
+                        send(out, "{\"return\": {\"status\": \"running\", \"running\": true}}");
+                    }
+                    case "qmp_capabilities", "system_powerdown" -> send(out, "{\"return\": {}}");
+                    default -> send(out, "{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"CommandNotFound: "
+                            + cmd + "\"}}");
+                }
+            }
+        } catch (IOException ignored) {
+            // client went away
+        }
+    }
+
+    private static void send(OutputStream out, String json) throws IOException {
+        out.write((json + "\r\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+}
