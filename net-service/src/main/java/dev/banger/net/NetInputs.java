@@ -1,5 +1,6 @@
 package dev.banger.net;
 
+import dev.banger.ip.Ipv4Cidr;
 import java.util.regex.Pattern;
 
 /**

@@ -1,5 +1,6 @@
 package dev.banger.net;
 
+import dev.banger.ip.Ipv4Cidr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

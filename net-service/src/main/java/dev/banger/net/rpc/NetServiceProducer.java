@@ -1,7 +1,8 @@
 package dev.banger.net.rpc;
 
+import dev.banger.ip.Ipv4Cidr;
 import dev.banger.exec.ProcessRunner;
-import dev.banger.net.Ipv4Cidr;
+
 import dev.banger.net.NetInputs;
 import dev.banger.net.NetService;
 import dev.banger.net.NetSettings;

@@ -1,5 +1,6 @@
 package dev.banger.orchestrator.store;
 
+import dev.banger.ip.Ipv4Cidr;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -51,6 +52,41 @@ public class VmStore {
         } catch (SQLException e) {
             throw new StoreException("cannot list VMs of image " + imageId, e);
         }
+    }
+
+    /**
+     * Adds a VM with the lowest free guest address of the subnet, in one transaction.
+     * Two creates racing for one address: the loser's insert hits the primary key and
+     * it tries the next address. A full subnet is a clear error that adds nothing.
+     */
+    public VmRecord insertWithNewIp(VmRecord vm, Ipv4Cidr subnet) {
+        for (int attempt = 0; attempt < 8; attempt++) {
+            java.util.Set<String> used = new java.util.HashSet<>();
+            try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT ip FROM ip_allocations");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    used.add(rs.getString(1));
+                }
+            } catch (SQLException e) {
+                throw new StoreException("cannot read IP allocations", e);
+            }
+            String ip = subnet.firstFree(used).orElseThrow(() -> new IllegalStateException(
+                    "no free guest address left in " + subnet + "; delete a VM or widen the subnet"));
+            VmRecord withIp = new VmRecord(vm.id(), vm.name(), vm.state(), vm.imageId(), vm.imageName(), vm.kernelName(),
+                    ip, vm.vcpu(), vm.memoryMib(), vm.diskSizeBytes(), vm.systemOverlaySizeBytes(), vm.nat(), vm.vmm(),
+                    vm.vmmPid(), vm.dir(), vm.workspacePath(), vm.lastError(), vm.createdAt(), vm.startedAt());
+            try {
+                insert(withIp);
+                return withIp;
+            } catch (StoreException e) {
+                if (!(e.getCause() instanceof SQLException s) || s.getMessage() == null
+                        || !s.getMessage().contains("ip_allocations.ip")) {
+                    throw e;
+                }
+                // someone else took that address meanwhile: look again
+            }
+        }
+        throw new IllegalStateException("could not allocate a guest address: too much contention");
     }
 
     /** Adds a VM and, when it has one, its IP, in one transaction. */

@@ -93,6 +93,30 @@ class VmStoreTest {
                 "a refused insert leaves no VM row behind, not even when only its IP was refused");
     }
 
+    @Test
+    void concurrentCreatesGetDistinctAddressesAndAFullSubnetIsRefused() throws Exception {
+        dev.banger.ip.Ipv4Cidr subnet = dev.banger.ip.Ipv4Cidr.parse("172.16.0.1/29"); // guests .2 to .6
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(5);
+        List<java.util.concurrent.Future<VmRecord>> made = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            int n = i;
+            made.add(pool.submit(() -> store.insertWithNewIp(vm("id" + n, "vm" + n, null, 1), subnet)));
+        }
+        java.util.Set<String> ips = new java.util.TreeSet<>();
+        for (var f : made) {
+            ips.add(f.get().ip());
+        }
+        pool.shutdown();
+        assertEquals(java.util.Set.of("172.16.0.2", "172.16.0.3", "172.16.0.4", "172.16.0.5", "172.16.0.6"), ips);
+        IllegalStateException full = assertThrows(IllegalStateException.class,
+                () -> store.insertWithNewIp(vm("id9", "vm9", null, 1), subnet));
+        assertTrue(full.getMessage().contains("no free guest address"), full.getMessage());
+        assertEquals(5, store.list().size(), "a refused create adds no VM");
+        String holder = store.list().stream().filter(v -> "172.16.0.4".equals(v.ip())).findFirst().orElseThrow().id();
+        store.delete(holder);
+        assertEquals("172.16.0.4", store.insertWithNewIp(vm("id7", "vm7", null, 1), subnet).ip(), "freed, reused");
+    }
+
     private static String pragma(Connection c, String name) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + name)) {
             rs.next();

@@ -1,4 +1,4 @@
-package dev.banger.net;
+package dev.banger.ip;
 
 /** An IPv4 address with its prefix length, e.g. 172.16.0.1/24. */
 public record Ipv4Cidr(int address, int prefix) {
@@ -40,7 +40,7 @@ public record Ipv4Cidr(int address, int prefix) {
         return ((a >>> 24) & 255) + "." + ((a >>> 16) & 255) + "." + ((a >>> 8) & 255) + "." + (a & 255);
     }
 
-    int mask() {
+    public int mask() {
         return prefix == 0 ? 0 : -1 << (32 - prefix);
     }
 
@@ -49,6 +49,21 @@ public record Ipv4Cidr(int address, int prefix) {
         int network = address & mask();
         int broadcast = network | ~mask();
         return (ip & mask()) == network && ip != network && ip != broadcast && ip != address;
+    }
+
+    /**
+     * The lowest guest address of this subnet not in used: the gateway, the network and
+     * broadcast addresses are never handed out. Empty when the subnet is full.
+     */
+    public java.util.Optional<String> firstFree(java.util.Set<String> used) {
+        int network = address & mask();
+        int broadcast = network | ~mask();
+        for (int a = network + 1; a < broadcast; a++) {
+            if (a != address && !used.contains(format(a))) {
+                return java.util.Optional.of(format(a));
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     public String addressText() {
