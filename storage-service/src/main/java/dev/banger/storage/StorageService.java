@@ -72,7 +72,7 @@ public final class StorageService {
         Path rootfs = requireImageFile(paths.imageRootfs(imageId));
         StorageInputs.requireDiskSize(overlayBytes, "overlay size");
         synchronized (lock(vmId)) {
-            Path dir = paths.ensureDir(paths.vmDir(vmId));
+            Path dir = vmDir(vmId);
             if (backend == CowBackend.DM_SNAPSHOT) {
                 Path dev = dm.create(vmId, rootfs, dir.resolve("root.cow"), size(rootfs), overlayBytes);
                 return new Disk(vmId, dev, backend.label(), size(rootfs));
@@ -94,7 +94,7 @@ public final class StorageService {
         Path seed = requireImageFile(paths.imageWorkSeed(imageId));
         StorageInputs.requireDiskSize(sizeBytes, "work disk size");
         synchronized (lock(vmId)) {
-            Path target = paths.ensureDir(paths.vmDir(vmId)).resolve(WORK);
+            Path target = vmDir(vmId).resolve(WORK);
             if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                 paths.requireNoLinks(target);
                 long current = size(target);
@@ -123,7 +123,7 @@ public final class StorageService {
     public Disk writeVmConfig(VmConfig config) {
         VmConfigDisk.validate(config);
         synchronized (lock(config.vmId())) {
-            Path dir = paths.ensureDir(paths.vmDir(config.vmId()));
+            Path dir = vmDir(config.vmId());
             Path stage = dir.resolve(".config-stage-" + suffix());
             try {
                 Files.createDirectory(stage);
@@ -268,6 +268,17 @@ public final class StorageService {
                 // nothing more to do; a leftover temp name is never read
             }
         }
+    }
+
+    /** The VM's directory, owned by the owner: the orchestrator keeps its VMM's sockets and logs there. */
+    private Path vmDir(String vmId) {
+        Path dir = paths.ensureDir(paths.vmDir(vmId));
+        try {
+            Files.setAttribute(dir, "unix:uid", ownerUid, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot hand " + dir + " to uid " + ownerUid, e);
+        }
+        return dir;
     }
 
     private Path requireImageFile(Path p) {

@@ -37,6 +37,43 @@ public class VmStore {
         }
     }
 
+    /**
+     * A VM by name, id, or unique id prefix (VM-3). An ambiguous prefix is an error
+     * naming the candidates; nothing matching is NoSuchElementException.
+     */
+    public VmRecord resolve(String ref) {
+        List<VmRecord> all = list();
+        for (VmRecord v : all) {
+            if (v.name().equals(ref) || v.id().equals(ref)) {
+                return v;
+            }
+        }
+        List<VmRecord> prefixed = all.stream().filter(v -> !ref.isEmpty() && v.id().startsWith(ref)).toList();
+        if (prefixed.size() == 1) {
+            return prefixed.get(0);
+        }
+        if (prefixed.size() > 1) {
+            throw new IllegalArgumentException("'" + ref + "' is ambiguous: " + String.join(", ",
+                    prefixed.stream().map(VmRecord::name).toList()));
+        }
+        throw new java.util.NoSuchElementException("no VM named " + ref);
+    }
+
+    /** Records a state change; pid and startedAt are set when given, lastError replaced. */
+    public void updateState(String id, String state, Long vmmPid, Instant startedAt, String lastError) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE vms SET state = ?, vmm_pid = ?, started_at = COALESCE(?, started_at), last_error = ? WHERE id = ?")) {
+            ps.setString(1, state);
+            ps.setObject(2, vmmPid);
+            ps.setString(3, startedAt == null ? null : startedAt.toString());
+            ps.setString(4, lastError);
+            ps.setString(5, id);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("cannot update VM " + id, e);
+        }
+    }
+
     /** Names of the VMs built on an image (IMG-6: such an image cannot be deleted). */
     public List<String> namesUsingImage(String imageId) {
         try (Connection c = db.getConnection();

@@ -1,6 +1,22 @@
 package dev.banger.orchestrator.vm;
 
+import dev.banger.orchestrator.lifecycle.VmLifecycle;
+import dev.banger.orchestrator.ssh.SshKeys;
+import dev.banger.orchestrator.store.VmRecord;
 import dev.banger.orchestrator.store.VmStore;
+import dev.banger.proto.api.v1.CreateVmRequest;
+import dev.banger.proto.api.v1.GetVmRequest;
+import dev.banger.proto.api.v1.RefsRequest;
+import dev.banger.proto.api.v1.RefsResponse;
+import dev.banger.proto.api.v1.SshTarget;
+import dev.banger.proto.api.v1.SshTargetRequest;
+import dev.banger.proto.api.v1.Vm;
+import dev.banger.proto.api.v1.VmEvent;
+import dev.banger.proto.api.v1.VmSpec;
+import dev.banger.proto.common.v1.Progress;
+import dev.banger.proto.common.v1.RefResult;
+import java.util.LinkedHashSet;
+import java.util.function.BiConsumer;
 import dev.banger.proto.api.v1.ListVmsRequest;
 import dev.banger.proto.api.v1.ListVmsResponse;
 import dev.banger.proto.api.v1.VmsGrpc;
@@ -15,9 +31,100 @@ import jakarta.inject.Singleton;
 @Singleton
 public class VmsGrpcService extends VmsGrpc.VmsImplBase {
     private final VmStore store;
+    private final VmLifecycle lifecycle;
+    private final SshKeys keys;
 
-    public VmsGrpcService(VmStore store) {
+    public VmsGrpcService(VmStore store, VmLifecycle lifecycle, SshKeys keys) {
         this.store = store;
+        this.lifecycle = lifecycle;
+        this.keys = keys;
+    }
+
+    @Override
+    public void create(CreateVmRequest r, StreamObserver<VmEvent> response) {
+        long t0 = System.nanoTime();
+        BiConsumer<String, String> progress = progress("vm create", t0, response);
+        Rpc.stream(response, () -> {
+            VmSpec s = r.getSpec();
+            VmRecord vm = lifecycle.create(new VmLifecycle.Request(s.getName(), s.getImage(),
+                    s.hasVcpu() ? s.getVcpu() : null, s.hasMemoryMib() ? s.getMemoryMib() : null,
+                    s.hasDiskSizeBytes() ? s.getDiskSizeBytes() : null,
+                    s.hasSystemOverlaySizeBytes() ? s.getSystemOverlaySizeBytes() : null, s.getNat()), progress);
+            if (r.getStart()) {
+                vm = lifecycle.start(vm.id(), progress);
+            }
+            return VmEvent.newBuilder().setVm(VmMessages.toProto(vm)).build();
+        });
+    }
+
+    @Override
+    public void start(RefsRequest r, StreamObserver<VmEvent> response) {
+        long t0 = System.nanoTime();
+        Rpc.stream(response, () -> {
+            VmRecord last = null;
+            for (String ref : new LinkedHashSet<>(r.getRefsList())) {
+                last = lifecycle.start(ref, progress("vm start", t0, response));
+                response.onNext(VmEvent.newBuilder().setVm(VmMessages.toProto(last)).build());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void stop(RefsRequest r, StreamObserver<RefsResponse> response) {
+        Rpc.answer(response, () -> each(r, ref -> lifecycle.stop(ref)));
+    }
+
+    @Override
+    public void kill(RefsRequest r, StreamObserver<RefsResponse> response) {
+        Rpc.answer(response, () -> each(r, ref -> lifecycle.kill(ref, r.getSignal())));
+    }
+
+    @Override
+    public void delete(RefsRequest r, StreamObserver<RefsResponse> response) {
+        Rpc.answer(response, () -> each(r, ref -> lifecycle.delete(ref)));
+    }
+
+    @Override
+    public void get(GetVmRequest r, StreamObserver<Vm> response) {
+        Rpc.answer(response, () -> VmMessages.toProto(store.resolve(r.getRef())));
+    }
+
+    /** How the CLI reaches a VM with ssh: banger's key and known_hosts, never the user's (NET-5). */
+    @Override
+    public void getSshTarget(SshTargetRequest r, StreamObserver<SshTarget> response) {
+        Rpc.answer(response, () -> {
+            VmRecord vm = store.resolve(r.getRef());
+            if (!vm.state().equals("running")) {
+                throw new IllegalStateException("VM " + vm.name() + " is " + vm.state() + ", not running");
+            }
+            keys.publicKey();
+            return SshTarget.newBuilder().setHost(vm.ip()).setPort(22).setUser("root")
+                    .setIdentityFile(keys.privateKey().toString()).setKnownHostsFile(keys.knownHosts().toString())
+                    .setWorkspacePath(vm.workspacePath() == null ? "" : vm.workspacePath()).build();
+        });
+    }
+
+    /** VM-3: each ref once, in the order given; one failing does not stop the others. */
+    private static RefsResponse each(RefsRequest r, java.util.function.Function<String, VmRecord> action) {
+        RefsResponse.Builder out = RefsResponse.newBuilder();
+        for (String ref : new LinkedHashSet<>(r.getRefsList())) {
+            RefResult.Builder res = RefResult.newBuilder().setRef(ref);
+            try {
+                res.setOk(true).setId(action.apply(ref).id());
+            } catch (RuntimeException e) {
+                var status = Rpc.toStatus(e).getStatus();
+                res.setOk(false).setErrorKind(status.getCode().name()).setMessage(String.valueOf(status.getDescription()));
+            }
+            out.addResults(res);
+        }
+        return out.build();
+    }
+
+    private static BiConsumer<String, String> progress(String scope, long t0, StreamObserver<VmEvent> response) {
+        return (phase, detail) -> response.onNext(VmEvent.newBuilder().setProgress(Progress.newBuilder()
+                .setScope(scope).setPhase(phase).setDetail(detail)
+                .setElapsedMillis((System.nanoTime() - t0) / 1_000_000)).build());
     }
 
     @Override

@@ -1,0 +1,76 @@
+package dev.banger.cli.vm;
+
+import dev.banger.cli.output.UserError;
+import dev.banger.proto.api.v1.VmSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * What `vm create` and `vm run` accept (VM-1). Only options the user set are sent: the
+ * daemon owns the defaults. Checked here before any call (RUN-5) and again there.
+ */
+public class SpecOptions {
+    @Option(names = "--name", description = "one DNS label (default: a generated adjective-noun)")
+    String name;
+    @Option(names = "--image", description = "image name (default: default)")
+    String image;
+    @Option(names = "--vcpu", description = "virtual CPUs (default: 2)")
+    Integer vcpu;
+    @Option(names = "--memory", description = "MiB (default: 2048)")
+    Integer memory;
+    @Option(names = "--disk-size", description = "work disk, e.g. 8G (default: 8G)")
+    String diskSize;
+    @Option(names = "--system-overlay-size", description = "writable root space, e.g. 8G (default: 8G)")
+    String overlaySize;
+    @Option(names = "--nat", description = "give the VM outbound network access")
+    boolean nat;
+
+    VmSpec toSpec() {
+        VmSpec.Builder b = VmSpec.newBuilder().setNat(nat);
+        if (name != null) {
+            if (!name.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
+                throw new UserError("bad request", "VM name must be one DNS label: 1-63 lowercase letters, digits or '-',"
+                        + " not starting or ending with '-', got '" + name + "'");
+            }
+            b.setName(name);
+        }
+        if (image != null) {
+            b.setImage(image);
+        }
+        if (vcpu != null) {
+            if (vcpu < 1) {
+                throw new UserError("bad request", "--vcpu must be at least 1, got " + vcpu);
+            }
+            b.setVcpu(vcpu);
+        }
+        if (memory != null) {
+            if (memory < 128) {
+                throw new UserError("bad request", "--memory must be at least 128 (MiB), got " + memory);
+            }
+            b.setMemoryMib(memory);
+        }
+        if (diskSize != null) {
+            b.setDiskSizeBytes(bytes(diskSize, "--disk-size"));
+        }
+        if (overlaySize != null) {
+            b.setSystemOverlaySizeBytes(bytes(overlaySize, "--system-overlay-size"));
+        }
+        return b.build();
+    }
+
+    /** 512M, 8G, 1T or plain bytes. */
+    static long bytes(String s, String what) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,12})([KMGT]?)").matcher(s);
+        if (!m.matches()) {
+            throw new UserError("bad request", what + " must be a size like 512M or 8G, got '" + s + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        int shift = switch (m.group(2)) {
+            case "K" -> 10;
+            case "M" -> 20;
+            case "G" -> 30;
+            case "T" -> 40;
+            default -> 0;
+        };
+        return n << shift;
+    }
+}

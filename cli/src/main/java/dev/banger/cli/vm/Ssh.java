@@ -1,0 +1,35 @@
+package dev.banger.cli.vm;
+
+import dev.banger.proto.api.v1.SshTarget;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs the system ssh against a VM with banger's key and known_hosts (never the user's). */
+final class Ssh {
+    private Ssh() {
+    }
+
+    static List<String> argv(SshTarget t, List<String> command, boolean interactive) {
+        List<String> a = new ArrayList<>(List.of("ssh", "-i", t.getIdentityFile(),
+                "-o", "UserKnownHostsFile=" + t.getKnownHostsFile(), "-o", "StrictHostKeyChecking=yes",
+                "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR", "-p", Integer.toString(t.getPort())));
+        if (!interactive) {
+            a.addAll(List.of("-o", "BatchMode=yes"));
+        } else if (!command.isEmpty()) {
+            a.add("-t");
+        }
+        a.add(t.getUser() + "@" + t.getHost());
+        if (!command.isEmpty()) {
+            String inWorkspace = t.getWorkspacePath().isEmpty() ? "" : "cd " + ShellQuote.quote(t.getWorkspacePath())
+                    + " && ";
+            a.add(inWorkspace + ShellQuote.join(command));
+        }
+        return a;
+    }
+
+    /** Runs ssh with this terminal's stdin/stdout/stderr; returns its exit status (the command's). */
+    static int run(SshTarget t, List<String> command, boolean interactive) throws IOException, InterruptedException {
+        return new ProcessBuilder(argv(t, command, interactive)).inheritIO().start().waitFor();
+    }
+}

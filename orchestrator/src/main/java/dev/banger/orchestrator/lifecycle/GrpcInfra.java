@@ -1,0 +1,110 @@
+package dev.banger.orchestrator.lifecycle;
+
+import dev.banger.orchestrator.system.InternalServices;
+import dev.banger.proto.api.v1.Image;
+import dev.banger.proto.api.v1.ImagesGrpc;
+import dev.banger.proto.api.v1.Kernel;
+import dev.banger.proto.api.v1.KernelsGrpc;
+import dev.banger.proto.api.v1.NameRef;
+import dev.banger.proto.internal.v1.EnsureBridgeRequest;
+import dev.banger.proto.internal.v1.NatRequest;
+import dev.banger.proto.internal.v1.NetGrpc;
+import dev.banger.proto.internal.v1.RootDiskRequest;
+import dev.banger.proto.internal.v1.StorageGrpc;
+import dev.banger.proto.internal.v1.TapRequest;
+import dev.banger.proto.internal.v1.VmConfigRequest;
+import dev.banger.proto.internal.v1.VmDisksRequest;
+import dev.banger.proto.internal.v1.WorkDiskRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import java.util.NoSuchElementException;
+import java.util.concurrent.TimeUnit;
+
+/** Infra over the internal services' gRPC APIs. */
+public final class GrpcInfra implements Infra {
+    private final InternalServices internal;
+
+    public GrpcInfra(InternalServices internal) {
+        this.internal = internal;
+    }
+
+    @Override
+    public BootImage resolveImage(String ref) {
+        try {
+            Image i = ImagesGrpc.newBlockingStub(internal.channel("image")).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .get(NameRef.newBuilder().setRef(ref).build());
+            if (i.getKernelRef().isEmpty()) {
+                throw new IllegalStateException("image " + i.getName() + " has no kernel: register it with --kernel-ref");
+            }
+            Kernel k = KernelsGrpc.newBlockingStub(internal.channel("image")).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .get(NameRef.newBuilder().setRef(i.getKernelRef()).build());
+            return new BootImage(i.getId(), i.getName(), k.getName(), path(k.getBzimagePath()), path(k.getVmlinuxPath()),
+                    path(k.getInitrdPath()));
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                throw new NoSuchElementException(e.getStatus().getDescription()
+                        + ("default".equals(ref) ? "; build it with: banger image build default --from debian:bookworm" : ""));
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Path rootDisk(String vmId, String imageId, long overlayBytes) {
+        return Path.of(storage(120).createRootDisk(RootDiskRequest.newBuilder().setVmId(vmId).setImageId(imageId)
+                .setOverlaySizeBytes(overlayBytes).build()).getPath());
+    }
+
+    @Override
+    public Path workDisk(String vmId, String imageId, long sizeBytes) {
+        return Path.of(storage(120).createWorkDisk(WorkDiskRequest.newBuilder().setVmId(vmId).setImageId(imageId)
+                .setSizeBytes(sizeBytes).build()).getPath());
+    }
+
+    @Override
+    public Path configDisk(GuestConfig c) {
+        return Path.of(storage(60).writeVmConfig(VmConfigRequest.newBuilder().setVmId(c.vmId()).setHostname(c.hostname())
+                .setGuestIp(c.ip()).setGateway(c.gateway()).setPrefixLength(c.prefixLength()).addDnsServers(c.gateway())
+                .addAllAuthorizedKeys(c.authorizedKeys()).setAgentToken(c.agentToken())
+                .setGitUserName(c.gitUserName()).setGitUserEmail(c.gitUserEmail()).build()).getPath());
+    }
+
+    @Override
+    public void releaseDisks(String vmId) {
+        storage(120).releaseVmDisks(VmDisksRequest.newBuilder().setVmId(vmId).build());
+    }
+
+    @Override
+    public String tap(String vmId) {
+        net().ensureBridge(EnsureBridgeRequest.getDefaultInstance());
+        return net().ensureTap(TapRequest.newBuilder().setVmId(vmId).build()).getName();
+    }
+
+    @Override
+    public void releaseTap(String vmId) {
+        net().releaseTap(TapRequest.newBuilder().setVmId(vmId).build());
+    }
+
+    @Override
+    public void nat(String vmId, String ip) {
+        net().ensureNat(NatRequest.newBuilder().setVmId(vmId).setGuestIp(ip).build());
+    }
+
+    @Override
+    public void releaseNat(String vmId) {
+        net().releaseNat(NatRequest.newBuilder().setVmId(vmId).build());
+    }
+
+    private StorageGrpc.StorageBlockingStub storage(long seconds) {
+        return StorageGrpc.newBlockingStub(internal.channel("storage")).withDeadlineAfter(seconds, TimeUnit.SECONDS);
+    }
+
+    private NetGrpc.NetBlockingStub net() {
+        return NetGrpc.newBlockingStub(internal.channel("net")).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    private static Path path(String p) {
+        return p == null || p.isEmpty() ? null : Path.of(p);
+    }
+}

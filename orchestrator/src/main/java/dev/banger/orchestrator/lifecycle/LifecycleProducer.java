@@ -1,0 +1,53 @@
+package dev.banger.orchestrator.lifecycle;
+
+import dev.banger.exec.ProcessRunner;
+import dev.banger.ip.Ipv4Cidr;
+import dev.banger.orchestrator.ssh.GuestSsh;
+import dev.banger.orchestrator.ssh.KnownHosts;
+import dev.banger.orchestrator.ssh.SshKeys;
+import dev.banger.orchestrator.store.VmStore;
+import dev.banger.orchestrator.system.InternalServices;
+import dev.banger.orchestrator.vmm.Accel;
+import dev.banger.orchestrator.vmm.QemuVmm;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import java.nio.file.Path;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Builds the lifecycle from configuration: VM-1's defaults live here, not in the CLI. */
+@ApplicationScoped
+public class LifecycleProducer {
+    @ConfigProperty(name = "banger.state-dir")
+    Path stateDir;
+    @ConfigProperty(name = "banger.net.gateway", defaultValue = "172.16.0.1/24")
+    String gateway;
+    @ConfigProperty(name = "banger.vm.vcpu", defaultValue = "2")
+    int vcpu;
+    @ConfigProperty(name = "banger.vm.memory-mib", defaultValue = "2048")
+    int memoryMib;
+    @ConfigProperty(name = "banger.vm.disk-bytes", defaultValue = "8589934592")
+    long diskBytes;
+    @ConfigProperty(name = "banger.vm.overlay-bytes", defaultValue = "8589934592")
+    long overlayBytes;
+    @ConfigProperty(name = "banger.vm.image", defaultValue = "default")
+    String image;
+    @ConfigProperty(name = "banger.vmm.accel", defaultValue = "auto")
+    String accel;
+
+    @Produces
+    @ApplicationScoped
+    VmLifecycle lifecycle(VmStore store, InternalServices internal, SshKeys keys) {
+        Path state = stateDir.toAbsolutePath();
+        KnownHosts known = new KnownHosts(keys.knownHosts());
+        return new VmLifecycle(store, new GrpcInfra(internal), new QemuVmm(Accel.choose(accel), List.of()),
+                new GuestSsh(keys, known), keys, known, Ipv4Cidr.parse(gateway), state.resolve("vms"),
+                new VmLifecycle.Defaults(vcpu, memoryMib, diskBytes, overlayBytes, image));
+    }
+
+    @Produces
+    @ApplicationScoped
+    SshKeys sshKeys() {
+        return new SshKeys(stateDir.toAbsolutePath(), new ProcessRunner());
+    }
+}

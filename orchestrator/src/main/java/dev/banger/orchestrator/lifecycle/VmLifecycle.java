@@ -1,0 +1,263 @@
+package dev.banger.orchestrator.lifecycle;
+
+import dev.banger.ip.Ipv4Cidr;
+import dev.banger.orchestrator.ssh.GuestSsh;
+import dev.banger.orchestrator.ssh.KnownHosts;
+import dev.banger.orchestrator.ssh.SshKeys;
+import dev.banger.orchestrator.store.VmRecord;
+import dev.banger.orchestrator.store.VmStore;
+import dev.banger.orchestrator.vm.VmNames;
+import dev.banger.orchestrator.vmm.QemuVmm;
+import dev.banger.orchestrator.vmm.VmmSpec;
+import dev.banger.rpc.AlreadyExistsException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * VM lifecycle (VM-1, VM-6, VM-7, VM-9): create, start, stop, kill, delete. Every
+ * input is checked before anything is recorded (RUN-5); operations on one VM are
+ * serialised by its lock, different VMs run in parallel; a failed start releases what
+ * it took and leaves the VM in state error with the reason.
+ */
+public final class VmLifecycle {
+    private static final Logger LOG = Logger.getLogger(VmLifecycle.class.getName());
+    private static final SecureRandom RANDOM = new SecureRandom();
+    static final Duration SSH_DEADLINE = Duration.ofSeconds(180);
+
+    /** Daemon defaults for what a create leaves out (VM-1). */
+    public record Defaults(int vcpu, int memoryMib, long diskBytes, long overlayBytes, String image) {
+    }
+
+    /** What a create asks for; null fields take the defaults. */
+    public record Request(String name, String image, Integer vcpu, Integer memoryMib, Long diskBytes, Long overlayBytes,
+            boolean nat) {
+    }
+
+    private final VmStore store;
+    private final Infra infra;
+    private final QemuVmm vmm;
+    private final GuestSsh ssh;
+    private final SshKeys keys;
+    private final KnownHosts known;
+    private final Ipv4Cidr gateway;
+    private final Path vmsDir;
+    private final Defaults defaults;
+    private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+    public VmLifecycle(VmStore store, Infra infra, QemuVmm vmm, GuestSsh ssh, SshKeys keys, KnownHosts known,
+            Ipv4Cidr gateway, Path vmsDir, Defaults defaults) {
+        this.store = store;
+        this.infra = infra;
+        this.vmm = vmm;
+        this.ssh = ssh;
+        this.keys = keys;
+        this.known = known;
+        this.gateway = gateway;
+        this.vmsDir = vmsDir;
+        this.defaults = defaults;
+    }
+
+    /** Checks the request, records the VM with an address; nothing is recorded if a check fails. */
+    public VmRecord create(Request r, BiConsumer<String, String> progress) {
+        progress.accept("reserve", "");
+        int vcpu = range(r.vcpu() == null ? defaults.vcpu() : r.vcpu(), 1, 64, "vcpu");
+        int memory = range(r.memoryMib() == null ? defaults.memoryMib() : r.memoryMib(), 128, 1 << 20, "memory (MiB)");
+        long disk = range(r.diskBytes() == null ? defaults.diskBytes() : r.diskBytes(), 64L << 20, 2L << 40, "disk size");
+        long overlay = range(r.overlayBytes() == null ? defaults.overlayBytes() : r.overlayBytes(), 64L << 20, 2L << 40,
+                "system overlay size");
+        java.util.Set<String> names = new HashSet<>(store.list().stream().map(VmRecord::name).toList());
+        String name;
+        if (r.name() == null || r.name().isEmpty()) {
+            name = VmNames.generate(names);
+        } else {
+            name = VmNames.require(r.name());
+            if (names.contains(name)) {
+                throw new AlreadyExistsException("a VM named " + name + " already exists");
+            }
+        }
+        Infra.BootImage image = infra.resolveImage(r.image() == null || r.image().isEmpty() ? defaults.image() : r.image());
+        String id = HexFormat.of().formatHex(random(8));
+        return store.insertWithNewIp(new VmRecord(id, name, "created", image.imageId(), image.imageName(),
+                image.kernelName(), null, vcpu, memory, disk, overlay, r.nat(), "qemu", null,
+                vmsDir.resolve(id).toString(), null, null, Instant.now(), null), gateway);
+    }
+
+    /** Disks, network, boot, SSH ready (RUN-4 phases). Idempotent for a running VM. */
+    public VmRecord start(String ref, BiConsumer<String, String> progress) {
+        VmRecord vm = store.resolve(ref);
+        ReentrantLock lock = lock(vm.id());
+        lock.lock();
+        try {
+            vm = store.resolve(vm.id());
+            Infra.BootImage image = infra.resolveImage(vm.imageId());
+            if (vm.state().equals("running") && vmm.pid(spec(vm, image, null, null, null, null)).isPresent()) {
+                return vm;
+            }
+            store.updateState(vm.id(), "starting", null, null, null);
+            VmmSpec spec = null;
+            try {
+                progress.accept("disks", "root, work, config");
+                Path root = infra.rootDisk(vm.id(), vm.imageId(), vm.systemOverlaySizeBytes());
+                Path work = infra.workDisk(vm.id(), vm.imageId(), vm.diskSizeBytes());
+                Path config = infra.configDisk(new Infra.GuestConfig(vm.id(), vm.name(), vm.ip(), gateway.addressText(),
+                        gateway.prefix(), List.of(keys.publicKey()), token(), "", ""));
+                progress.accept("network", vm.nat() ? "tap, nat" : "tap");
+                String tap = infra.tap(vm.id());
+                if (vm.nat()) {
+                    infra.nat(vm.id(), vm.ip());
+                }
+                spec = spec(vm, image, root, work, config, tap);
+                progress.accept("boot", vmm.accel().name().toLowerCase());
+                long pid = vmm.launch(spec);
+                progress.accept("wait ssh", vm.ip());
+                ssh.awaitReady(vm.ip(), SSH_DEADLINE, true);
+                store.updateState(vm.id(), "running", pid, Instant.now(), null);
+                return store.resolve(vm.id());
+            } catch (IOException | RuntimeException e) {
+                if (spec != null) {
+                    vmm.kill(spec, true);
+                }
+                releaseNetwork(vm);
+                store.updateState(vm.id(), "error", null, null, e.getMessage());
+                throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * VM-6: sync and power off over SSH; else the guest's power button (QMP); else kill.
+     * Each step is bounded, so stop always ends, and it ends with every host resource released.
+     */
+    public VmRecord stop(String ref) {
+        return withVm(ref, vm -> {
+            VmmSpec spec = spec(vm, null, null, null, null, null);
+            if (vmm.pid(spec).isPresent()) {
+                try {
+                    ssh.exec(vm.ip(), "sync; systemctl poweroff || poweroff", Duration.ofSeconds(10), false);
+                } catch (IOException | RuntimeException e) {
+                    // the connection drops as the guest goes down, or the guest is not answering: next step
+                }
+                if (!vmm.awaitExit(spec, Duration.ofSeconds(30))) {
+                    try {
+                        vmm.powerdown(spec);
+                    } catch (IOException e) {
+                        LOG.log(Level.INFO, "QMP powerdown of " + vm.name() + " failed: " + e.getMessage());
+                    }
+                    if (!vmm.awaitExit(spec, Duration.ofSeconds(20))) {
+                        vmm.kill(spec, true);
+                        vmm.awaitExit(spec, Duration.ofSeconds(5));
+                    }
+                }
+            }
+            releaseNetwork(vm);
+            store.updateState(vm.id(), "stopped", null, null, null);
+            return store.resolve(vm.id());
+        });
+    }
+
+    /** VM-7: the VMM ends at once (KILL) or on TERM; the VM ends stopped, not error. */
+    public VmRecord kill(String ref, String signal) {
+        boolean force = signal == null || signal.isEmpty() || signal.equalsIgnoreCase("KILL")
+                || signal.equalsIgnoreCase("SIGKILL") || signal.equals("9");
+        if (!force && !signal.equalsIgnoreCase("TERM") && !signal.equalsIgnoreCase("SIGTERM") && !signal.equals("15")) {
+            throw new IllegalArgumentException("--signal must be KILL or TERM, got " + signal);
+        }
+        return withVm(ref, vm -> {
+            VmmSpec spec = spec(vm, null, null, null, null, null);
+            vmm.kill(spec, force);
+            if (!vmm.awaitExit(spec, Duration.ofSeconds(10))) {
+                vmm.kill(spec, true);
+                vmm.awaitExit(spec, Duration.ofSeconds(5));
+            }
+            releaseNetwork(vm);
+            store.updateState(vm.id(), "stopped", null, null, null);
+            return store.resolve(vm.id());
+        });
+    }
+
+    /** Ends the VMM if running, releases TAP, NAT and disks, forgets its host key and record. */
+    public VmRecord delete(String ref) {
+        return withVm(ref, vm -> {
+            VmmSpec spec = spec(vm, null, null, null, null, null);
+            if (vmm.kill(spec, true)) {
+                vmm.awaitExit(spec, Duration.ofSeconds(10));
+            }
+            releaseNetwork(vm);
+            infra.releaseDisks(vm.id());
+            if (vm.ip() != null) {
+                known.forget(vm.ip());
+            }
+            store.delete(vm.id());
+            return vm;
+        });
+    }
+
+    private void releaseNetwork(VmRecord vm) {
+        try {
+            infra.releaseTap(vm.id());
+            if (vm.nat()) {
+                infra.releaseNat(vm.id());
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not release the network of " + vm.name() + ": " + e.getMessage());
+        }
+    }
+
+    private VmRecord withVm(String ref, java.util.function.Function<VmRecord, VmRecord> action) {
+        VmRecord vm = store.resolve(ref);
+        ReentrantLock lock = lock(vm.id());
+        lock.lock();
+        try {
+            return action.apply(store.resolve(vm.id()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private VmmSpec spec(VmRecord vm, Infra.BootImage image, Path root, Path work, Path config, String tap) {
+        return new VmmSpec(vm.id(), vm.vcpu(), vm.memoryMib(), image == null ? null : image.bzImage(),
+                image == null ? null : image.vmlinux(), image == null ? null : image.initrd(), root, work, config, tap,
+                Path.of(vm.dir()));
+    }
+
+    private ReentrantLock lock(String id) {
+        return locks.computeIfAbsent(id, k -> new ReentrantLock());
+    }
+
+    private static String token() {
+        return HexFormat.of().formatHex(random(24));
+    }
+
+    private static byte[] random(int n) {
+        byte[] b = new byte[n];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+
+    private static int range(int v, int min, int max, String what) {
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(what + " must be between " + min + " and " + max + ", got " + v);
+        }
+        return v;
+    }
+
+    private static long range(long v, long min, long max, String what) {
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(what + " must be between " + min + " and " + max + " bytes, got " + v);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.banger.orchestrator.ssh;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * banger's known_hosts, in OpenSSH's format so `ssh -o UserKnownHostsFile=...` reads it
+ * too. A VM's key is learned at its first boot and replaces whatever an earlier VM with
+ * the same address left (reused guest IPs would otherwise break host key checking).
+ */
+public final class KnownHosts {
+    private final Path file;
+
+    public KnownHosts(Path file) {
+        this.file = file;
+    }
+
+    public synchronized Optional<String> keyFor(String host) {
+        return lines().stream().filter(l -> l.startsWith(host + " ")).map(l -> l.substring(host.length() + 1))
+                .findFirst();
+    }
+
+    /** Records "HOST TYPE BASE64" for host, dropping any older entry for it. */
+    public synchronized void replace(String host, String type, byte[] key) {
+        List<String> kept = new ArrayList<>(lines().stream().filter(l -> !l.startsWith(host + " ")).toList());
+        kept.add(host + " " + type + " " + Base64.getEncoder().encodeToString(key));
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.write(tmp, kept);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    public synchronized void forget(String host) {
+        if (keyFor(host).isEmpty()) {
+            return;
+        }
+        try {
+            Files.write(file, lines().stream().filter(l -> !l.startsWith(host + " ")).toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private List<String> lines() {
+        try {
+            return Files.isRegularFile(file) ? Files.readAllLines(file) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+}
