@@ -27,7 +27,7 @@ public final class GuestOverlay {
     static final List<String> UNITS = List.of("banger-config.service", "banger-hostkeys.service",
             "banger-agent.service");
     static final List<String> RESOURCES = List.of("etc/fstab", "usr/local/sbin/banger-config",
-            "usr/local/sbin/banger-init",
+            "usr/local/sbin/banger-init", "etc/ssh/sshd_config.d/banger.conf",
             "etc/systemd/system/banger-config.service", "etc/systemd/system/banger-hostkeys.service",
             "etc/systemd/system/banger-agent.service");
 

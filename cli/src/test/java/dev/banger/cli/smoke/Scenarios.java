@@ -1,0 +1,103 @@
+package dev.banger.cli.smoke;
+
+import dev.banger.exec.CommandResult;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The smoke scenario registry (QA-1): each a name and what a user types, checked
+ * against what a user would see. Scenarios use distinct VM names, so several can run
+ * at once (--jobs).
+ */
+public final class Scenarios {
+    public interface Scenario {
+        void run(SmokeHarness h) throws Exception;
+    }
+
+    public static final Map<String, Scenario> ALL = new LinkedHashMap<>();
+
+    static {
+        ALL.put("bare-run", h -> {
+            CommandResult r = h.banger("vm", "run", "--rm", "--", "uname", "-a");
+            expect(r.exit() == 0 && r.stdout().startsWith("Linux "), "uname in a fresh VM", r);
+        });
+        ALL.put("exit-status", h -> {
+            CommandResult r = h.banger("vm", "run", "--rm", "--", "sh", "-c", "exit 42");
+            expect(r.exit() == 42, "exit 42 is banger's exit status (RUN-2)", r);
+        });
+        ALL.put("argument-quoting", h -> {
+            CommandResult r = h.banger("vm", "run", "--rm", "--", "printf", "[%s]\\n", "a b", "it's", "$HOME", "*", ";");
+            expect(r.exit() == 0 && r.stdout().equals("[a b]\n[it's]\n[$HOME]\n[*]\n[;]\n"),
+                    "every argument reaches the guest exactly as typed (RUN-2)", r);
+        });
+        ALL.put("lifecycle", h -> {
+            expect(h.banger("vm", "create", "--name", "smoke-life").ok(), "create", null);
+            CommandResult before = h.banger("vm", "ssh", "smoke-life", "--", "sh", "-c",
+                    "echo precious > /root/data.txt; cat /proc/sys/kernel/random/boot_id");
+            expect(before.ok(), "ssh before stop", before);
+            CommandResult stop = h.banger("vm", "stop", "smoke-life");
+            expect(stop.ok() && stop.stdout().equals("stopped smoke-life\n"), "stop", stop);
+            expect(h.banger("vm", "list").stdout().contains("stopped"), "listed as stopped", null);
+            expect(h.banger("vm", "start", "smoke-life").ok(), "start", null);
+            CommandResult after = h.banger("vm", "ssh", "smoke-life", "--", "sh", "-c",
+                    "cat /root/data.txt; cat /proc/sys/kernel/random/boot_id");
+            expect(after.ok() && after.stdout().startsWith("precious\n"), "data written before stop survives (VM-6)",
+                    after);
+            expect(!after.stdout().contains(before.stdout().strip()), "a new boot id after start", after);
+            expect(h.banger("vm", "delete", "smoke-life").ok(), "delete", null);
+        });
+        ALL.put("kill-leaves-stopped-and-nothing-held", h -> {
+            expect(h.banger("vm", "create", "--name", "smoke-kill").ok(), "create", null);
+            CommandResult k = h.banger("vm", "kill", "--signal", "KILL", "smoke-kill");
+            expect(k.ok(), "kill", k);
+            CommandResult list = h.banger("vm", "list");
+            expect(list.stdout().matches("(?s).*smoke-kill +stopped.*"), "killed VM is stopped, not error (VM-7)", list);
+            expect(!h.inNetns("ip", "-o", "link", "show").stdout().contains("banger:vm="), "no TAP held", null);
+            expect(h.banger("vm", "delete", "smoke-kill").ok(), "delete", null);
+        });
+        ALL.put("invalid-spec-leaves-no-record", h -> {
+            CommandResult zero = h.banger("vm", "create", "--vcpu", "0", "--name", "smoke-bad");
+            expect(zero.exit() == 1 && zero.stderr().startsWith("banger: bad request:"), "--vcpu 0 refused", zero);
+            CommandResult name = h.banger("vm", "create", "--name", "Bad_Name");
+            expect(name.exit() == 1 && name.stderr().startsWith("banger: bad request:"), "bad name refused", name);
+            CommandResult image = h.banger("vm", "create", "--image", "nosuch", "--name", "smoke-noimg");
+            expect(image.exit() == 1 && image.stderr().startsWith("banger: not found:"), "unknown image refused", image);
+            CommandResult both = h.banger("vm", "run", "-d", "--rm");
+            expect(both.exit() == 1, "-d with --rm refused (RUN-3)", both);
+            expect(!h.banger("vm", "list").stdout().contains("smoke-"), "no record left (RUN-5)", null);
+        });
+        ALL.put("two-concurrent-runs", h -> {
+            CompletableFuture<CommandResult> a = CompletableFuture.supplyAsync(
+                    () -> h.banger("vm", "run", "--rm", "--name", "smoke-c1", "--", "true"));
+            CompletableFuture<CommandResult> b = CompletableFuture.supplyAsync(
+                    () -> h.banger("vm", "run", "--rm", "--name", "smoke-c2", "--", "true"));
+            expect(a.get().ok() && b.get().ok(), "both concurrent runs succeed (VM-9)", a.get().ok() ? b.get() : a.get());
+        });
+        ALL.put("nat-only-with-flag", h -> {
+            expect(h.banger("vm", "create", "--name", "smoke-nonat").ok(), "create without --nat", null);
+            expect(!h.inNetns("nft", "list", "ruleset").stdout().contains("masquerade"), "no NAT rule without --nat",
+                    null);
+            expect(h.banger("vm", "create", "--name", "smoke-nat", "--nat").ok(), "create with --nat", null);
+            expect(h.inNetns("nft", "list", "ruleset").stdout().contains("masquerade"), "NAT rule with --nat (NET-3)",
+                    null);
+            expect(h.banger("vm", "delete", "smoke-nat", "smoke-nonat").ok(), "delete both", null);
+            expect(!h.inNetns("nft", "list", "ruleset").stdout().contains("masquerade"), "rule removed on delete", null);
+        });
+    }
+
+    private Scenarios() {
+    }
+
+    static void expect(boolean ok, String what, CommandResult r) {
+        if (!ok) {
+            throw new AssertionError(what + (r == null ? "" : ": exit " + r.exit() + "\n--- stdout\n" + r.stdout()
+                    + "--- stderr\n" + r.stderr()));
+        }
+    }
+
+    public static List<String> names() {
+        return List.copyOf(ALL.keySet());
+    }
+}

@@ -1,0 +1,108 @@
+package dev.banger.cli.smoke;
+
+import dev.banger.exec.CommandResult;
+import dev.banger.exec.ProcessRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The real CLI against real services booting real QEMU VMs (QA-1), all inside a network
+ * namespace this harness creates and deletes (QA-2), with HOME, XDG_* and BANGER_HOME
+ * in a sandbox. The default image is built once, outside the namespace (the Debian
+ * mirror is not reachable from inside it; the base tree is cached per machine).
+ */
+public final class SmokeHarness implements AutoCloseable {
+    static final Path CACHE = Path.of("/var/tmp/banger-test-cache");
+    final Path dist;
+    final Path sandbox;
+    final String netns;
+    private final ProcessRunner host = new ProcessRunner();
+
+    public SmokeHarness(Path dist) throws IOException {
+        this.dist = dist;
+        this.sandbox = Files.createTempDirectory(Path.of("/tmp"), "banger-smoke-");
+        this.netns = "banger-t-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
+    }
+
+    /** Builds the default image (host namespace), then runs the daemon inside a fresh namespace. */
+    public SmokeHarness start() {
+        CommandResult r = outside("daemon", "start");
+        require(r, "daemon start (outside)");
+        require(outside("image", "build", "default", "--from", "debian:bookworm"), "image build");
+        require(outside("daemon", "stop"), "daemon stop (outside)");
+        host.check("ip", "netns", "add", netns);
+        host.check("ip", "-n", netns, "link", "set", "lo", "up");
+        require(banger("daemon", "start"), "daemon start (inside)");
+        return this;
+    }
+
+    /** The CLI inside the namespace, as a user would run it there. */
+    public CommandResult banger(String... args) {
+        List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", netns));
+        argv.addAll(cli(args));
+        return new ProcessRunner(env()).run(argv, Duration.ofMinutes(10));
+    }
+
+    /** A command in the namespace (firewall, links), for assertions about the host side. */
+    public CommandResult inNetns(String... argv) {
+        List<String> a = new ArrayList<>(List.of("ip", "netns", "exec", netns));
+        a.addAll(List.of(argv));
+        return host.run(a);
+    }
+
+    private CommandResult outside(String... args) {
+        return new ProcessRunner(env()).run(cli(args), Duration.ofMinutes(20));
+    }
+
+    private List<String> cli(String... args) {
+        List<String> a = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar",
+                dist.resolve("cli/target/quarkus-app/quarkus-run.jar").toString()));
+        a.addAll(List.of(args));
+        return a;
+    }
+
+    /** `env` prefix: the sandboxed environment for every banger command. */
+    private List<String> env() {
+        List<String> e = new ArrayList<>(List.of("env"));
+        for (Map.Entry<String, String> kv : Map.of("HOME", sandbox.resolve("home").toString(),
+                "XDG_CONFIG_HOME", sandbox.resolve("home/.config").toString(),
+                "XDG_STATE_HOME", sandbox.resolve("home/.local/state").toString(),
+                "XDG_RUNTIME_DIR", sandbox.resolve("run").toString(),
+                "BANGER_HOME", sandbox.resolve("bh").toString(),
+                "BANGER_DIST", dist.toString(),
+                "BANGER_CACHE_DIR", CACHE.toString()).entrySet()) {
+            e.add(kv.getKey() + "=" + kv.getValue());
+        }
+        return e;
+    }
+
+    public Path bangerHome() {
+        return sandbox.resolve("bh");
+    }
+
+    static void require(CommandResult r, String what) {
+        if (!r.ok()) {
+            throw new IllegalStateException(what + " failed (" + r.exit() + "): " + r.stderr() + r.stdout());
+        }
+    }
+
+    @Override
+    public void close() {
+        banger("daemon", "stop");
+        host.run(List.of("ip", "netns", "del", netns));
+        try (Stream<Path> walk = Files.walk(sandbox)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: a sandbox under /tmp
+        }
+    }
+}
