@@ -85,6 +85,98 @@ public class VmCommand {
         return VmVerbs.refs("deleted", refs, s -> s::delete, null, 300);
     }
 
+    @Command(name = "restart", description = "Reboot VMs for real: the guest's boot id changes (VM-5).",
+            mixinStandardHelpOptions = true)
+    int restart(@Parameters(paramLabel = "VM", arity = "1..*") List<String> refs,
+            @Option(names = {"-v", "--verbose"}) boolean verbose) {
+        ProgressPrinter p = ProgressPrinter.forTerminal(verbose);
+        VmVerbs.call(s -> {
+            for (var it = s.restart(dev.banger.proto.api.v1.RefsRequest.newBuilder().addAllRefs(refs).build());
+                    it.hasNext();) {
+                var e = it.next();
+                if (e.hasProgress()) {
+                    p.show(e.getProgress());
+                } else {
+                    System.out.println("restarted " + e.getVm().getName());
+                }
+            }
+            return null;
+        }, 900);
+        return 0;
+    }
+
+    @Command(name = "show", description = "Everything about one VM, log paths included.", mixinStandardHelpOptions = true)
+    int show(@Parameters(paramLabel = "VM") String ref, @Option(names = {"-o", "--output"}, defaultValue = "table",
+            description = "table or json (default: ${DEFAULT-VALUE}).") OutputFormat format) {
+        Vm v = VmVerbs.call(s -> s.get(dev.banger.proto.api.v1.GetVmRequest.newBuilder().setRef(ref).build()), 30);
+        System.out.print(format == OutputFormat.json ? dev.banger.cli.output.Json.of(v) : new Table("FIELD", "VALUE")
+                .row("name", v.getName()).row("id", v.getId()).row("state", v.getState().name().toLowerCase(Locale.ROOT))
+                .row("image", v.getImageName()).row("kernel", v.getKernelName()).row("ip", v.getIp())
+                .row("vcpu", v.getVcpu()).row("memory", v.getMemoryMib() + " MiB")
+                .row("disk", dev.banger.cli.output.Sizes.human(v.getDiskSizeBytes()))
+                .row("nat", v.getNat()).row("vmm", v.getVmm()).row("pid", v.getVmmPid() == 0 ? "" : v.getVmmPid())
+                .row("dir", v.getDir()).row("console log", v.getConsoleLog()).row("vmm log", v.getVmmLog())
+                .row("last error", v.getLastError()).render());
+        return 0;
+    }
+
+    @Command(name = "set", description = "Change vCPUs or memory of stopped VMs.", mixinStandardHelpOptions = true)
+    int set(@Parameters(paramLabel = "VM", arity = "1..*") List<String> refs, @Option(names = "--vcpu") Integer vcpu,
+            @Option(names = "--memory", description = "MiB") Integer memory) {
+        if (vcpu == null && memory == null) {
+            throw new dev.banger.cli.output.UserError("bad request", "give --vcpu and/or --memory");
+        }
+        var req = dev.banger.proto.api.v1.SetVmRequest.newBuilder().addAllRefs(refs);
+        if (vcpu != null) {
+            req.setVcpu(vcpu);
+        }
+        if (memory != null) {
+            req.setMemoryMib(memory);
+        }
+        return VmVerbs.refs("updated", refs, s -> r -> s.set(req.build()), null, 60);
+    }
+
+    @Command(name = "prune", description = "Delete every VM that is not running (asks first, unless -f).",
+            mixinStandardHelpOptions = true)
+    int prune(@Option(names = {"-f", "--force"}, description = "no confirmation") boolean force) throws Exception {
+        var dry = VmVerbs.call(s -> s.prune(dev.banger.proto.api.v1.PruneRequest.newBuilder().setDryRun(true).build()),
+                60);
+        if (dry.getCandidatesCount() == 0) {
+            System.out.println("nothing to prune");
+            return 0;
+        }
+        if (!force) {
+            System.out.print(table(dry.getCandidatesList(), Instant.now()));
+            if (System.console() == null) {
+                throw new dev.banger.cli.output.UserError("bad request",
+                        "not on a terminal, so not asking: confirm with -f");
+            }
+            String answer = System.console().readLine("delete these %d VM(s)? [y/N] ", dry.getCandidatesCount());
+            if (answer == null || !answer.strip().equalsIgnoreCase("y")) {
+                System.out.println("nothing deleted");
+                return 0;
+            }
+        }
+        var done = VmVerbs.call(s -> s.prune(dev.banger.proto.api.v1.PruneRequest.getDefaultInstance()), 600);
+        int failed = 0;
+        for (var r : done.getResultsList()) {
+            if (r.getOk()) {
+                System.out.println("deleted " + r.getRef());
+            } else {
+                failed++;
+                System.err.println("banger: " + r.getMessage());
+            }
+        }
+        return failed == 0 ? 0 : 1;
+    }
+
+    @Command(name = "exec", description = "Run a command in a running VM (in its workspace when it has one).",
+            mixinStandardHelpOptions = true)
+    int exec(@Parameters(index = "0", paramLabel = "VM") String ref,
+            @Parameters(index = "1..*", paramLabel = "CMD", arity = "1..*") List<String> command) throws Exception {
+        return Ssh.run(VmVerbs.sshTarget(ref), command, false);
+    }
+
     @Command(name = "ssh", description = "SSH into a VM with banger's key (optionally run a command).",
             mixinStandardHelpOptions = true)
     int ssh(@Parameters(index = "0", paramLabel = "VM") String ref,

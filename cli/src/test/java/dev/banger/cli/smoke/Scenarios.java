@@ -48,6 +48,45 @@ public final class Scenarios {
             expect(!after.stdout().contains(before.stdout().strip()), "a new boot id after start", after);
             expect(h.banger("vm", "delete", "smoke-life").ok(), "delete", null);
         });
+        ALL.put("restart-set-exec", h -> {
+            expect(h.banger("vm", "create", "--name", "smoke-rs").ok(), "create", null);
+            expect(h.banger("vm", "exec", "smoke-rs", "--", "nproc").stdout().equals("2\n"), "two vCPUs by default",
+                    null);
+            expect(h.banger("vm", "set", "smoke-rs", "--vcpu", "1").exit() == 1, "set refused while running", null);
+            expect(h.banger("vm", "stop", "smoke-rs").ok(), "stop", null);
+            expect(h.banger("vm", "set", "smoke-rs", "--vcpu", "1").ok(), "set on a stopped VM", null);
+            expect(h.banger("vm", "start", "smoke-rs").ok(), "start", null);
+            CommandResult n = h.banger("vm", "exec", "smoke-rs", "--", "nproc");
+            expect(n.stdout().equals("1\n"), "nproc matches the new vCPU count", n);
+            String boot1 = h.banger("vm", "exec", "smoke-rs", "--", "cat", "/proc/sys/kernel/random/boot_id").stdout();
+            expect(h.banger("vm", "restart", "smoke-rs").ok(), "restart", null);
+            String boot2 = h.banger("vm", "exec", "smoke-rs", "--", "cat", "/proc/sys/kernel/random/boot_id").stdout();
+            expect(!boot1.isBlank() && !boot1.equals(boot2), "restart is a real reboot (VM-5)", null);
+            CommandResult seven = h.banger("vm", "exec", "smoke-rs", "--", "sh", "-c", "exit 7");
+            expect(seven.exit() == 7, "exec propagates the exit status (VM-10)", seven);
+            expect(h.banger("vm", "delete", "smoke-rs").ok(), "delete", null);
+        });
+        ALL.put("orchestrator-restart-keeps-a-running-vm", h -> {
+            expect(h.banger("vm", "create", "--name", "smoke-keep").ok(), "create", null);
+            long pid = Long.parseLong(java.nio.file.Files.readString(h.bangerHome().resolve("run/orchestrator.pid"))
+                    .strip());
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            Thread.sleep(1000);
+            expect(h.banger("daemon", "start").ok(), "the orchestrator comes back", null);
+            CommandResult r = h.banger("vm", "exec", "smoke-keep", "--", "echo", "still-here");
+            expect(r.ok() && r.stdout().equals("still-here\n"), "the VM kept running and answers (VM-8)", r);
+            expect(h.banger("vm", "delete", "smoke-keep").ok(), "delete", null);
+        });
+        ALL.put("prune-keeps-running-vms", h -> {
+            // Not with --jobs: prune deletes every VM that is not running, other scenarios' too.
+            expect(h.banger("vm", "create", "--name", "smoke-running").ok(), "create running", null);
+            expect(h.banger("vm", "create", "--name", "smoke-idle", "--no-start").ok(), "create idle", null);
+            CommandResult p = h.banger("vm", "prune", "-f");
+            expect(p.ok() && p.stdout().contains("deleted smoke-idle") && !p.stdout().contains("smoke-running"),
+                    "prune deletes only what is not running (VM-4)", p);
+            expect(h.banger("vm", "list").stdout().contains("smoke-running"), "the running VM stays", null);
+            expect(h.banger("vm", "delete", "smoke-running").ok(), "delete", null);
+        });
         ALL.put("kill-leaves-stopped-and-nothing-held", h -> {
             expect(h.banger("vm", "create", "--name", "smoke-kill").ok(), "create", null);
             CommandResult k = h.banger("vm", "kill", "--signal", "KILL", "smoke-kill");

@@ -188,6 +188,45 @@ public final class VmLifecycle {
         });
     }
 
+    /** VM-5: a real reboot, so the guest's boot id changes. */
+    public VmRecord restart(String ref, BiConsumer<String, String> progress) {
+        VmRecord vm = stop(ref);
+        return start(vm.id(), progress);
+    }
+
+    /** vm set: new vCPU count and/or memory for a stopped VM (they apply at its next start). */
+    public VmRecord set(String ref, Integer vcpu, Integer memoryMib) {
+        return withVm(ref, vm -> {
+            if (!vm.state().equals("stopped") && !vm.state().equals("created") && !vm.state().equals("error")) {
+                throw new IllegalStateException("VM " + vm.name() + " is " + vm.state() + "; stop it first");
+            }
+            int v = range(vcpu == null ? vm.vcpu() : vcpu, 1, 64, "vcpu");
+            int m = range(memoryMib == null ? vm.memoryMib() : memoryMib, 128, 1 << 20, "memory (MiB)");
+            store.updateSize(vm.id(), v, m);
+            return store.resolve(vm.id());
+        });
+    }
+
+    /**
+     * VM-8: after an orchestrator restart, VMs still running keep running (their VMMs run
+     * in their own sessions); those whose VMM died are marked stopped and their network
+     * released. A stale pid file never fails this: the pid must also be this VM's VMM.
+     */
+    public List<String> reconcile() {
+        List<String> stopped = new java.util.ArrayList<>();
+        for (VmRecord vm : store.list()) {
+            if (!vm.state().equals("running") && !vm.state().equals("starting") && !vm.state().equals("stopping")) {
+                continue;
+            }
+            if (vmm.pid(spec(vm, null, null, null, null, null)).isEmpty()) {
+                releaseNetwork(vm);
+                store.updateState(vm.id(), "stopped", null, null, null);
+                stopped.add(vm.name());
+            }
+        }
+        return stopped;
+    }
+
     /** Ends the VMM if running, releases TAP, NAT and disks, forgets its host key and record. */
     public VmRecord delete(String ref) {
         return withVm(ref, vm -> {

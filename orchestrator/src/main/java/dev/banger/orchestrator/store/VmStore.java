@@ -59,6 +59,19 @@ public class VmStore {
         throw new java.util.NoSuchElementException("no VM named " + ref);
     }
 
+    /** vm set (VM-3): new sizes for a stopped VM. */
+    public void updateSize(String id, int vcpu, int memoryMib) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("UPDATE vms SET vcpu = ?, memory_mib = ? WHERE id = ?")) {
+            ps.setInt(1, vcpu);
+            ps.setInt(2, memoryMib);
+            ps.setString(3, id);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("cannot resize VM " + id, e);
+        }
+    }
+
     /** Records a state change; pid and startedAt are set when given, lastError replaced. */
     public void updateState(String id, String state, Long vmmPid, Instant startedAt, String lastError) {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(

@@ -27,6 +27,8 @@ final class VmMessages {
                 .setNat(r.nat())
                 .setVmm(r.vmm())
                 .setDir(r.dir())
+                .setVmmLog(java.nio.file.Path.of(r.dir(), "vmm.log").toString())
+                .setConsoleLog(java.nio.file.Path.of(r.dir(), "console.log").toString())
                 .setCreated(timestamp(r.createdAt()));
         if (r.ip() != null) {
             b.setIp(r.ip());

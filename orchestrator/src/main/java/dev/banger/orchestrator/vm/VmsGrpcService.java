@@ -6,6 +6,9 @@ import dev.banger.orchestrator.store.VmRecord;
 import dev.banger.orchestrator.store.VmStore;
 import dev.banger.proto.api.v1.CreateVmRequest;
 import dev.banger.proto.api.v1.GetVmRequest;
+import dev.banger.proto.api.v1.PruneRequest;
+import dev.banger.proto.api.v1.PruneResponse;
+import dev.banger.proto.api.v1.SetVmRequest;
 import dev.banger.proto.api.v1.RefsRequest;
 import dev.banger.proto.api.v1.RefsResponse;
 import dev.banger.proto.api.v1.SshTarget;
@@ -67,6 +70,47 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
                 response.onNext(VmEvent.newBuilder().setVm(VmMessages.toProto(last)).build());
             }
             return null;
+        });
+    }
+
+    @Override
+    public void restart(RefsRequest r, StreamObserver<VmEvent> response) {
+        long t0 = System.nanoTime();
+        Rpc.stream(response, () -> {
+            for (String ref : new LinkedHashSet<>(r.getRefsList())) {
+                VmRecord vm = lifecycle.restart(ref, progress("vm restart", t0, response));
+                response.onNext(VmEvent.newBuilder().setVm(VmMessages.toProto(vm)).build());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void set(SetVmRequest r, StreamObserver<RefsResponse> response) {
+        Rpc.answer(response, () -> each(RefsRequest.newBuilder().addAllRefs(r.getRefsList()).build(),
+                ref -> lifecycle.set(ref, r.hasVcpu() ? r.getVcpu() : null, r.hasMemoryMib() ? r.getMemoryMib() : null)));
+    }
+
+    /** VM-4: every VM that is not running; dry_run lists them for the confirmation table. */
+    @Override
+    public void prune(PruneRequest r, StreamObserver<PruneResponse> response) {
+        Rpc.answer(response, () -> {
+            PruneResponse.Builder out = PruneResponse.newBuilder();
+            java.util.List<VmRecord> candidates = store.list().stream()
+                    .filter(v -> !v.state().equals("running") && !v.state().equals("starting")).toList();
+            candidates.forEach(v -> out.addCandidates(VmMessages.toProto(v)));
+            if (!r.getDryRun()) {
+                out.addAllResults(each(RefsRequest.newBuilder().addAllRefs(candidates.stream().map(VmRecord::name).toList())
+                        .build(), ref -> {
+                            VmRecord vm = store.resolve(ref);
+                            if (vm.state().equals("running")) {
+                                throw new IllegalStateException(vm.name() + " started meanwhile; prune never touches a"
+                                        + " running VM");
+                            }
+                            return lifecycle.delete(ref);
+                        }).getResultsList());
+            }
+            return out.build();
         });
     }
 
