@@ -51,17 +51,9 @@ public class VmCommand {
     @Command(name = "start", description = "Boot stopped VMs.", mixinStandardHelpOptions = true)
     int start(@Parameters(paramLabel = "VM", arity = "1..*") List<String> refs,
             @Option(names = {"-v", "--verbose"}) boolean verbose) {
-        ProgressPrinter p = ProgressPrinter.forTerminal(verbose);
         VmVerbs.call(s -> {
-            var it = s.start(dev.banger.proto.api.v1.RefsRequest.newBuilder().addAllRefs(refs).build());
-            while (it.hasNext()) {
-                var e = it.next();
-                if (e.hasProgress()) {
-                    p.show(e.getProgress());
-                } else {
-                    System.out.println("started " + e.getVm().getName());
-                }
-            }
+            VmVerbs.eachVm(s.start(dev.banger.proto.api.v1.RefsRequest.newBuilder().addAllRefs(refs).build()),
+                    ProgressPrinter.forTerminal(verbose), "started");
             return null;
         }, 600);
         return 0;
@@ -89,17 +81,9 @@ public class VmCommand {
             mixinStandardHelpOptions = true)
     int restart(@Parameters(paramLabel = "VM", arity = "1..*") List<String> refs,
             @Option(names = {"-v", "--verbose"}) boolean verbose) {
-        ProgressPrinter p = ProgressPrinter.forTerminal(verbose);
         VmVerbs.call(s -> {
-            for (var it = s.restart(dev.banger.proto.api.v1.RefsRequest.newBuilder().addAllRefs(refs).build());
-                    it.hasNext();) {
-                var e = it.next();
-                if (e.hasProgress()) {
-                    p.show(e.getProgress());
-                } else {
-                    System.out.println("restarted " + e.getVm().getName());
-                }
-            }
+            VmVerbs.eachVm(s.restart(dev.banger.proto.api.v1.RefsRequest.newBuilder().addAllRefs(refs).build()),
+                    ProgressPrinter.forTerminal(verbose), "restarted");
             return null;
         }, 900);
         return 0;

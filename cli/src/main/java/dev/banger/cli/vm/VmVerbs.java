@@ -54,6 +54,18 @@ final class VmVerbs {
         return last;
     }
 
+    /** Start-like verbs stream progress and one Vm per ref: print "VERB NAME" for each. */
+    static void eachVm(Iterator<VmEvent> events, ProgressPrinter progress, String verb) {
+        while (events.hasNext()) {
+            VmEvent e = events.next();
+            if (e.hasProgress()) {
+                progress.show(e.getProgress());
+            } else {
+                System.out.println(verb + " " + e.getVm().getName());
+            }
+        }
+    }
+
     static SshTarget sshTarget(String ref) {
         return call(s -> s.getSshTarget(SshTargetRequest.newBuilder().setRef(ref).build()), 30);
     }
