@@ -3,7 +3,14 @@ package dev.banger.cli;
 import dev.banger.cli.config.BangerPaths;
 import dev.banger.cli.output.UserError;
 import dev.banger.rpc.UdsChannels;
+import dev.banger.proto.api.v1.DaemonStatusRequest;
+import dev.banger.proto.api.v1.DaemonStatusResponse;
+import dev.banger.proto.api.v1.SystemGrpc;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -22,6 +29,30 @@ public final class Orchestrator implements AutoCloseable {
             throw notRunning(socket);
         }
         return new Orchestrator(UdsChannels.connect(socket));
+    }
+
+    /** One call to the orchestrator over a connection opened for it and closed after. */
+    public static <T> T call(BangerPaths paths, Function<ManagedChannel, T> rpc) {
+        try (Orchestrator o = connect(paths)) {
+            return rpc.apply(o.channel());
+        }
+    }
+
+    public static <T> T call(Function<ManagedChannel, T> rpc) {
+        return call(BangerPaths.fromEnvironment(), rpc);
+    }
+
+    /** System.DaemonStatus; an orchestrator that does not answer is reported as not running. */
+    public static DaemonStatusResponse daemonStatus(BangerPaths paths, long seconds) {
+        try {
+            return call(paths, ch -> SystemGrpc.newBlockingStub(ch).withDeadlineAfter(seconds, TimeUnit.SECONDS)
+                    .daemonStatus(DaemonStatusRequest.getDefaultInstance()));
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+                throw notRunning(paths.orchestratorSocket());
+            }
+            throw e;
+        }
     }
 
     public static UserError notRunning(Path socket) {

@@ -20,7 +20,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -81,16 +80,7 @@ public class DaemonCommand {
     int status(@Option(names = {"-o", "--output"}, description = "table or json (default: ${DEFAULT-VALUE}).",
             defaultValue = "table") OutputFormat format) {
         BangerPaths paths = BangerPaths.fromEnvironment();
-        DaemonStatusResponse status;
-        try (Orchestrator o = Orchestrator.connect(paths)) {
-            status = SystemGrpc.newBlockingStub(o.channel()).withDeadlineAfter(5, TimeUnit.SECONDS)
-                    .daemonStatus(DaemonStatusRequest.getDefaultInstance());
-        } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE) {
-                throw Orchestrator.notRunning(paths.orchestratorSocket());
-            }
-            throw e;
-        }
+        DaemonStatusResponse status = Orchestrator.daemonStatus(paths, 5);
         System.out.print(format == OutputFormat.json ? Json.of(status) : render(status));
         boolean allUp = status.getServicesList().stream().allMatch(ServiceStatus::getReachable);
         return allUp ? 0 : 1;
@@ -126,9 +116,8 @@ public class DaemonCommand {
         if (!paths.orchestratorSocket().toFile().exists()) {
             return Optional.empty();
         }
-        try (Orchestrator o = Orchestrator.connect(paths)) {
-            return Optional.of(SystemGrpc.newBlockingStub(o.channel()).withDeadlineAfter(3, TimeUnit.SECONDS)
-                    .daemonStatus(DaemonStatusRequest.getDefaultInstance()));
+        try {
+            return Optional.of(Orchestrator.daemonStatus(paths, 3));
         } catch (StatusRuntimeException | UserError e) {
             return Optional.empty();
         }

@@ -12,7 +12,6 @@ import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 
 @Command(name = "doctor", description = "Check that this machine can run banger; each FAIL says how to fix it.",
@@ -32,9 +31,8 @@ public class DoctorCommand implements Callable<Integer> {
     }
 
     static Check services(BangerPaths paths) {
-        try (Orchestrator o = Orchestrator.connect(paths)) {
-            DaemonStatusResponse status = SystemGrpc.newBlockingStub(o.channel())
-                    .withDeadlineAfter(5, TimeUnit.SECONDS).daemonStatus(DaemonStatusRequest.getDefaultInstance());
+        try {
+            DaemonStatusResponse status = Orchestrator.daemonStatus(paths, 5);
             List<String> down = status.getServicesList().stream().filter(s -> !s.getReachable())
                     .map(ServiceStatus::getName).toList();
             return down.isEmpty() ? Check.pass("services", "orchestrator, net, storage and image answer")

@@ -1,7 +1,6 @@
 package dev.banger.cli.image;
 
 import dev.banger.cli.Orchestrator;
-import dev.banger.cli.config.BangerPaths;
 import dev.banger.cli.daemon.Durations;
 import dev.banger.cli.output.Json;
 import dev.banger.cli.output.MultiRef;
@@ -130,8 +129,7 @@ public class ImageCommand {
     }
 
     private static <T> T call(java.util.function.Function<ImagesGrpc.ImagesBlockingStub, T> rpc, long seconds) {
-        try (Orchestrator o = Orchestrator.connect(BangerPaths.fromEnvironment())) {
-            return rpc.apply(ImagesGrpc.newBlockingStub(o.channel()).withDeadlineAfter(seconds, TimeUnit.SECONDS));
-        }
+        return Orchestrator.call(ch -> rpc.apply(ImagesGrpc.newBlockingStub(ch).withDeadlineAfter(seconds,
+                TimeUnit.SECONDS)));
     }
 }

@@ -1,7 +1,6 @@
 package dev.banger.cli.image;
 
 import dev.banger.cli.Orchestrator;
-import dev.banger.cli.config.BangerPaths;
 import dev.banger.cli.daemon.Durations;
 import dev.banger.cli.output.Json;
 import dev.banger.cli.output.MultiRef;
@@ -99,8 +98,7 @@ public class KernelCommand {
     }
 
     private static <T> T call(java.util.function.Function<KernelsGrpc.KernelsBlockingStub, T> rpc, long seconds) {
-        try (Orchestrator o = Orchestrator.connect(BangerPaths.fromEnvironment())) {
-            return rpc.apply(KernelsGrpc.newBlockingStub(o.channel()).withDeadlineAfter(seconds, TimeUnit.SECONDS));
-        }
+        return Orchestrator.call(ch -> rpc.apply(KernelsGrpc.newBlockingStub(ch).withDeadlineAfter(seconds,
+                TimeUnit.SECONDS)));
     }
 }

@@ -1,7 +1,5 @@
 package dev.banger.cli.vm;
 
-import dev.banger.cli.Orchestrator;
-import dev.banger.cli.config.BangerPaths;
 import dev.banger.cli.daemon.Durations;
 import dev.banger.cli.output.Json;
 import dev.banger.cli.output.OutputFormat;
@@ -13,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import dev.banger.cli.output.ProgressPrinter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,11 +25,7 @@ public class VmCommand {
             mixinStandardHelpOptions = true)
     int list(@Option(names = {"-o", "--output"}, description = "table or json (default: ${DEFAULT-VALUE}).",
             defaultValue = "table") OutputFormat format) {
-        List<Vm> vms;
-        try (Orchestrator o = Orchestrator.connect(BangerPaths.fromEnvironment())) {
-            vms = VmsGrpc.newBlockingStub(o.channel()).withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .list(ListVmsRequest.getDefaultInstance()).getVmsList();
-        }
+        List<Vm> vms = VmVerbs.call(s -> s.list(ListVmsRequest.getDefaultInstance()).getVmsList(), 10);
         System.out.print(format == OutputFormat.json ? json(vms) : table(vms, Instant.now()));
         return 0;
     }

@@ -1,7 +1,6 @@
 package dev.banger.cli.vm;
 
 import dev.banger.cli.Orchestrator;
-import dev.banger.cli.config.BangerPaths;
 import dev.banger.cli.output.ErrorReporter;
 import dev.banger.cli.output.ProgressPrinter;
 import dev.banger.proto.api.v1.CreateVmRequest;
@@ -26,9 +25,7 @@ final class VmVerbs {
     }
 
     static <T> T call(Function<VmsGrpc.VmsBlockingStub, T> rpc, long seconds) {
-        try (Orchestrator o = Orchestrator.connect(BangerPaths.fromEnvironment())) {
-            return rpc.apply(VmsGrpc.newBlockingStub(o.channel()).withDeadlineAfter(seconds, TimeUnit.SECONDS));
-        }
+        return Orchestrator.call(ch -> rpc.apply(VmsGrpc.newBlockingStub(ch).withDeadlineAfter(seconds, TimeUnit.SECONDS)));
     }
 
     /** Create (and boot): one progress line per phase, then "ready in Ns" (RUN-4). */
