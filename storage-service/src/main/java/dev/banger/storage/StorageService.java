@@ -160,14 +160,24 @@ public final class StorageService {
     /** Builds an ext4 file from a staging directory (image builds). Both paths must lie under the state dir. */
     public Disk buildExt4(String stagingDir, String outputPath, long sizeBytes, String label) {
         Path stage = paths.guard(stagingDir);
-        Path out = paths.guard(outputPath);
-        StorageInputs.requireDiskSize(sizeBytes, "size");
-        StorageInputs.requireLabel(label);
+        Path out = buildTarget(outputPath, sizeBytes, label);
         if (!Files.isDirectory(stage, LinkOption.NOFOLLOW_LINKS)) {
             throw new IllegalArgumentException("staging_dir is not a directory: " + stage);
         }
         paths.ensureDir(out.getParent());
-        atomically(out, tmp -> ext4.mkfs(tmp, sizeBytes, label, Optional.of(stage)));
+        return mkfsInto(out, sizeBytes, label, stage);
+    }
+
+    /** The output of a build: under the state dir, with a valid size and label. */
+    private Path buildTarget(String outputPath, long sizeBytes, String label) {
+        Path out = paths.guard(outputPath);
+        StorageInputs.requireDiskSize(sizeBytes, "size");
+        StorageInputs.requireLabel(label);
+        return out;
+    }
+
+    private Disk mkfsInto(Path out, long sizeBytes, String label, Path from) {
+        atomically(out, tmp -> ext4.mkfs(tmp, sizeBytes, label, Optional.of(from)));
         return new Disk("", out, "ext4", size(out));
     }
 
@@ -178,9 +188,7 @@ public final class StorageService {
      */
     public Disk buildExt4FromTar(String tarPath, String outputPath, long sizeBytes, String label) {
         Path tar = paths.guard(tarPath);
-        Path out = paths.guard(outputPath);
-        StorageInputs.requireDiskSize(sizeBytes, "size");
-        StorageInputs.requireLabel(label);
+        Path out = buildTarget(outputPath, sizeBytes, label);
         if (!Files.isRegularFile(tar, LinkOption.NOFOLLOW_LINKS)) {
             throw new IllegalArgumentException("tar_path is not a file: " + tar);
         }
@@ -191,13 +199,12 @@ public final class StorageService {
             List<String> untar = List.of("tar", "--extract", "--numeric-owner", "--preserve-permissions",
                     "--same-owner", "--file", tar.toString(), "--directory", stage.toString());
             run.run(untar, java.time.Duration.ofMinutes(10)).orThrow(untar);
-            atomically(out, tmp -> ext4.mkfs(tmp, sizeBytes, label, Optional.of(stage)));
+            return mkfsInto(out, sizeBytes, label, stage);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage " + tar, e);
         } finally {
             FileTrees.deleteTree(stage);
         }
-        return new Disk("", out, "ext4", size(out));
     }
 
     public CommandResult fsck(String path) {
