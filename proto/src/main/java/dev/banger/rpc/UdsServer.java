@@ -82,14 +82,6 @@ public final class UdsServer implements AutoCloseable {
         Files.delete(socket);
     }
 
-    public Path socket() {
-        return socket;
-    }
-
-    public void awaitTermination() throws InterruptedException {
-        server.awaitTermination();
-    }
-
     @Override
     public void close() {
         server.shutdown();

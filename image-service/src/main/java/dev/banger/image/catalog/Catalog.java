@@ -71,10 +71,6 @@ public final class Catalog {
                         + " in the catalog"));
     }
 
-    public List<CatalogEntry> entries() {
-        return entries;
-    }
-
     /** A URL or path to a local file, if the entry points at one. */
     static Optional<Path> localPath(String url) {
         if (url.startsWith("/")) {

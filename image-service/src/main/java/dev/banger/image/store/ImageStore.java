@@ -33,11 +33,6 @@ public class ImageStore {
                 .findFirst();
     }
 
-    public Optional<ImageRecord> imageByRecipe(String recipeHash) {
-        return query(IMAGES + " WHERE i.recipe_hash = ? ORDER BY i.created_at LIMIT 1", ImageStore::image, recipeHash)
-                .stream().findFirst();
-    }
-
     public List<KernelRecord> kernels() {
         return query("SELECT * FROM kernels ORDER BY name", ImageStore::kernel);
     }
