@@ -17,7 +17,6 @@ public final class ServiceCommandLine {
             "-XX:TieredStopAtLevel=1",
             "-Xss512k",
             "-Xms8m",
-            "-Xmx96m",
             "-XX:MaxMetaspaceSize=96m",
             "-XX:ReservedCodeCacheSize=32m",
             "-XX:MaxDirectMemorySize=32m",
@@ -32,9 +31,7 @@ public final class ServiceCommandLine {
         argv.add("setsid");
         argv.add(java.toString());
         argv.addAll(JVM_FLAGS);
-        if (service == Service.IMAGE) {
-            argv.add("-Xmx256m"); // builds hold a kernel image in memory; the later flag wins
-        }
+        argv.add("-Xmx" + service.maxHeapMib() + "m");
         argv.addAll(extraJvmFlags);
         argv.add(socketFlag(service, paths));
         argv.add("-Dbanger.log-file=" + paths.log(service.shortName()));

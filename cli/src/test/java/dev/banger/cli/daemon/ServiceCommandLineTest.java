@@ -21,7 +21,7 @@ class ServiceCommandLineTest {
                 paths, 1000, List.of("-Dextra=1"), java.util.Optional.empty());
         List<String> expected = new ArrayList<>(List.of("setsid", "/jdk/bin/java"));
         expected.addAll(ServiceCommandLine.JVM_FLAGS);
-        expected.addAll(List.of("-Dextra=1", "-Dbanger.socket=/bh/run/net.sock", "-Dbanger.log-file=/bh/logs/net.log",
+        expected.addAll(List.of("-Xmx96m", "-Dextra=1", "-Dbanger.socket=/bh/run/net.sock", "-Dbanger.log-file=/bh/logs/net.log",
                 "-Dbanger.state-dir=/bh/state", "-Dbanger.owner-uid=1000", "-jar", "/d/net.jar"));
         assertEquals(expected, argv);
     }
@@ -41,6 +41,7 @@ class ServiceCommandLineTest {
         List<String> argv = ServiceCommandLine.argv(Service.IMAGE, Path.of("java"), Path.of("i.jar"), paths, 0,
                 List.of(), java.util.Optional.of(Path.of("/d/guest-agent/target/guest-agent-1.jar")));
         assertTrue(argv.contains("-Dbanger.storage.socket=/bh/run/storage.sock"));
+        assertTrue(argv.contains("-Xmx256m") && !argv.contains("-Xmx96m"), "one heap cap, its own");
         assertTrue(argv.contains("-Dbanger.cache-dir=/bh/cache"));
         assertTrue(argv.contains("-Dbanger.guest-agent.jar=/d/guest-agent/target/guest-agent-1.jar"));
         assertFalse(argv.stream().anyMatch(a -> a.startsWith("-Dbanger.net.socket")), "only the orchestrator calls net");
