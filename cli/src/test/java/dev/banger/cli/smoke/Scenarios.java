@@ -33,68 +33,68 @@ public final class Scenarios {
                     "every argument reaches the guest exactly as typed (RUN-2)", r);
         });
         ALL.put("lifecycle", h -> {
-            expect(h.banger("vm", "create", "--name", "smoke-life").ok(), "create", null);
+            expectOk(h.banger("vm", "create", "--name", "smoke-life"), "create");
             CommandResult before = h.banger("vm", "ssh", "smoke-life", "--", "sh", "-c",
                     "echo precious > /root/data.txt; cat /proc/sys/kernel/random/boot_id");
             expect(before.ok(), "ssh before stop", before);
             CommandResult stop = h.banger("vm", "stop", "smoke-life");
             expect(stop.ok() && stop.stdout().equals("stopped smoke-life\n"), "stop", stop);
             expect(h.banger("vm", "list").stdout().contains("stopped"), "listed as stopped", null);
-            expect(h.banger("vm", "start", "smoke-life").ok(), "start", null);
+            expectOk(h.banger("vm", "start", "smoke-life"), "start");
             CommandResult after = h.banger("vm", "ssh", "smoke-life", "--", "sh", "-c",
                     "cat /root/data.txt; cat /proc/sys/kernel/random/boot_id");
             expect(after.ok() && after.stdout().startsWith("precious\n"), "data written before stop survives (VM-6)",
                     after);
             expect(!after.stdout().contains(before.stdout().strip()), "a new boot id after start", after);
-            expect(h.banger("vm", "delete", "smoke-life").ok(), "delete", null);
+            expectOk(h.banger("vm", "delete", "smoke-life"), "delete");
         });
         ALL.put("restart-set-exec", h -> {
-            expect(h.banger("vm", "create", "--name", "smoke-rs").ok(), "create", null);
+            expectOk(h.banger("vm", "create", "--name", "smoke-rs"), "create");
             expect(h.banger("vm", "exec", "smoke-rs", "--", "nproc").stdout().equals("2\n"), "two vCPUs by default",
                     null);
             expect(h.banger("vm", "set", "smoke-rs", "--vcpu", "1").exit() == 1, "set refused while running", null);
-            expect(h.banger("vm", "stop", "smoke-rs").ok(), "stop", null);
-            expect(h.banger("vm", "set", "smoke-rs", "--vcpu", "1").ok(), "set on a stopped VM", null);
-            expect(h.banger("vm", "start", "smoke-rs").ok(), "start", null);
+            expectOk(h.banger("vm", "stop", "smoke-rs"), "stop");
+            expectOk(h.banger("vm", "set", "smoke-rs", "--vcpu", "1"), "set on a stopped VM");
+            expectOk(h.banger("vm", "start", "smoke-rs"), "start");
             CommandResult n = h.banger("vm", "exec", "smoke-rs", "--", "nproc");
             expect(n.stdout().equals("1\n"), "nproc matches the new vCPU count", n);
             String boot1 = h.banger("vm", "exec", "smoke-rs", "--", "cat", "/proc/sys/kernel/random/boot_id").stdout();
-            expect(h.banger("vm", "restart", "smoke-rs").ok(), "restart", null);
+            expectOk(h.banger("vm", "restart", "smoke-rs"), "restart");
             String boot2 = h.banger("vm", "exec", "smoke-rs", "--", "cat", "/proc/sys/kernel/random/boot_id").stdout();
             expect(!boot1.isBlank() && !boot1.equals(boot2), "restart is a real reboot (VM-5)", null);
             CommandResult seven = h.banger("vm", "exec", "smoke-rs", "--", "sh", "-c", "exit 7");
             expect(seven.exit() == 7, "exec propagates the exit status (VM-10)", seven);
-            expect(h.banger("vm", "delete", "smoke-rs").ok(), "delete", null);
+            expectOk(h.banger("vm", "delete", "smoke-rs"), "delete");
         });
         ALL.put("orchestrator-restart-keeps-a-running-vm", h -> {
-            expect(h.banger("vm", "create", "--name", "smoke-keep").ok(), "create", null);
+            expectOk(h.banger("vm", "create", "--name", "smoke-keep"), "create");
             long pid = Long.parseLong(java.nio.file.Files.readString(h.bangerHome().resolve("run/orchestrator.pid"))
                     .strip());
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             Thread.sleep(1000);
-            expect(h.banger("daemon", "start").ok(), "the orchestrator comes back", null);
+            expectOk(h.banger("daemon", "start"), "the orchestrator comes back");
             CommandResult r = h.banger("vm", "exec", "smoke-keep", "--", "echo", "still-here");
             expect(r.ok() && r.stdout().equals("still-here\n"), "the VM kept running and answers (VM-8)", r);
-            expect(h.banger("vm", "delete", "smoke-keep").ok(), "delete", null);
+            expectOk(h.banger("vm", "delete", "smoke-keep"), "delete");
         });
         ALL.put("prune-keeps-running-vms", h -> {
             // Not with --jobs: prune deletes every VM that is not running, other scenarios' too.
-            expect(h.banger("vm", "create", "--name", "smoke-running").ok(), "create running", null);
-            expect(h.banger("vm", "create", "--name", "smoke-idle", "--no-start").ok(), "create idle", null);
+            expectOk(h.banger("vm", "create", "--name", "smoke-running"), "create running");
+            expectOk(h.banger("vm", "create", "--name", "smoke-idle", "--no-start"), "create idle");
             CommandResult p = h.banger("vm", "prune", "-f");
             expect(p.ok() && p.stdout().contains("deleted smoke-idle") && !p.stdout().contains("smoke-running"),
                     "prune deletes only what is not running (VM-4)", p);
             expect(h.banger("vm", "list").stdout().contains("smoke-running"), "the running VM stays", null);
-            expect(h.banger("vm", "delete", "smoke-running").ok(), "delete", null);
+            expectOk(h.banger("vm", "delete", "smoke-running"), "delete");
         });
         ALL.put("kill-leaves-stopped-and-nothing-held", h -> {
-            expect(h.banger("vm", "create", "--name", "smoke-kill").ok(), "create", null);
+            expectOk(h.banger("vm", "create", "--name", "smoke-kill"), "create");
             CommandResult k = h.banger("vm", "kill", "--signal", "KILL", "smoke-kill");
             expect(k.ok(), "kill", k);
             CommandResult list = h.banger("vm", "list");
             expect(list.stdout().matches("(?s).*smoke-kill +stopped.*"), "killed VM is stopped, not error (VM-7)", list);
             expect(!h.inNetns("ip", "-o", "link", "show").stdout().contains("banger:vm="), "no TAP held", null);
-            expect(h.banger("vm", "delete", "smoke-kill").ok(), "delete", null);
+            expectOk(h.banger("vm", "delete", "smoke-kill"), "delete");
         });
         ALL.put("invalid-spec-leaves-no-record", h -> {
             CommandResult zero = h.banger("vm", "create", "--vcpu", "0", "--name", "smoke-bad");
@@ -115,18 +115,22 @@ public final class Scenarios {
             expect(a.get().ok() && b.get().ok(), "both concurrent runs succeed (VM-9)", a.get().ok() ? b.get() : a.get());
         });
         ALL.put("nat-only-with-flag", h -> {
-            expect(h.banger("vm", "create", "--name", "smoke-nonat").ok(), "create without --nat", null);
+            expectOk(h.banger("vm", "create", "--name", "smoke-nonat"), "create without --nat");
             expect(!h.inNetns("nft", "list", "ruleset").stdout().contains("masquerade"), "no NAT rule without --nat",
                     null);
-            expect(h.banger("vm", "create", "--name", "smoke-nat", "--nat").ok(), "create with --nat", null);
+            expectOk(h.banger("vm", "create", "--name", "smoke-nat", "--nat"), "create with --nat");
             expect(h.inNetns("nft", "list", "ruleset").stdout().contains("masquerade"), "NAT rule with --nat (NET-3)",
                     null);
-            expect(h.banger("vm", "delete", "smoke-nat", "smoke-nonat").ok(), "delete both", null);
+            expectOk(h.banger("vm", "delete", "smoke-nat", "smoke-nonat"), "delete both");
             expect(!h.inNetns("nft", "list", "ruleset").stdout().contains("masquerade"), "rule removed on delete", null);
         });
     }
 
     private Scenarios() {
+    }
+
+    static void expectOk(CommandResult r, String what) {
+        expect(r.ok(), what, r);
     }
 
     static void expect(boolean ok, String what, CommandResult r) {
