@@ -24,7 +24,7 @@ public class RegistryProducer {
     @ConfigProperty(name = "banger.state-dir")
     Path stateDir;
 
-    @ConfigProperty(name = "banger.cache-dir", defaultValue = "${banger.state-dir}/cache")
+    @ConfigProperty(name = "banger.cache-dir")
     Path cacheDir;
     @ConfigProperty(name = "banger.guest-agent.jar")
     Optional<Path> agentJar;
