@@ -33,6 +33,7 @@ class VmSmokeIT {
 
     @TestFactory
     Stream<DynamicTest> scenarios() {
-        return Scenarios.names().stream().map(n -> DynamicTest.dynamicTest(n, () -> Scenarios.ALL.get(n).run(harness)));
+        return Scenarios.names().stream().filter(n -> !Scenarios.CONCURRENT_BOOTS.contains(n))
+                .map(n -> DynamicTest.dynamicTest(n, () -> Scenarios.ALL.get(n).run(harness)));
     }
 }
