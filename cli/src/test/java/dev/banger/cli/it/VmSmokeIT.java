@@ -33,7 +33,7 @@ class VmSmokeIT {
 
     @TestFactory
     Stream<DynamicTest> scenarios() {
-        return Scenarios.names().stream().filter(n -> !Scenarios.CONCURRENT_BOOTS.contains(n))
+        return Scenarios.names().stream()
                 .map(n -> DynamicTest.dynamicTest(n, () -> Scenarios.ALL.get(n).run(harness)));
     }
 }

@@ -18,14 +18,6 @@ public final class Scenarios {
 
     public static final Map<String, Scenario> ALL = new LinkedHashMap<>();
 
-    /**
-     * Scenarios that boot several VMs at once. Open bug (issue 5): under concurrent
-     * boots, some guests print nothing and never answer within 180 s (seen with 1 and
-     * 2 vCPUs, 2 and 3 VMs). They stay runnable with scripts/smoke but are kept out of
-     * the CI run until that is fixed.
-     */
-    public static final java.util.Set<String> CONCURRENT_BOOTS = java.util.Set.of("two-concurrent-runs");
-
     static {
         ALL.put("bare-run", h -> {
             CommandResult r = h.banger("vm", "run", "--rm", "--", "uname", "-a");
@@ -123,7 +115,6 @@ public final class Scenarios {
             expect(a.get().ok() && b.get().ok(), "both concurrent runs succeed (VM-9)", a.get().ok() ? b.get() : a.get());
         });
         ALL.put("nat-only-with-flag", h -> {
-            // One VM at a time: see CONCURRENT_BOOTS.
             expectOk(h.banger("vm", "create", "--name", "smoke-nonat"), "create without --nat");
             expect(!h.inNetns("nft", "list", "ruleset").stdout().contains("masquerade"), "no NAT rule without --nat",
                     null);

@@ -8,6 +8,7 @@ import dev.banger.orchestrator.ssh.SshKeys;
 import dev.banger.orchestrator.store.VmStore;
 import dev.banger.orchestrator.system.InternalServices;
 import dev.banger.orchestrator.vmm.Accel;
+import dev.banger.orchestrator.vmm.HostTsc;
 import dev.banger.orchestrator.vmm.QemuVmm;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -40,7 +41,7 @@ public class LifecycleProducer {
     VmLifecycle lifecycle(VmStore store, InternalServices internal, SshKeys keys) {
         Path state = stateDir.toAbsolutePath();
         KnownHosts known = new KnownHosts(keys.knownHosts());
-        return new VmLifecycle(store, new GrpcInfra(internal), new QemuVmm(Accel.choose(accel), List.of()),
+        return new VmLifecycle(store, new GrpcInfra(internal), new QemuVmm(Accel.choose(accel), List.of(), HostTsc.detect()),
                 new GuestSsh(keys, known), keys, known, Ipv4Cidr.parse(gateway), state.resolve("vms"),
                 new VmLifecycle.Defaults(vcpu, memoryMib, diskBytes, overlayBytes, image));
     }

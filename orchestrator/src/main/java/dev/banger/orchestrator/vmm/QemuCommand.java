@@ -2,6 +2,7 @@ package dev.banger.orchestrator.vmm;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * The argv that boots a VM with QEMU's microvm machine (virtio-mmio devices described
@@ -12,7 +13,7 @@ public final class QemuCommand {
     private QemuCommand() {
     }
 
-    public static List<String> argv(VmmSpec s, Accel accel) {
+    public static List<String> argv(VmmSpec s, Accel accel, OptionalLong hostTscKhz) {
         List<String> a = new ArrayList<>(List.of("setsid", "qemu-system-x86_64",
                 "-M", "microvm,acpi=on",
                 "-accel", accel == Accel.KVM ? "kvm" : "tcg",
@@ -25,7 +26,7 @@ public final class QemuCommand {
         if (s.initrd() != null) {
             a.addAll(List.of("-initrd", s.initrd().toString()));
         }
-        a.addAll(List.of("-append", "console=ttyS0 root=/dev/vda rw quiet panic=-1 init=" + VmmSpec.INIT));
+        a.addAll(List.of("-append", kernelArgs(accel, hostTscKhz)));
         drive(a, "root", s.rootDisk().toString(), false);
         if (s.workDisk() != null) {
             drive(a, "work", s.workDisk().toString(), false);
@@ -40,6 +41,19 @@ public final class QemuCommand {
         a.addAll(List.of("-qmp", "unix:" + s.vmDir().resolve("qmp.sock") + ",server=on,wait=off",
                 "-pidfile", s.vmDir().resolve("vmm.pid").toString()));
         return a;
+    }
+
+    /**
+     * Under TCG the guest's TSC is the host's, so the guest is told its rate (see HostTsc)
+     * and that it is reliable: every vCPU reads the same host counter, but the kernel's
+     * synchronisation check, run on emulated CPUs, would otherwise reject it.
+     */
+    static String kernelArgs(Accel accel, OptionalLong hostTscKhz) {
+        String base = "console=ttyS0 root=/dev/vda rw quiet panic=-1 init=" + VmmSpec.INIT;
+        if (accel == Accel.TCG && hostTscKhz.isPresent()) {
+            return base + " tsc_early_khz=" + hostTscKhz.getAsLong() + " tsc=reliable";
+        }
+        return base;
     }
 
     private static void drive(List<String> a, String id, String file, boolean readOnly) {

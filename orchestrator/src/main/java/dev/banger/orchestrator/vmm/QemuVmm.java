@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Runs VMs with QEMU. The VMM is started in its own session (setsid), so it belongs to
@@ -18,11 +19,13 @@ import java.util.Optional;
 public final class QemuVmm {
     private final Accel accel;
     private final List<String> prefix;
+    private final OptionalLong hostTscKhz;
 
     /** prefix: e.g. `ip netns exec NS` when VMs live in a namespace (tests, smoke harness). */
-    public QemuVmm(Accel accel, List<String> prefix) {
+    public QemuVmm(Accel accel, List<String> prefix, OptionalLong hostTscKhz) {
         this.accel = accel;
         this.prefix = List.copyOf(prefix);
+        this.hostTscKhz = hostTscKhz;
     }
 
     public Accel accel() {
@@ -36,7 +39,7 @@ public final class QemuVmm {
         Files.deleteIfExists(s.vmDir().resolve("vmm.pid"));
         Files.deleteIfExists(s.consoleLog());
         List<String> argv = new java.util.ArrayList<>(prefix);
-        argv.addAll(QemuCommand.argv(s, accel));
+        argv.addAll(QemuCommand.argv(s, accel, hostTscKhz));
         Process p = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(s.vmmLog().toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();

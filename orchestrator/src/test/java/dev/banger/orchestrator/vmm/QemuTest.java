@@ -1,6 +1,7 @@
 package dev.banger.orchestrator.vmm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +40,8 @@ class QemuTest {
                 "-cpu", "qemu64,+rdrand", "-smp", "2", "-m", "2048M", "-nodefaults", "-no-user-config",
                 "-display", "none", "-serial", "file:/s/vms/0f3c/console.log", "-kernel", "/k/bzImage",
                 "-initrd", "/k/initrd.img",
-                "-append", "console=ttyS0 root=/dev/vda rw quiet panic=-1 init=/usr/local/sbin/banger-init",
+                "-append", "console=ttyS0 root=/dev/vda rw quiet panic=-1 init=/usr/local/sbin/banger-init"
+                        + " tsc_early_khz=2600000 tsc=reliable",
                 "-drive", "id=root,file=/s/vms/0f3c/root.ext4,format=raw,if=none",
                 "-device", "virtio-blk-device,drive=root",
                 "-drive", "id=work,file=/s/vms/0f3c/work.ext4,format=raw,if=none",
@@ -48,16 +51,37 @@ class QemuTest {
                 "-netdev", "tap,id=net0,ifname=bgtap12345678,script=no,downscript=no",
                 "-device", "virtio-net-device,netdev=net0,mac=" + s.mac(),
                 "-qmp", "unix:/s/vms/0f3c/qmp.sock,server=on,wait=off",
-                "-pidfile", "/s/vms/0f3c/vmm.pid"), QemuCommand.argv(s, Accel.TCG));
+                "-pidfile", "/s/vms/0f3c/vmm.pid"), QemuCommand.argv(s, Accel.TCG, OptionalLong.of(2_600_000)));
         assertTrue(s.mac().matches("52:54:00(:[0-9a-f]{2}){3}"), s.mac());
         assertEquals(s.mac(), spec(Path.of("/elsewhere")).mac(), "stable for a VM id");
     }
 
     @Test
     void kvmUsesTheHostCpu() {
-        List<String> a = QemuCommand.argv(spec(Path.of("/v")), Accel.KVM);
+        List<String> a = QemuCommand.argv(spec(Path.of("/v")), Accel.KVM, OptionalLong.of(2_600_000));
         assertEquals("kvm", a.get(a.indexOf("-accel") + 1));
         assertEquals("host", a.get(a.indexOf("-cpu") + 1));
+        assertFalse(a.get(a.indexOf("-append") + 1).contains("tsc"), "KVM guests have kvm-clock");
+    }
+
+    @Test
+    void anEmulatedGuestWhoseTscRateIsUnknownCalibratesItself() {
+        List<String> a = QemuCommand.argv(spec(Path.of("/v")), Accel.TCG, OptionalLong.empty());
+        assertFalse(a.get(a.indexOf("-append") + 1).contains("tsc"));
+    }
+
+    @Test
+    void hostTscRateComesFromCpuinfoOnlyWhereItIsTheTscRate() throws Exception {
+        String vm = "processor\t: 0\ncpu MHz\t\t: 2600.000\nflags\t\t: fpu tsc constant_tsc nonstop_tsc\n";
+        Path noCpufreq = tmp.resolve("none");
+        assertEquals(OptionalLong.of(2_600_000), HostTsc.khz(vm, noCpufreq));
+        assertEquals(OptionalLong.empty(), HostTsc.khz(vm.replace("constant_tsc", "x"), noCpufreq),
+                "a TSC whose rate changes has no single rate to give");
+        Path cpufreq = Files.createDirectories(tmp.resolve("cpufreq"));
+        assertEquals(OptionalLong.empty(), HostTsc.khz(vm, cpufreq), "with cpufreq, cpu MHz is the current clock");
+        Files.writeString(cpufreq.resolve("base_frequency"), "2100000\n");
+        assertEquals(OptionalLong.of(2_100_000), HostTsc.khz(vm, cpufreq));
+        assertEquals(OptionalLong.empty(), HostTsc.khz("flags : constant_tsc\n", noCpufreq));
     }
 
     @Test
