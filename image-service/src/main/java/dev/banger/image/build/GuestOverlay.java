@@ -26,8 +26,9 @@ public final class GuestOverlay {
 
     static final List<String> UNITS = List.of("banger-config.service", "banger-hostkeys.service",
             "banger-agent.service");
-    static final List<String> RESOURCES = List.of("etc/fstab", "usr/local/sbin/banger-config",
-            "usr/local/sbin/banger-init", "etc/ssh/sshd_config.d/banger.conf",
+    static final List<String> RESOURCES = List.of("etc/fstab", "etc/inittab", "usr/local/sbin/banger-config",
+            "usr/local/sbin/banger-init", "usr/local/sbin/banger-boot", "usr/local/sbin/banger-agent",
+            "usr/local/sbin/poweroff", "etc/ssh/sshd_config.d/banger.conf",
             "etc/systemd/system/banger-config.service", "etc/systemd/system/banger-hostkeys.service",
             "etc/systemd/system/banger-agent.service");
 
@@ -45,6 +46,10 @@ public final class GuestOverlay {
                 files.add(new GuestFile(r, in.readAllBytes(), r.contains("/sbin/")));
             }
         }
+        // One script for all three: it acts on the name it was called by.
+        GuestFile poweroff = files.stream().filter(f -> f.path().endsWith("/poweroff")).findFirst().orElseThrow();
+        files.add(new GuestFile("usr/local/sbin/reboot", poweroff.content(), true));
+        files.add(new GuestFile("usr/local/sbin/halt", poweroff.content(), true));
         files.add(new GuestFile("opt/banger/guest-agent.jar", Files.readAllBytes(agentJar), false));
         return files;
     }

@@ -118,7 +118,8 @@ public final class ImageBuilder {
 
     private KernelRecord kernelFor(Path base, Path dir) throws IOException {
         KernelPackager.Packaged k = KernelPackager.fromTree(base, dir);
-        String name = "debian-" + k.version();
+        // The initramfs is banger's, so a kernel is named by both: a new initramfs is a new kernel.
+        String name = "debian-" + k.version() + "-" + Recipe.sha256(Files.readAllBytes(k.initrd())).substring(0, 8);
         try {
             return registry.kernel(name);
         } catch (NoSuchElementException missing) {

@@ -108,13 +108,15 @@ public final class KernelPackager {
                 + "done\n"
                 + "root=/dev/vda\n"
                 + "opts=ro\n"
-                + "for a in $(cat /proc/cmdline); do case $a in root=*) root=${a#root=};; rw) opts=rw;; ro) opts=ro;; esac; done\n"
+                + "init=/sbin/init\n"
+                + "for a in $(cat /proc/cmdline); do case $a in root=*) root=${a#root=};; init=*) init=${a#init=};;"
+                + " rw) opts=rw;; ro) opts=ro;; esac; done\n"
                 + "i=0\n"
                 + "while [ ! -b \"$root\" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done\n"
                 + "if ! mount -o \"$opts\" \"$root\" /newroot; then echo \"banger initramfs: cannot mount $root\"; exec sh; fi\n"
                 + "umount /proc /sys\n"
                 + "mount --move /dev /newroot/dev\n"
-                + "exec switch_root /newroot /sbin/init\n";
+                + "exec switch_root /newroot \"$init\"\n";
     }
 
     private static void entry(CpioArchiveOutputStream cpio, String name, long mode, byte[] data) throws IOException {
