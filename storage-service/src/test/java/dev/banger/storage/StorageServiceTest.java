@@ -79,10 +79,13 @@ class StorageServiceTest {
 
     @Test
     void configDiskCarriesIdentityNetworkKeysAndSecrets() throws Exception {
+        VmConfig.HostKey hostKey = hostKey();
+        String hostKeyText = new String(hostKey.privateKey(), StandardCharsets.US_ASCII);
         VmConfig c = new VmConfig("vm1", "calm-otter", "172.16.0.5", "172.16.0.1", 24, List.of("172.16.0.1"),
                 List.of("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ banger@host"), "tok_0123456789abcdef",
                 "Ada \"The\" Lovelace", "ada@example.org",
-                Map.of("/root/.local/share/opencode/auth.json", "{\"k\":1}".getBytes(StandardCharsets.UTF_8)));
+                Map.of("/root/.local/share/opencode/auth.json", "{\"k\":1}".getBytes(StandardCharsets.UTF_8)),
+                hostKey);
         Path disk = storage.writeVmConfig(c).path();
         assertEquals("calm-otter\n", cat(disk, "/hostname"));
         assertEquals("BANGER_HOSTNAME=calm-otter\nBANGER_IP=172.16.0.5\nBANGER_PREFIX=24\nBANGER_GATEWAY=172.16.0.1\n"
@@ -94,24 +97,42 @@ class StorageServiceTest {
         assertEquals("{\"k\":1}", cat(disk, "/auth/0"));
         assertTrue(stat(disk, "/auth/0").contains("Mode:  0600"), stat(disk, "/auth/0"));
         assertTrue(stat(disk, "/agent-token").contains("Mode:  0600"));
+        assertEquals(hostKeyText, cat(disk, "/ssh_host_ed25519_key"));
+        assertTrue(stat(disk, "/ssh_host_ed25519_key").contains("Mode:  0600"));
+        assertEquals(hostKey.publicLine() + "\n", cat(disk, "/ssh_host_ed25519_key.pub"));
 
         Path again = storage.writeVmConfig(new VmConfig("vm1", "calm-otter", "172.16.0.6", "172.16.0.1", 24,
-                List.of(), List.of(), "tok_0123456789abcdef", "", "", Map.of())).path();
+                List.of(), List.of(), "tok_0123456789abcdef", "", "", Map.of(), null)).path();
         assertTrue(cat(again, "/banger.env").contains("BANGER_IP=172.16.0.6"), "rewritten for the next boot");
         assertEquals("", cat(again, "/auth/MANIFEST"));
         assertFalse(cat(again, "/").contains("gitconfig"), "no host git identity, no gitconfig");
+        assertFalse(cat(again, "/").contains("ssh_host"), "no host key given: the guest makes its own");
         assertEquals(List.of(), leftovers());
     }
 
     @Test
-    void badConfigIsRefusedBeforeAnythingIsWritten() {
+    void badConfigIsRefusedBeforeAnythingIsWritten() throws Exception {
+        VmConfig.HostKey key = hostKey();
         VmConfig evil = new VmConfig("vm1", "calm-otter", "172.16.0.5", "172.16.0.1", 24, List.of(),
-                List.of("ssh-ed25519 AAAA x\nroot::0:0::/:/bin/sh"), "tok_0123456789abcdef", "", "", Map.of());
+                List.of("ssh-ed25519 AAAA x\nroot::0:0::/:/bin/sh"), "tok_0123456789abcdef", "", "", Map.of(), null);
         assertThrows(IllegalArgumentException.class, () -> storage.writeVmConfig(evil));
         VmConfig escape = new VmConfig("vm1", "calm-otter", "172.16.0.5", "172.16.0.1", 24, List.of(), List.of(),
-                "tok_0123456789abcdef", "", "", Map.of("/etc/shadow", new byte[1]));
+                "tok_0123456789abcdef", "", "", Map.of("/etc/shadow", new byte[1]), null);
         assertThrows(IllegalArgumentException.class, () -> storage.writeVmConfig(escape));
+        VmConfig notAKey = new VmConfig("vm1", "calm-otter", "172.16.0.5", "172.16.0.1", 24, List.of(), List.of(),
+                "tok_0123456789abcdef", "", "", Map.of(), new VmConfig.HostKey("#!/bin/sh\n".getBytes(), key.publicLine()));
+        assertThrows(IllegalArgumentException.class, () -> storage.writeVmConfig(notAKey));
+        VmConfig twoLines = new VmConfig("vm1", "calm-otter", "172.16.0.5", "172.16.0.1", 24, List.of(), List.of(),
+                "tok_0123456789abcdef", "", "", Map.of(), new VmConfig.HostKey(key.privateKey(), key.publicLine() + "\nx"));
+        assertThrows(IllegalArgumentException.class, () -> storage.writeVmConfig(twoLines));
         assertFalse(Files.exists(state.resolve("vms/vm1")), "nothing was created");
+    }
+
+    /** A throwaway host key, made the way the orchestrator makes one. */
+    VmConfig.HostKey hostKey() throws Exception {
+        Path key = tmp.resolve("hostkey-" + System.nanoTime());
+        run.check("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", key.toString());
+        return new VmConfig.HostKey(Files.readAllBytes(key), Files.readString(Path.of(key + ".pub")).strip());
     }
 
     @Test

@@ -48,7 +48,9 @@ public class StorageGrpcService extends StorageGrpc.StorageImplBase {
             r.getAgentAuthFilesMap().forEach((path, bytes) -> auth.put(path, bytes.toByteArray()));
             return toProto(storage.writeVmConfig(new VmConfig(r.getVmId(), r.getHostname(), r.getGuestIp(),
                     r.getGateway(), r.getPrefixLength(), r.getDnsServersList(), r.getAuthorizedKeysList(),
-                    r.getAgentToken(), r.getGitUserName(), r.getGitUserEmail(), auth)));
+                    r.getAgentToken(), r.getGitUserName(), r.getGitUserEmail(), auth,
+                    r.getSshHostKey().isEmpty() ? null
+                            : new VmConfig.HostKey(r.getSshHostKey().toByteArray(), r.getSshHostKeyPub()))));
         });
     }
 

@@ -15,5 +15,10 @@ public record VmConfig(
         String agentToken,
         String gitUserName,
         String gitUserEmail,
-        Map<String, byte[]> agentAuthFiles) {
+        Map<String, byte[]> agentAuthFiles,
+        HostKey sshHostKey) {
+
+    /** The guest's SSH host key pair (ed25519), or null to let the guest make its own. */
+    public record HostKey(byte[] privateKey, String publicLine) {
+    }
 }

@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  * agent-token       the guest agent's per-VM secret (0600)
  * gitconfig         [user] name/email from the host (only when set)
  * auth/MANIFEST     "N GUEST_PATH" per line; auth/N holds the file (0600)
+ * ssh_host_ed25519_key(.pub)   the guest's SSH host key, when the orchestrator made one (0600)
  * </pre>
  */
 public final class VmConfigDisk {
@@ -55,6 +56,16 @@ public final class VmConfigDisk {
         StorageInputs.requireOneLine(c.gitUserName(), "git user.name");
         StorageInputs.requireOneLine(c.gitUserEmail(), "git user.email");
         c.agentAuthFiles().keySet().forEach(StorageInputs::requireGuestAuthPath);
+        if (c.sshHostKey() != null) {
+            String priv = new String(c.sshHostKey().privateKey(), StandardCharsets.US_ASCII);
+            if (c.sshHostKey().privateKey().length > 4096 || !priv.startsWith("-----BEGIN OPENSSH PRIVATE KEY-----\n")
+                    || !priv.endsWith("-----END OPENSSH PRIVATE KEY-----\n")) {
+                throw new IllegalArgumentException("ssh_host_key must be an OpenSSH private key file");
+            }
+            if (!c.sshHostKey().publicLine().matches("ssh-ed25519 [A-Za-z0-9+/=]{40,200}( [A-Za-z0-9@._-]*)?")) {
+                throw new IllegalArgumentException("ssh_host_key_pub must be one ssh-ed25519 public key line");
+            }
+        }
         long total = c.agentAuthFiles().values().stream().mapToLong(b -> b.length).sum();
         if (total > 1 << 20) {
             throw new IllegalArgumentException("agent auth files total more than 1 MiB");
@@ -83,6 +94,12 @@ public final class VmConfigDisk {
                 git.append("\temail = ").append(gitQuote(c.gitUserEmail())).append('\n');
             }
             write(dir.resolve("gitconfig"), git.toString(), false);
+        }
+        if (c.sshHostKey() != null) {
+            Path key = dir.resolve("ssh_host_ed25519_key");
+            Files.write(key, c.sshHostKey().privateKey());
+            Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+            write(dir.resolve("ssh_host_ed25519_key.pub"), c.sshHostKey().publicLine() + "\n", false);
         }
         Path auth = Files.createDirectory(dir.resolve("auth"));
         List<String> manifest = new ArrayList<>();
