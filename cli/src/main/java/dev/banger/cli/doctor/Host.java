@@ -1,5 +1,6 @@
 package dev.banger.cli.doctor;
 
+import dev.banger.vmm.KvmSupport;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -22,6 +23,9 @@ public interface Host {
 
     /** Whether a UDP port on 127.0.0.1 can be bound right now. */
     boolean udpPortFree(int port);
+
+    /** Whether KVM can run a stock kernel here, and why not. */
+    KvmSupport kvm();
 
     /** The real machine. */
     Host REAL = new Host() {
@@ -56,6 +60,11 @@ public interface Host {
             } catch (IOException e) {
                 return new byte[0];
             }
+        }
+
+        @Override
+        public KvmSupport kvm() {
+            return KvmSupport.detect();
         }
 
         @Override

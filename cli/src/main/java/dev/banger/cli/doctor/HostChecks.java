@@ -1,6 +1,8 @@
 package dev.banger.cli.doctor;
 
 import dev.banger.cli.config.BangerPaths;
+import dev.banger.vmm.KvmSupport;
+import dev.banger.vmm.VmmChoice;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,10 +17,16 @@ public final class HostChecks {
 
     private final Host host;
     private final BangerPaths paths;
+    private final String vmmSetting;
 
     public HostChecks(Host host, BangerPaths paths) {
+        this(host, paths, System.getenv().getOrDefault("BANGER_VMM", "auto"));
+    }
+
+    HostChecks(Host host, BangerPaths paths, String vmmSetting) {
         this.host = host;
         this.paths = paths;
+        this.vmmSetting = vmmSetting;
     }
 
     public List<Check> run() {
@@ -37,33 +45,40 @@ public final class HostChecks {
     }
 
     Check kvm() {
-        Path kvm = Path.of("/dev/kvm");
-        if (!host.exists(kvm)) {
-            return Check.warn("kvm", "/dev/kvm is missing: VMs boot with QEMU's software emulation (slow)",
-                    "enable virtualisation in firmware and load kvm_intel or kvm_amd");
+        KvmSupport kvm = host.kvm();
+        if (kvm.usable()) {
+            return Check.pass("kvm", kvm.reason());
         }
-        if (!host.readWrite(kvm)) {
-            return Check.warn("kvm", "/dev/kvm is not read-write for this user: QEMU falls back to emulation",
-                    "add your user to the kvm group (sudo usermod -aG kvm $USER) and log in again");
-        }
-        return Check.pass("kvm", "/dev/kvm is read-write");
+        String fix = !host.exists(Path.of("/dev/kvm")) ? "enable virtualisation in firmware and load kvm_intel or kvm_amd"
+                : !host.readWrite(Path.of("/dev/kvm"))
+                        ? "add your user to the kvm group (sudo usermod -aG kvm $USER) and log in again"
+                        : "run banger on a host whose KVM runs stock kernels (kvm_intel or kvm_amd); emulation works, slowly";
+        return Check.warn("kvm", kvm.reason() + ": VMs boot with QEMU's emulation (TCG), several times slower", fix);
     }
 
+    /** Which VMM new VMs get (vmm = auto|firecracker|qemu, BANGER_VMM) and why: the orchestrator's own rule. */
     Check vmm() {
         Optional<Path> firecracker = host.which("firecracker");
-        Optional<Path> qemu = host.which("qemu-system-x86_64");
-        if (firecracker.isPresent() && qemu.isPresent()) {
-            return Check.pass("vmm", "firecracker " + firecracker.get() + ", qemu " + qemu.get());
+        if (host.which("qemu-system-x86_64").isEmpty() && firecracker.isEmpty()) {
+            return Check.fail("vmm", "neither firecracker nor qemu-system-x86_64 is on PATH",
+                    "sudo apt-get install qemu-system-x86");
         }
-        if (firecracker.isPresent()) {
-            return Check.pass("vmm", "firecracker " + firecracker.get() + " (no QEMU fallback)");
+        VmmChoice choice;
+        try {
+            choice = VmmChoice.choose(vmmSetting, firecracker.isPresent(), host.kvm(), true);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            return Check.fail("vmm", e.getMessage(), "set BANGER_VMM to auto, or fix what it names");
         }
-        if (qemu.isPresent()) {
-            return Check.warn("vmm", "qemu " + qemu.get() + "; no firecracker on PATH, so QEMU runs every VM",
-                    "install firecracker on PATH to use it where KVM works");
+        String what = "vmm = " + vmmSetting + ": " + choice.reason();
+        if (choice.vmm().equals(VmmChoice.FIRECRACKER)) {
+            return Check.pass("vmm", what + " (kernels without virtio-mmio command-line devices still boot with QEMU)");
         }
-        return Check.fail("vmm", "neither firecracker nor qemu-system-x86_64 is on PATH",
-                "sudo apt-get install qemu-system-x86");
+        if (host.which("qemu-system-x86_64").isEmpty()) {
+            return Check.fail("vmm", what + ", but qemu-system-x86_64 is not on PATH", "sudo apt-get install qemu-system-x86");
+        }
+        return vmmSetting.equals("auto") && firecracker.isEmpty()
+                ? Check.warn("vmm", what, "install firecracker on PATH to use it where KVM works")
+                : Check.pass("vmm", what);
     }
 
     Check tun() {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import dev.banger.vmm.KvmSupport;
 import org.junit.jupiter.api.Test;
 
 class HostChecksTest {
@@ -23,6 +24,12 @@ class HostChecksTest {
         final Set<Path> writable = new HashSet<>();
         final Map<Path, byte[]> contents = new HashMap<>();
         boolean portFree = true;
+        KvmSupport kvm = new KvmSupport(false, "/dev/kvm is missing");
+
+        @Override
+        public KvmSupport kvm() {
+            return kvm;
+        }
 
         @Override
         public Optional<Path> which(String command) {
@@ -53,7 +60,7 @@ class HostChecksTest {
 
     final FakeHost host = new FakeHost();
     final BangerPaths paths = BangerPaths.from(Map.of("BANGER_HOME", "/bh"));
-    final HostChecks checks = new HostChecks(host, paths);
+    final HostChecks checks = new HostChecks(host, paths, "auto");
 
     @Test
     void aBareMachineFailsWithAFixForEachFailure() {
@@ -76,11 +83,35 @@ class HostChecksTest {
         host.paths.addAll(List.of(Path.of("/dev/kvm"), Path.of("/dev/net/tun"), Path.of("/sys/module/bridge"),
                 Path.of("/")));
         host.writable.addAll(List.of(Path.of("/dev/kvm"), Path.of("/")));
+        host.kvm = new KvmSupport(true, "kvm_intel");
         List<Check> result = checks.run();
         assertEquals(List.of(), result.stream().filter(c -> c.outcome() == Check.Outcome.FAIL).toList());
         assertEquals(Check.Outcome.WARN, find(result, "vmm").outcome(), "no firecracker: QEMU runs every VM");
         assertEquals(Check.Outcome.WARN, find(result, "root disks").outcome(), "no device-mapper: copies");
         assertEquals(Check.Outcome.PASS, find(result, "store").outcome(), "a missing store on a fresh install");
+    }
+
+    @Test
+    void vmmExplainsTheChoiceTheOrchestratorMakes() {
+        host.commands.addAll(List.of("qemu-system-x86_64", "firecracker"));
+        host.paths.add(Path.of("/dev/kvm"));
+        host.writable.add(Path.of("/dev/kvm"));
+        host.kvm = new KvmSupport(false, "the only KVM module is kvm_pvm, which runs PVM guest kernels only");
+        Check pvm = checks.vmm();
+        assertEquals(Check.Outcome.PASS, pvm.outcome());
+        assertTrue(pvm.detail().contains("qemu with emulation (TCG), because the only KVM module is kvm_pvm"), pvm.detail());
+        Check kvm = checks.kvm();
+        assertEquals(Check.Outcome.WARN, kvm.outcome());
+        assertTrue(kvm.fix().contains("stock kernels"), kvm.fix());
+
+        host.kvm = new KvmSupport(true, "kvm_intel");
+        assertTrue(checks.vmm().detail().contains("vmm = auto: firecracker"), checks.vmm().detail());
+        Check forcedQemu = new HostChecks(host, paths, "qemu").vmm();
+        assertTrue(forcedQemu.detail().startsWith("vmm = qemu: configured; qemu with KVM"), forcedQemu.detail());
+        host.commands.remove("firecracker");
+        assertEquals(Check.Outcome.FAIL, new HostChecks(host, paths, "firecracker").vmm().outcome(),
+                "firecracker asked for and missing");
+        assertEquals(Check.Outcome.FAIL, new HostChecks(host, paths, "bhyve").vmm().outcome());
     }
 
     @Test

@@ -67,7 +67,9 @@ public final class GrpcInfra implements Infra {
         return Path.of(storage(60).writeVmConfig(VmConfigRequest.newBuilder().setVmId(c.vmId()).setHostname(c.hostname())
                 .setGuestIp(c.ip()).setGateway(c.gateway()).setPrefixLength(c.prefixLength()).addDnsServers(c.gateway())
                 .addAllAuthorizedKeys(c.authorizedKeys()).setAgentToken(c.agentToken())
-                .setGitUserName(c.gitUserName()).setGitUserEmail(c.gitUserEmail()).build()).getPath());
+                .setGitUserName(c.gitUserName()).setGitUserEmail(c.gitUserEmail())
+                .setSshHostKey(com.google.protobuf.ByteString.copyFrom(c.hostKey().privateKey()))
+                .setSshHostKeyPub(c.hostKey().publicLine()).build()).getPath());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.banger.orchestrator.lifecycle;
 
+import dev.banger.orchestrator.ssh.SshKeys;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -10,7 +11,8 @@ public interface Infra {
     }
 
     record GuestConfig(String vmId, String hostname, String ip, String gateway, int prefixLength,
-            List<String> authorizedKeys, String agentToken, String gitUserName, String gitUserEmail) {
+            List<String> authorizedKeys, String agentToken, String gitUserName, String gitUserEmail,
+            SshKeys.HostKey hostKey) {
     }
 
     BootImage resolveImage(String ref);

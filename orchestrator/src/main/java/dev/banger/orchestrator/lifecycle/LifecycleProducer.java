@@ -9,7 +9,13 @@ import dev.banger.orchestrator.store.VmStore;
 import dev.banger.orchestrator.system.InternalServices;
 import dev.banger.orchestrator.vmm.Accel;
 import dev.banger.orchestrator.vmm.HostTsc;
+import dev.banger.orchestrator.vmm.FirecrackerKernels;
+import dev.banger.orchestrator.vmm.FirecrackerVmm;
 import dev.banger.orchestrator.vmm.QemuVmm;
+import dev.banger.orchestrator.vmm.Vmms;
+import dev.banger.vmm.KvmSupport;
+import java.nio.file.Files;
+import java.util.Arrays;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import java.nio.file.Path;
@@ -35,15 +41,31 @@ public class LifecycleProducer {
     String image;
     @ConfigProperty(name = "banger.vmm.accel", defaultValue = "auto")
     String accel;
+    /** auto, firecracker or qemu (VmmChoice). */
+    @ConfigProperty(name = "banger.vmm", defaultValue = "auto")
+    String vmm;
+    @ConfigProperty(name = "banger.vmm.firecracker-binary", defaultValue = "firecracker")
+    String firecrackerBinary;
 
     @Produces
     @ApplicationScoped
     VmLifecycle lifecycle(VmStore store, InternalServices internal, SshKeys keys) {
         Path state = stateDir.toAbsolutePath();
         KnownHosts known = new KnownHosts(keys.knownHosts());
-        return new VmLifecycle(store, new GrpcInfra(internal), new QemuVmm(Accel.choose(accel), List.of(), HostTsc.detect()),
+        Vmms vmms = new Vmms(vmm, onPath(firecrackerBinary), KvmSupport.detect(), new FirecrackerKernels(),
+                new QemuVmm(Accel.choose(accel), List.of(), HostTsc.detect()),
+                new FirecrackerVmm(firecrackerBinary, List.of()));
+        return new VmLifecycle(store, new GrpcInfra(internal), vmms,
                 new GuestSsh(keys, known), keys, known, Ipv4Cidr.parse(gateway), state.resolve("vms"),
                 new VmLifecycle.Defaults(vcpu, memoryMib, diskBytes, overlayBytes, image));
+    }
+
+    static boolean onPath(String command) {
+        if (command.contains("/")) {
+            return Files.isExecutable(Path.of(command));
+        }
+        return Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":"))
+                .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, command)));
     }
 
     @Produces

@@ -7,7 +7,8 @@ import dev.banger.orchestrator.ssh.SshKeys;
 import dev.banger.orchestrator.store.VmRecord;
 import dev.banger.orchestrator.store.VmStore;
 import dev.banger.orchestrator.vm.VmNames;
-import dev.banger.orchestrator.vmm.QemuVmm;
+import dev.banger.orchestrator.vmm.Vmm;
+import dev.banger.orchestrator.vmm.Vmms;
 import dev.banger.orchestrator.vmm.VmmSpec;
 import dev.banger.rpc.AlreadyExistsException;
 import java.io.IOException;
@@ -18,7 +19,11 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.logging.Level;
@@ -46,7 +51,7 @@ public final class VmLifecycle {
 
     private final VmStore store;
     private final Infra infra;
-    private final QemuVmm vmm;
+    private final Vmms vmms;
     private final GuestSsh ssh;
     private final SshKeys keys;
     private final KnownHosts known;
@@ -54,12 +59,18 @@ public final class VmLifecycle {
     private final Path vmsDir;
     private final Defaults defaults;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /** Runs a start's independent steps; daemon threads, so it never holds the process up. */
+    private final ExecutorService steps = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "vm-start-step");
+        t.setDaemon(true);
+        return t;
+    });
 
-    public VmLifecycle(VmStore store, Infra infra, QemuVmm vmm, GuestSsh ssh, SshKeys keys, KnownHosts known,
+    public VmLifecycle(VmStore store, Infra infra, Vmms vmms, GuestSsh ssh, SshKeys keys, KnownHosts known,
             Ipv4Cidr gateway, Path vmsDir, Defaults defaults) {
         this.store = store;
         this.infra = infra;
-        this.vmm = vmm;
+        this.vmms = vmms;
         this.ssh = ssh;
         this.keys = keys;
         this.known = known;
@@ -87,19 +98,25 @@ public final class VmLifecycle {
             }
         }
         Infra.BootImage image = infra.resolveImage(r.image() == null || r.image().isEmpty() ? defaults.image() : r.image());
+        String vmm = vmms.choose(image.vmlinux()).vmm();
         String id = HexFormat.of().formatHex(random(8));
         return store.insertWithNewIp(new VmRecord(id, name, "created", image.imageId(), image.imageName(),
-                image.kernelName(), null, vcpu, memory, disk, overlay, r.nat(), "qemu", null,
+                image.kernelName(), null, vcpu, memory, disk, overlay, r.nat(), vmm, null,
                 vmsDir.resolve(id).toString(), null, null, Instant.now(), null), gateway);
     }
 
-    /** Disks, network, boot, SSH ready (RUN-4 phases). Idempotent for a running VM. */
+    /**
+     * Disks, network, boot, SSH ready (RUN-4 phases). Idempotent for a running VM. The
+     * disks (storage service) and the TAP (net service) do not depend on each other, so
+     * they are prepared at the same time; the VMM starts when all are there.
+     */
     public VmRecord start(String ref, BiConsumer<String, String> progress) {
         VmRecord vm = store.resolve(ref);
         ReentrantLock lock = lock(vm.id());
         lock.lock();
         try {
             vm = store.resolve(vm.id());
+            Vmm vmm = vmms.get(vm.vmm());
             Infra.BootImage image = infra.resolveImage(vm.imageId());
             if (vm.state().equals("running") && vmm.pid(spec(vm, image, null, null, null, null)).isPresent()) {
                 return vm;
@@ -107,21 +124,31 @@ public final class VmLifecycle {
             store.updateState(vm.id(), "starting", null, null, null);
             VmmSpec spec = null;
             try {
+                VmRecord v = vm;
                 progress.accept("disks", "root, work, config");
-                Path root = infra.rootDisk(vm.id(), vm.imageId(), vm.systemOverlaySizeBytes());
-                Path work = infra.workDisk(vm.id(), vm.imageId(), vm.diskSizeBytes());
-                Path config = infra.configDisk(new Infra.GuestConfig(vm.id(), vm.name(), vm.ip(), gateway.addressText(),
-                        gateway.prefix(), List.of(keys.publicKey()), token(), "", ""));
                 progress.accept("network", vm.nat() ? "tap, nat" : "tap");
-                String tap = infra.tap(vm.id());
-                if (vm.nat()) {
-                    infra.nat(vm.id(), vm.ip());
-                }
-                spec = spec(vm, image, root, work, config, tap);
-                progress.accept("boot", vmm.accel().name().toLowerCase());
+                CompletableFuture<Path> root = async(() -> infra.rootDisk(v.id(), v.imageId(), v.systemOverlaySizeBytes()));
+                CompletableFuture<Path> work = async(() -> infra.workDisk(v.id(), v.imageId(), v.diskSizeBytes()));
+                CompletableFuture<Path> config = async(() -> {
+                    SshKeys.HostKey hostKey = keys.guestHostKey(vmsDir.resolve(v.id()));
+                    Path disk = infra.configDisk(new Infra.GuestConfig(v.id(), v.name(), v.ip(), gateway.addressText(),
+                            gateway.prefix(), List.of(keys.publicKey()), token(), "", "", hostKey));
+                    known.replace(v.ip(), hostKey.type(), hostKey.publicBlob());
+                    return disk;
+                });
+                CompletableFuture<String> tap = async(() -> {
+                    String t = infra.tap(v.id());
+                    if (v.nat()) {
+                        infra.nat(v.id(), v.ip());
+                    }
+                    return t;
+                });
+                CompletableFuture.allOf(root, work, config, tap).exceptionally(e -> null).join();
+                spec = spec(vm, image, join(root), join(work), join(config), join(tap));
+                progress.accept("boot", vmm.describe());
                 long pid = vmm.launch(spec);
                 progress.accept("wait ssh", vm.ip());
-                ssh.awaitReady(vm.ip(), SSH_DEADLINE, true);
+                ssh.awaitReady(vm.ip(), SSH_DEADLINE);
                 store.updateState(vm.id(), "running", pid, Instant.now(), null);
                 return store.resolve(vm.id());
             } catch (IOException | RuntimeException e) {
@@ -137,16 +164,30 @@ public final class VmLifecycle {
         }
     }
 
+    private <T> CompletableFuture<T> async(java.util.function.Supplier<T> step) {
+        return CompletableFuture.supplyAsync(step, steps);
+    }
+
+    /** A finished step's result, or its own exception. */
+    private static <T> T join(CompletableFuture<T> step) {
+        try {
+            return step.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
+    }
+
     /**
      * VM-6: sync and power off over SSH; else the guest's power button (QMP); else kill.
      * Each step is bounded, so stop always ends, and it ends with every host resource released.
      */
     public VmRecord stop(String ref) {
         return withVm(ref, vm -> {
+            Vmm vmm = vmms.get(vm.vmm());
             VmmSpec spec = spec(vm, null, null, null, null, null);
             if (vmm.pid(spec).isPresent()) {
                 try {
-                    ssh.exec(vm.ip(), "sync; systemctl poweroff || poweroff", Duration.ofSeconds(10), false);
+                    ssh.exec(vm.ip(), "sync; poweroff", Duration.ofSeconds(10));
                 } catch (IOException | RuntimeException e) {
                     // the connection drops as the guest goes down, or the guest is not answering: next step
                 }
@@ -176,6 +217,7 @@ public final class VmLifecycle {
             throw new IllegalArgumentException("--signal must be KILL or TERM, got " + signal);
         }
         return withVm(ref, vm -> {
+            Vmm vmm = vmms.get(vm.vmm());
             VmmSpec spec = spec(vm, null, null, null, null, null);
             vmm.kill(spec, force);
             if (!vmm.awaitExit(spec, Duration.ofSeconds(10))) {
@@ -218,7 +260,7 @@ public final class VmLifecycle {
             if (!vm.state().equals("running") && !vm.state().equals("starting") && !vm.state().equals("stopping")) {
                 continue;
             }
-            if (vmm.pid(spec(vm, null, null, null, null, null)).isEmpty()) {
+            if (vmms.get(vm.vmm()).pid(spec(vm, null, null, null, null, null)).isEmpty()) {
                 releaseNetwork(vm);
                 store.updateState(vm.id(), "stopped", null, null, null);
                 stopped.add(vm.name());
@@ -230,6 +272,7 @@ public final class VmLifecycle {
     /** Ends the VMM if running, releases TAP, NAT and disks, forgets its host key and record. */
     public VmRecord delete(String ref) {
         return withVm(ref, vm -> {
+            Vmm vmm = vmms.get(vm.vmm());
             VmmSpec spec = spec(vm, null, null, null, null, null);
             if (vmm.kill(spec, true)) {
                 vmm.awaitExit(spec, Duration.ofSeconds(10));

@@ -12,8 +12,8 @@ import java.util.Optional;
 
 /**
  * banger's known_hosts, in OpenSSH's format so `ssh -o UserKnownHostsFile=...` reads it
- * too. A VM's key is learned at its first boot and replaces whatever an earlier VM with
- * the same address left (reused guest IPs would otherwise break host key checking).
+ * too. A VM's key (made by banger, SshKeys.guestHostKey) is recorded before it boots and
+ * replaces whatever an earlier VM with the same address left (guest IPs are reused).
  */
 public final class KnownHosts {
     private final Path file;

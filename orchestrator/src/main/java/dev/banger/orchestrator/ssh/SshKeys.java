@@ -28,6 +28,36 @@ public final class SshKeys {
         return dir.resolve("known_hosts");
     }
 
+    /** A guest's SSH host key pair: the private key file's bytes and the public key line. */
+    public record HostKey(byte[] privateKey, String publicLine) {
+        public String type() {
+            return publicLine.split(" ")[0];
+        }
+
+        public byte[] publicBlob() {
+            return java.util.Base64.getDecoder().decode(publicLine.split(" ")[1]);
+        }
+    }
+
+    /**
+     * The VM's own SSH host key, made on its first start and kept in its directory (so
+     * gone with the VM). banger gives it to the guest, so it knows the key before the
+     * first connection: nothing is trusted on first use, and the guest skips generating one.
+     */
+    public HostKey guestHostKey(Path vmDir) {
+        Path key = vmDir.resolve("ssh_host_ed25519_key");
+        try {
+            if (!Files.isRegularFile(key)) {
+                Files.createDirectories(vmDir);
+                Files.deleteIfExists(Path.of(key + ".pub"));
+                run.check("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", key.toString());
+            }
+            return new HostKey(Files.readAllBytes(key), Files.readString(Path.of(key + ".pub")).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the SSH host key in " + vmDir, e);
+        }
+    }
+
     /** The public key line for the guest's authorized_keys, generating the pair on first use. */
     public synchronized String publicKey() {
         try {

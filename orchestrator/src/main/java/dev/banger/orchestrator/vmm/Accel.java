@@ -1,6 +1,6 @@
 package dev.banger.orchestrator.vmm;
 
-import java.nio.file.Files;
+import dev.banger.vmm.KvmSupport;
 import java.nio.file.Path;
 
 /**
@@ -12,10 +12,7 @@ public enum Accel {
     KVM, TCG;
 
     public static Accel detect(Path sys, Path devKvm) {
-        boolean rw = Files.isReadable(devKvm) && Files.isWritable(devKvm);
-        boolean hardware = Files.isDirectory(sys.resolve("module/kvm_intel")) || Files.isDirectory(sys.resolve("module/kvm_amd"));
-        boolean pvmOnly = Files.isDirectory(sys.resolve("module/kvm_pvm")) && !hardware;
-        return rw && hardware && !pvmOnly ? KVM : TCG;
+        return KvmSupport.detect(sys, devKvm).usable() ? KVM : TCG;
     }
 
     /** auto, kvm or tcg (config banger.vmm.accel). */

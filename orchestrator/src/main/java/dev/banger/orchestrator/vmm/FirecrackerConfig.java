@@ -46,8 +46,8 @@ public final class FirecrackerConfig {
         return root;
     }
 
-    public static List<String> argv(VmmSpec s) {
-        return List.of("setsid", "firecracker", "--api-sock", s.vmDir().resolve("firecracker.sock").toString(),
+    public static List<String> argv(VmmSpec s, String binary) {
+        return List.of("setsid", binary, "--api-sock", s.vmDir().resolve("firecracker.sock").toString(),
                 "--config-file", s.vmDir().resolve("firecracker.json").toString());
     }
 

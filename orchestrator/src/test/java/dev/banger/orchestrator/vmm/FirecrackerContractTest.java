@@ -108,7 +108,7 @@ class FirecrackerContractTest {
         assertEquals(Set.of("guest_cid", "uds_path"), fields(c.get("vsock")));
         assertEquals("/s/vms/0f3c/vsock.sock", c.get("vsock").get("uds_path").asText());
         assertEquals(List.of("setsid", "firecracker", "--api-sock", "/s/vms/0f3c/firecracker.sock", "--config-file",
-                "/s/vms/0f3c/firecracker.json"), FirecrackerConfig.argv(QemuTest.spec(Path.of("/s/vms/0f3c"))));
+                "/s/vms/0f3c/firecracker.json"), FirecrackerConfig.argv(QemuTest.spec(Path.of("/s/vms/0f3c")), "firecracker"));
     }
 
     private static Set<String> fields(JsonNode n) {

@@ -41,7 +41,7 @@ class QemuTest {
                 "-display", "none", "-serial", "file:/s/vms/0f3c/console.log", "-kernel", "/k/bzImage",
                 "-initrd", "/k/initrd.img",
                 "-append", "console=ttyS0 root=/dev/vda rw quiet panic=-1 init=/usr/local/sbin/banger-init"
-                        + " tsc_early_khz=2600000 tsc=reliable",
+                        + " mitigations=off tsc_early_khz=2600000 tsc=reliable",
                 "-drive", "id=root,file=/s/vms/0f3c/root.ext4,format=raw,if=none",
                 "-device", "virtio-blk-device,drive=root",
                 "-drive", "id=work,file=/s/vms/0f3c/work.ext4,format=raw,if=none",
@@ -62,6 +62,7 @@ class QemuTest {
         assertEquals("kvm", a.get(a.indexOf("-accel") + 1));
         assertEquals("host", a.get(a.indexOf("-cpu") + 1));
         assertFalse(a.get(a.indexOf("-append") + 1).contains("tsc"), "KVM guests have kvm-clock");
+        assertFalse(a.get(a.indexOf("-append") + 1).contains("mitigations"), "a real CPU speculates");
     }
 
     @Test

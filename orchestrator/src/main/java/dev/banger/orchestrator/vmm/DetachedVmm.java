@@ -1,0 +1,113 @@
+package dev.banger.orchestrator.vmm;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What both VMMs share: started in their own session (setsid), so a VMM belongs to no
+ * request and survives restarts of every banger process (VM-8); found again by the pid
+ * file in the VM's directory, and only ever signalled after its command line shows it
+ * is this VM's VMM (a stale pid file can never hit another process).
+ */
+abstract class DetachedVmm implements Vmm {
+    private final List<String> prefix;
+
+    /** prefix: e.g. `ip netns exec NS` when VMs live in a namespace (tests). */
+    DetachedVmm(List<String> prefix) {
+        this.prefix = List.copyOf(prefix);
+    }
+
+    static Path pidFile(VmmSpec s) {
+        return s.vmDir().resolve("vmm.pid");
+    }
+
+    /** Starts argv (after the prefix) with its output appended to a file in the VM's directory and no stdin. */
+    Process start(VmmSpec s, List<String> argv, Path output) throws IOException {
+        List<String> all = new ArrayList<>(prefix);
+        all.addAll(argv);
+        return new ProcessBuilder(all).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    }
+
+    /** Polls until ready says the VMM can be controlled; kills it and explains if it exits or takes too long. */
+    long awaitStarted(VmmSpec s, Process p, String what, java.util.function.BooleanSupplier ready) throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<Long> pid = pid(s);
+            if (pid.isPresent() && ready.getAsBoolean()) {
+                return pid.get();
+            }
+            if (!p.isAlive()) {
+                throw new IOException(what + " exited at start (" + p.exitValue() + "): " + tail(s.vmmLog())
+                        + tail(s.consoleLog()));
+            }
+            sleep(20);
+        }
+        p.destroyForcibly();
+        throw new IOException(what + " did not come up within 20s: " + tail(s.vmmLog()) + tail(s.consoleLog()));
+    }
+
+    @Override
+    public Optional<Long> pid(VmmSpec s) {
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile(s)).strip());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(h -> cmdlineMentions(pid, s.vmDir()))
+                    .map(h -> pid);
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public boolean kill(VmmSpec s, boolean force) {
+        return pid(s).flatMap(ProcessHandle::of).map(h -> force ? h.destroyForcibly() : h.destroy()).orElse(false);
+    }
+
+    @Override
+    public boolean awaitExit(VmmSpec s, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (pid(s).isEmpty()) {
+                return true;
+            }
+            sleep(100);
+        }
+        return pid(s).isEmpty();
+    }
+
+    static boolean cmdlineMentions(long pid, Path vmDir) {
+        try {
+            String cmdline = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+                    StandardCharsets.UTF_8);
+            return Arrays.stream(cmdline.split("\0")).anyMatch(a -> a.contains(vmDir.toString()));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static String tail(Path log) {
+        try {
+            List<String> l = Files.readAllLines(log);
+            return l.isEmpty() ? "" : String.join(" | ", l.subList(Math.max(0, l.size() - 5), l.size()));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

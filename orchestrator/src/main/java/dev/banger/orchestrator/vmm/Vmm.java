@@ -1,0 +1,33 @@
+package dev.banger.orchestrator.vmm;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One virtual machine monitor (QEMU or Firecracker) as the lifecycle sees it. A VMM
+ * runs detached from any request (its own session) and is found again from its VM
+ * directory, so every call takes the VM's spec rather than holding state.
+ */
+public interface Vmm {
+    /** "qemu" or "firecracker": recorded with each VM, so a VM is always driven by the VMM it started with. */
+    String name();
+
+    /** What progress and doctor show: e.g. "qemu (tcg)". */
+    String describe();
+
+    /** Starts the VMM and returns its pid once it can be controlled. */
+    long launch(VmmSpec s) throws IOException;
+
+    /** The pid, if that process is alive and is this VM's VMM. */
+    Optional<Long> pid(VmmSpec s);
+
+    /** The graceful request to the guest (VM-6, step 2): ACPI power button or Ctrl-Alt-Del. */
+    void powerdown(VmmSpec s) throws IOException;
+
+    /** SIGTERM (or SIGKILL when force), only to this VM's own VMM. Returns whether it signalled one. */
+    boolean kill(VmmSpec s, boolean force);
+
+    /** Waits for the VMM to exit; true if it did within the time. */
+    boolean awaitExit(VmmSpec s, Duration within);
+}

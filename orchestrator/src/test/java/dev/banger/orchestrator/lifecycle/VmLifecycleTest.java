@@ -1,0 +1,281 @@
+package dev.banger.orchestrator.lifecycle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.banger.exec.ProcessRunner;
+import dev.banger.ip.Ipv4Cidr;
+import dev.banger.orchestrator.ssh.GuestSsh;
+import dev.banger.orchestrator.ssh.KnownHosts;
+import dev.banger.orchestrator.ssh.SshKeys;
+import dev.banger.orchestrator.store.VmRecord;
+import dev.banger.orchestrator.store.VmStore;
+import dev.banger.orchestrator.vmm.FirecrackerKernels;
+import dev.banger.orchestrator.vmm.Vmm;
+import dev.banger.orchestrator.vmm.VmmSpec;
+import dev.banger.orchestrator.vmm.Vmms;
+import dev.banger.vmm.KvmSupport;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The start pipeline against stand-ins for the services and the VMM (the real ones
+ * run in the smoke suite): independent steps run at the same time, the host key is
+ * known before boot, readiness is sshd's banner, and a failed step leaves the VM in
+ * error with nothing launched and its network released.
+ */
+@QuarkusTest
+class VmLifecycleTest {
+    @Inject
+    VmStore store;
+    @Inject
+    AgroalDataSource db;
+    @TempDir
+    Path tmp;
+
+    FakeInfra infra;
+    FakeVmm vmm;
+    KnownHosts known;
+    VmLifecycle lifecycle;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        infra = new FakeInfra();
+        vmm = new FakeVmm();
+        SshKeys keys = new SshKeys(tmp, new ProcessRunner());
+        known = new KnownHosts(keys.knownHosts());
+        Vmms vmms = new Vmms("qemu", false, new KvmSupport(false, "test"), new FirecrackerKernels(), vmm, new FakeVmm() {
+            @Override
+            public String name() {
+                return "firecracker";
+            }
+        });
+        lifecycle = new VmLifecycle(store, infra, vmms, new GuestSsh(keys, known, vmm.port()), keys, known,
+                Ipv4Cidr.parse("127.0.0.1/24"), tmp.resolve("vms"),
+                new VmLifecycle.Defaults(1, 256, 64L << 20, 64L << 20, "default"));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        vmm.close();
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM vms");
+        }
+    }
+
+    @Test
+    void disksAndTapArePreparedAtTheSameTimeAndTheHostKeyIsKnownBeforeBoot() {
+        // Both steps wait for each other: run one after the other, they would time out.
+        CyclicBarrier together = new CyclicBarrier(2);
+        infra.rootDiskStep = () -> await(together);
+        infra.tapStep = () -> await(together);
+        List<String> phases = new CopyOnWriteArrayList<>();
+        VmRecord vm = lifecycle.create(new VmLifecycle.Request("calm-otter", null, null, null, null, null, false),
+                (p, d) -> phases.add(p));
+        VmRecord running = lifecycle.start(vm.name(), (p, d) -> phases.add(p));
+
+        assertEquals("running", running.state());
+        assertEquals("qemu", running.vmm());
+        assertEquals(List.of("reserve", "disks", "network", "boot", "wait ssh"), phases);
+        String key = known.keyFor(vm.ip()).orElseThrow();
+        assertTrue(key.startsWith("ssh-ed25519 "), key);
+        assertEquals(key, infra.configs.get(0).hostKey().publicLine().strip(), "the key given to the guest is the one trusted");
+        assertTrue(vmm.launchedAfterConfig, "the VMM starts only once every disk and the TAP are there");
+    }
+
+    @Test
+    void aFailedStepLeavesTheVmInErrorWithNothingLaunchedAndTheNetworkReleased() {
+        infra.tapStep = () -> {
+            throw new IllegalStateException("no bridge");
+        };
+        VmRecord vm = lifecycle.create(new VmLifecycle.Request("sad-otter", null, null, null, null, null, false),
+                (p, d) -> { });
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> lifecycle.start(vm.name(), (p, d) -> { }));
+        assertEquals("no bridge", e.getMessage());
+        VmRecord after = store.resolve(vm.name());
+        assertEquals("error", after.state());
+        assertEquals("no bridge", after.lastError());
+        assertEquals(0, vmm.launches);
+        assertTrue(infra.released.contains("tap " + vm.id()));
+    }
+
+    @Test
+    void aConfiguredVmmThatCannotRunIsRefusedBeforeAnythingIsRecorded() {
+        SshKeys keys = new SshKeys(tmp, new ProcessRunner());
+        VmLifecycle firecrackerOnly = new VmLifecycle(store, infra, new Vmms("firecracker", false,
+                new KvmSupport(false, "the only KVM module is kvm_pvm"), new FirecrackerKernels(), vmm, new FakeVmm() {
+                    @Override
+                    public String name() {
+                        return "firecracker";
+                    }
+                }), new GuestSsh(keys, known), keys, known, Ipv4Cidr.parse("127.0.0.1/24"), tmp.resolve("vms"),
+                new VmLifecycle.Defaults(1, 256, 64L << 20, 64L << 20, "default"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> firecrackerOnly.create(
+                new VmLifecycle.Request("fc-otter", null, null, null, null, null, false), (p, d) -> { }));
+        assertTrue(e.getMessage().contains("firecracker is not on PATH"), e.getMessage());
+        assertTrue(store.list().isEmpty());
+    }
+
+    static void await(CyclicBarrier b) {
+        try {
+            b.await(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the other step did not run alongside: " + e, e);
+        }
+    }
+
+    final class FakeInfra implements Infra {
+        Runnable rootDiskStep = () -> { };
+        Runnable tapStep = () -> { };
+        final List<GuestConfig> configs = new CopyOnWriteArrayList<>();
+        final List<String> released = new CopyOnWriteArrayList<>();
+
+        @Override
+        public BootImage resolveImage(String ref) {
+            return new BootImage("img-1", "default", "k1", tmp.resolve("bzImage"), tmp.resolve("vmlinux"), null);
+        }
+
+        @Override
+        public Path rootDisk(String vmId, String imageId, long overlayBytes) {
+            rootDiskStep.run();
+            return tmp.resolve(vmId + "-root");
+        }
+
+        @Override
+        public Path workDisk(String vmId, String imageId, long sizeBytes) {
+            return tmp.resolve(vmId + "-work");
+        }
+
+        @Override
+        public Path configDisk(GuestConfig config) {
+            configs.add(config);
+            return tmp.resolve(config.vmId() + "-config");
+        }
+
+        @Override
+        public void releaseDisks(String vmId) {
+            released.add("disks " + vmId);
+        }
+
+        @Override
+        public String tap(String vmId) {
+            tapStep.run();
+            return "bgtap" + vmId;
+        }
+
+        @Override
+        public void releaseTap(String vmId) {
+            released.add("tap " + vmId);
+        }
+
+        @Override
+        public void nat(String vmId, String ip) {
+        }
+
+        @Override
+        public void releaseNat(String vmId) {
+            released.add("nat " + vmId);
+        }
+    }
+
+    /** A VMM whose "guest" is a stand-in sshd on 127.0.0.2 that sends its banner. */
+    class FakeVmm implements Vmm, AutoCloseable {
+        int launches;
+        boolean launchedAfterConfig;
+        private ServerSocket sshd;
+        private volatile boolean running;
+
+        int port() throws IOException {
+            if (sshd == null) {
+                sshd = new ServerSocket();
+                sshd.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0));
+                Thread t = new Thread(() -> {
+                    while (!sshd.isClosed()) {
+                        try (Socket c = sshd.accept(); OutputStream out = c.getOutputStream()) {
+                            if (running) {
+                                out.write("SSH-2.0-fake\r\n".getBytes(StandardCharsets.US_ASCII));
+                            }
+                        } catch (IOException e) {
+                            return;
+                        }
+                    }
+                });
+                t.setDaemon(true);
+                t.start();
+            }
+            return sshd.getLocalPort();
+        }
+
+        @Override
+        public String name() {
+            return "qemu";
+        }
+
+        @Override
+        public String describe() {
+            return "fake";
+        }
+
+        @Override
+        public long launch(VmmSpec s) {
+            launches++;
+            launchedAfterConfig = s.rootDisk() != null && s.workDisk() != null && s.configDisk() != null && s.tap() != null
+                    && Files.exists(s.vmDir().resolve("ssh_host_ed25519_key"));
+            running = true;
+            return ProcessHandle.current().pid();
+        }
+
+        @Override
+        public Optional<Long> pid(VmmSpec s) {
+            return running ? Optional.of(ProcessHandle.current().pid()) : Optional.empty();
+        }
+
+        @Override
+        public void powerdown(VmmSpec s) {
+            running = false;
+        }
+
+        @Override
+        public boolean kill(VmmSpec s, boolean force) {
+            boolean was = running;
+            running = false;
+            return was;
+        }
+
+        @Override
+        public boolean awaitExit(VmmSpec s, Duration within) {
+            return !running;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (sshd != null) {
+                sshd.close();
+            }
+        }
+    }
+}
