@@ -34,6 +34,26 @@ public class DaemonCommand {
     int start(@Option(names = "--timeout", description = "Seconds to wait for the services (default: ${DEFAULT-VALUE}).",
             defaultValue = "90") int timeoutSeconds) {
         BangerPaths paths = BangerPaths.fromEnvironment();
+        Optional<Started> started = ensureRunning(paths, Duration.ofSeconds(timeoutSeconds));
+        if (started.isEmpty()) {
+            System.out.println("banger daemon already running (" + paths.runDir() + ")");
+            return 0;
+        }
+        System.out.println("banger daemon started: " + started.get().launched()
+                + " service(s) launched, all 4 answering on " + paths.runDir());
+        System.out.print(render(started.get().status()));
+        return 0;
+    }
+
+    /** How many services a start launched, and the status once all four answered. */
+    public record Started(int launched, DaemonStatusResponse status) {
+    }
+
+    /**
+     * Starts the services not running and waits until all four answer. Empty when all
+     * were running already. Also what `vm run` does when it finds no daemon.
+     */
+    public static Optional<Started> ensureRunning(BangerPaths paths, Duration timeout) {
         ServiceProcesses processes = new ServiceProcesses(paths);
         Distribution dist = Distribution.locate();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -48,15 +68,14 @@ public class DaemonCommand {
                 started.put(s, processes.start(s, argv));
             }
         }
-        if (started.isEmpty()) {
-            System.out.println("banger daemon already running (" + paths.runDir() + ")");
-            return 0;
-        }
-        DaemonStatusResponse status = awaitReady(paths, processes, started, Duration.ofSeconds(timeoutSeconds));
-        System.out.println("banger daemon started: " + started.size() + " service(s) launched, all 4 answering on "
-                + paths.runDir());
-        System.out.print(render(status));
-        return 0;
+        return started.isEmpty() ? Optional.empty()
+                : Optional.of(new Started(started.size(), awaitReady(paths, processes, started, timeout)));
+    }
+
+    /** Whether every service answers now. */
+    public static boolean answering(BangerPaths paths) {
+        return tryStatus(paths).map(s -> s.getServicesList().stream().allMatch(ServiceStatus::getReachable))
+                .orElse(false);
     }
 
     @Command(name = "stop", description = "Stop the services this BANGER_HOME started. Running VMs are not touched.",

@@ -63,13 +63,31 @@ public class ImageCommand {
             @Option(names = {"-v", "--verbose"}, description = "progress lines even when not on a terminal")
             boolean verbose) {
         long t0 = System.nanoTime();
-        ProgressPrinter progress = ProgressPrinter.forTerminal(verbose);
-        BuildImageRequest request = BuildImageRequest.newBuilder().setName(name).setFrom(from)
-                .addAllPackages(packages == null ? List.of() : packages).setMirror(mirror == null ? "" : mirror).build();
-        Image built = call(s -> ImageEvents.follow(s.build(request), progress).getImage(), 45 * 60);
+        Image built = build(name, from, packages == null ? List.of() : packages, mirror == null ? "" : mirror,
+                ProgressPrinter.forTerminal(verbose));
         System.out.printf("built image %s (%s, kernel %s) in %.1fs%n", built.getName(),
                 Sizes.human(built.getRootfsSizeBytes()), built.getKernelRef(), (System.nanoTime() - t0) / 1e9);
         return 0;
+    }
+
+    /** Builds an image through the orchestrator, showing its progress; also `vm run`'s first-use build. */
+    public static Image build(String name, String from, List<String> packages, String mirror, ProgressPrinter progress) {
+        BuildImageRequest request = BuildImageRequest.newBuilder().setName(name).setFrom(from).addAllPackages(packages)
+                .setMirror(mirror).build();
+        return call(s -> ImageEvents.follow(s.build(request), progress).getImage(), 45 * 60);
+    }
+
+    /** Whether an image of that name is registered. */
+    public static boolean exists(String ref) {
+        try {
+            call(s -> s.get(NameRef.newBuilder().setRef(ref).build()), 30);
+            return true;
+        } catch (io.grpc.StatusRuntimeException e) {
+            if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     @Command(name = "pull", description = "Download an image (and its kernel) from the catalog; verified before use.",

@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
 /**
  * `banger vm run [--rm] [-d] [-- CMD ARGS...]` (RUN-1..3): a fresh VM, then CMD in it
  * (or an interactive shell); CMD's exit status is banger's. With --rm the VM is deleted
- * afterwards, also when CMD fails or the user hits Ctrl-C. Workspace import comes later.
+ * afterwards, also when CMD fails or the user hits Ctrl-C. On a fresh install it starts
+ * the daemon and builds the default image first (FirstRun). Workspace import comes later.
  */
 @Command(name = "run", description = "Create a VM, boot it, and run a command in it (or open a shell).",
         mixinStandardHelpOptions = true)
@@ -41,7 +42,9 @@ public class RunCommand implements Callable<Integer> {
         if (detach && !cmd.isEmpty()) {
             throw new UserError("bad request", "-d runs no command; use `banger vm run -- CMD` or `banger vm exec`");
         }
-        Vm vm = VmVerbs.create(spec.toSpec(), true, ProgressPrinter.forTerminal(verbose));
+        ProgressPrinter progress = ProgressPrinter.forTerminal(verbose);
+        FirstRun.ensure(spec.image, progress);
+        Vm vm = VmVerbs.create(spec.toSpec(), true, progress);
         if (detach) {
             System.out.println(vm.getName() + " is running at " + vm.getIp() + ": banger vm ssh " + vm.getName());
             return 0;

@@ -23,6 +23,13 @@ public final class Scenarios {
             CommandResult r = h.banger("vm", "run", "--rm", "--", "uname", "-a");
             expect(r.exit() == 0 && r.stdout().startsWith("Linux "), "uname in a fresh VM", r);
         });
+        ALL.put("first-run-installs-what-is-missing", h -> {
+            // The README's promise: on a fresh install, one command starts the daemon,
+            // builds the default image, boots a VM and hands back the command's status.
+            CommandResult r = h.bangerOnFreshInstall("vm", "run", "--rm", "--", "sh", "-c", "exit 42");
+            expect(r.exit() == 42 && r.stderr().contains("starting the daemon")
+                    && r.stderr().contains("building the default image"), "vm run sets up what is missing", r);
+        });
         ALL.put("exit-status", h -> {
             CommandResult r = h.banger("vm", "run", "--rm", "--", "sh", "-c", "exit 42");
             expect(r.exit() == 42, "exit 42 is banger's exit status (RUN-2)", r);

@@ -48,7 +48,34 @@ public final class SmokeHarness implements AutoCloseable {
     public CommandResult banger(String... args) {
         List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", netns));
         argv.addAll(cli(args));
-        return new ProcessRunner(env()).run(argv, Duration.ofMinutes(10));
+        List<String> all = new ArrayList<>(env(sandbox));
+        all.addAll(argv);
+        return host.run(all, Duration.ofMinutes(10));
+    }
+
+    /**
+     * The CLI as on a fresh install: a BANGER_HOME of its own, no daemon, no image, in
+     * a namespace of its own (so its bridge and addresses meet nobody else's). The image
+     * it builds comes from the machine's cached base tree, as the mirror is out of reach
+     * there. Its daemon is stopped and its namespace removed afterwards.
+     */
+    public CommandResult bangerOnFreshInstall(String... args) {
+        String ns = netns + "-f";
+        Path home = sandbox.resolve("fresh");
+        host.check("ip", "netns", "add", ns);
+        try {
+            host.check("ip", "-n", ns, "link", "set", "lo", "up");
+            List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+            argv.addAll(env(home));
+            argv.addAll(cli(args));
+            return host.run(argv, Duration.ofMinutes(10));
+        } finally {
+            List<String> stop = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+            stop.addAll(env(home));
+            stop.addAll(cli("daemon", "stop"));
+            host.run(stop, Duration.ofMinutes(1));
+            host.run(List.of("ip", "netns", "del", ns));
+        }
     }
 
     /** A command in the namespace (firewall, links), for assertions about the host side. */
@@ -59,7 +86,9 @@ public final class SmokeHarness implements AutoCloseable {
     }
 
     private CommandResult outside(String... args) {
-        return new ProcessRunner(env()).run(cli(args), Duration.ofMinutes(20));
+        List<String> all = new ArrayList<>(env(sandbox));
+        all.addAll(cli(args));
+        return host.run(all, Duration.ofMinutes(20));
     }
 
     private List<String> cli(String... args) {
@@ -70,14 +99,14 @@ public final class SmokeHarness implements AutoCloseable {
         return a;
     }
 
-    /** `env` prefix: the sandboxed environment for every banger command. */
-    private List<String> env() {
+    /** `env` prefix: the sandboxed environment (under dir) for every banger command. */
+    private List<String> env(Path dir) {
         List<String> e = new ArrayList<>(List.of("env"));
-        for (Map.Entry<String, String> kv : Map.of("HOME", sandbox.resolve("home").toString(),
-                "XDG_CONFIG_HOME", sandbox.resolve("home/.config").toString(),
-                "XDG_STATE_HOME", sandbox.resolve("home/.local/state").toString(),
-                "XDG_RUNTIME_DIR", sandbox.resolve("run").toString(),
-                "BANGER_HOME", sandbox.resolve("bh").toString(),
+        for (Map.Entry<String, String> kv : Map.of("HOME", dir.resolve("home").toString(),
+                "XDG_CONFIG_HOME", dir.resolve("home/.config").toString(),
+                "XDG_STATE_HOME", dir.resolve("home/.local/state").toString(),
+                "XDG_RUNTIME_DIR", dir.resolve("run").toString(),
+                "BANGER_HOME", dir.resolve("bh").toString(),
                 "BANGER_DIST", dist.toString(),
                 "BANGER_CACHE_DIR", CACHE.toString()).entrySet()) {
             e.add(kv.getKey() + "=" + kv.getValue());

@@ -1,0 +1,37 @@
+package dev.banger.cli.vm;
+
+import dev.banger.cli.config.BangerPaths;
+import dev.banger.cli.daemon.DaemonCommand;
+import dev.banger.cli.image.ImageCommand;
+import dev.banger.cli.output.ProgressPrinter;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What `vm run` sets up when it is missing, so that one command works on a fresh
+ * install: the daemon (started as `banger daemon start` would), then, when the VM
+ * asks for the default image and there is none, that image (built as
+ * `banger image build default --from debian:bookworm` would; about a minute, once).
+ * Each step says what it does on stderr, since it takes a while.
+ */
+final class FirstRun {
+    static final String DEFAULT_IMAGE = "default";
+    static final String DEFAULT_FROM = "debian:bookworm";
+
+    private FirstRun() {
+    }
+
+    static void ensure(String image, ProgressPrinter progress) {
+        BangerPaths paths = BangerPaths.fromEnvironment();
+        if (!DaemonCommand.answering(paths)) {
+            System.err.println("banger: starting the daemon (" + paths.runDir() + ")");
+            DaemonCommand.ensureRunning(paths, Duration.ofSeconds(90));
+        }
+        boolean wantsDefault = image == null || image.isEmpty() || image.equals(DEFAULT_IMAGE);
+        if (wantsDefault && !ImageCommand.exists(DEFAULT_IMAGE)) {
+            System.err.println("banger: first use: building the default image from " + DEFAULT_FROM
+                    + " (about a minute, once)");
+            ImageCommand.build(DEFAULT_IMAGE, DEFAULT_FROM, List.of(), "", progress);
+        }
+    }
+}
