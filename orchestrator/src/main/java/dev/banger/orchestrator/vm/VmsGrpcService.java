@@ -18,7 +18,13 @@ import dev.banger.proto.api.v1.VmEvent;
 import dev.banger.proto.api.v1.VmSpec;
 import dev.banger.proto.common.v1.Progress;
 import dev.banger.proto.common.v1.RefResult;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.BiConsumer;
 import dev.banger.proto.api.v1.ListVmsRequest;
 import dev.banger.proto.api.v1.ListVmsResponse;
@@ -36,6 +42,12 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
     private final VmStore store;
     private final VmLifecycle lifecycle;
     private final SshKeys keys;
+    /** Runs multi-ref verbs' refs side by side; daemon threads, so it never holds the process up. */
+    private final ExecutorService perRef = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "vm-ref");
+        t.setDaemon(true);
+        return t;
+    });
 
     public VmsGrpcService(VmStore store, VmLifecycle lifecycle, SshKeys keys) {
         this.store = store;
@@ -63,26 +75,14 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
     @Override
     public void start(RefsRequest r, StreamObserver<VmEvent> response) {
         long t0 = System.nanoTime();
-        Rpc.stream(response, () -> {
-            VmRecord last = null;
-            for (String ref : new LinkedHashSet<>(r.getRefsList())) {
-                last = lifecycle.start(ref, progress("vm start", t0, response));
-                response.onNext(VmEvent.newBuilder().setVm(VmMessages.toProto(last)).build());
-            }
-            return null;
-        });
+        Rpc.stream(response, () -> streamEach(r, response, ref -> lifecycle.start(ref, progress("vm start", t0, response))));
     }
 
     @Override
     public void restart(RefsRequest r, StreamObserver<VmEvent> response) {
         long t0 = System.nanoTime();
-        Rpc.stream(response, () -> {
-            for (String ref : new LinkedHashSet<>(r.getRefsList())) {
-                VmRecord vm = lifecycle.restart(ref, progress("vm restart", t0, response));
-                response.onNext(VmEvent.newBuilder().setVm(VmMessages.toProto(vm)).build());
-            }
-            return null;
-        });
+        Rpc.stream(response, () -> streamEach(r, response,
+                ref -> lifecycle.restart(ref, progress("vm restart", t0, response))));
     }
 
     @Override
@@ -149,15 +149,18 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
         });
     }
 
-    /** VM-3: each ref once, in the order given; one failing does not stop the others. */
-    private static RefsResponse each(RefsRequest r, java.util.function.Function<String, VmRecord> action) {
+    /**
+     * VM-3: each ref once, all at the same time (each VM's own lock still orders what
+     * is done to one VM), results in the order given; one failing does not stop the others.
+     */
+    private RefsResponse each(RefsRequest r, java.util.function.Function<String, VmRecord> action) {
         RefsResponse.Builder out = RefsResponse.newBuilder();
-        for (String ref : new LinkedHashSet<>(r.getRefsList())) {
-            RefResult.Builder res = RefResult.newBuilder().setRef(ref);
+        for (Map.Entry<String, CompletableFuture<VmRecord>> e : concurrently(r, action).entrySet()) {
+            RefResult.Builder res = RefResult.newBuilder().setRef(e.getKey());
             try {
-                res.setOk(true).setId(action.apply(ref).id());
-            } catch (RuntimeException e) {
-                var status = Rpc.toStatus(e).getStatus();
+                res.setOk(true).setId(result(e.getValue()).id());
+            } catch (RuntimeException ex) {
+                var status = Rpc.toStatus(ex).getStatus();
                 res.setOk(false).setErrorKind(status.getCode().name()).setMessage(String.valueOf(status.getDescription()));
             }
             out.addResults(res);
@@ -165,10 +168,50 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
         return out.build();
     }
 
+    /**
+     * Start-like verbs: all refs at the same time, progress as it happens, then one Vm
+     * per ref in the order given; the first failure (in that order) ends the stream once
+     * every ref has finished.
+     */
+    private VmEvent streamEach(RefsRequest r, StreamObserver<VmEvent> response,
+            java.util.function.Function<String, VmRecord> action) {
+        Map<String, CompletableFuture<VmRecord>> running = concurrently(r, action);
+        CompletableFuture.allOf(running.values().toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        for (CompletableFuture<VmRecord> f : running.values()) {
+            VmRecord vm = result(f);
+            synchronized (response) {
+                response.onNext(VmEvent.newBuilder().setVm(VmMessages.toProto(vm)).build());
+            }
+        }
+        return null;
+    }
+
+    private Map<String, CompletableFuture<VmRecord>> concurrently(RefsRequest r,
+            java.util.function.Function<String, VmRecord> action) {
+        Map<String, CompletableFuture<VmRecord>> running = new LinkedHashMap<>();
+        for (String ref : new LinkedHashSet<>(r.getRefsList())) {
+            running.put(ref, CompletableFuture.supplyAsync(() -> action.apply(ref), perRef));
+        }
+        return running;
+    }
+
+    private static VmRecord result(CompletableFuture<VmRecord> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
+    }
+
+    /** Progress events from concurrent refs share one stream, whose observer is not thread-safe. */
     private static BiConsumer<String, String> progress(String scope, long t0, StreamObserver<VmEvent> response) {
-        return (phase, detail) -> response.onNext(VmEvent.newBuilder().setProgress(Progress.newBuilder()
-                .setScope(scope).setPhase(phase).setDetail(detail)
-                .setElapsedMillis((System.nanoTime() - t0) / 1_000_000)).build());
+        return (phase, detail) -> {
+            VmEvent event = VmEvent.newBuilder().setProgress(Progress.newBuilder().setScope(scope).setPhase(phase)
+                    .setDetail(detail).setElapsedMillis((System.nanoTime() - t0) / 1_000_000)).build();
+            synchronized (response) {
+                response.onNext(event);
+            }
+        };
     }
 
     @Override

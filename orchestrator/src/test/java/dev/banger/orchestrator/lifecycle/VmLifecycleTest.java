@@ -12,6 +12,11 @@ import dev.banger.orchestrator.ssh.KnownHosts;
 import dev.banger.orchestrator.ssh.SshKeys;
 import dev.banger.orchestrator.store.VmRecord;
 import dev.banger.orchestrator.store.VmStore;
+import dev.banger.orchestrator.vm.VmsGrpcService;
+import dev.banger.proto.api.v1.RefsRequest;
+import dev.banger.proto.api.v1.RefsResponse;
+import dev.banger.proto.common.v1.RefResult;
+import io.grpc.stub.StreamObserver;
 import dev.banger.orchestrator.vmm.FirecrackerKernels;
 import dev.banger.orchestrator.vmm.Vmm;
 import dev.banger.orchestrator.vmm.VmmSpec;
@@ -140,6 +145,49 @@ class VmLifecycleTest {
         assertTrue(store.list().isEmpty());
     }
 
+    @Test
+    void aMultiRefVerbWorksOnItsVmsAtTheSameTimeAndAnswersInTheOrderGiven() {
+        VmRecord a = lifecycle.create(new VmLifecycle.Request("first-otter", null, null, null, null, null, false),
+                (p, d) -> { });
+        VmRecord b = lifecycle.create(new VmLifecycle.Request("second-otter", null, null, null, null, null, false),
+                (p, d) -> { });
+        CyclicBarrier together = new CyclicBarrier(2);
+        List<String> problems = new CopyOnWriteArrayList<>();
+        infra.releaseTapStep = () -> { // kill releases each VM's TAP: both must be in it at once
+            try {
+                await(together);
+            } catch (IllegalStateException e) {
+                problems.add(e.getMessage()); // a failed release is only logged by kill, so note it here
+                throw e;
+            }
+        };
+        VmsGrpcService service = new VmsGrpcService(store, lifecycle, new SshKeys(tmp, new ProcessRunner()));
+        List<RefsResponse> answers = new CopyOnWriteArrayList<>();
+        service.kill(RefsRequest.newBuilder().addRefs("second-otter").addRefs("nobody").addRefs("first-otter").build(),
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(RefsResponse r) {
+                        answers.add(r);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        throw new AssertionError(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        List<RefResult> results = answers.get(0).getResultsList();
+        assertEquals(List.of("second-otter", "nobody", "first-otter"), results.stream().map(RefResult::getRef).toList());
+        assertEquals(List.of(true, false, true), results.stream().map(RefResult::getOk).toList());
+        assertEquals(b.id(), results.get(0).getId());
+        assertEquals(a.id(), results.get(2).getId());
+        assertEquals("NOT_FOUND", results.get(1).getErrorKind());
+        assertEquals(List.of(), problems, "the two kills ran side by side");
+    }
+
     static void await(CyclicBarrier b) {
         try {
             b.await(5, TimeUnit.SECONDS);
@@ -151,6 +199,7 @@ class VmLifecycleTest {
     final class FakeInfra implements Infra {
         Runnable rootDiskStep = () -> { };
         Runnable tapStep = () -> { };
+        Runnable releaseTapStep = () -> { };
         final List<GuestConfig> configs = new CopyOnWriteArrayList<>();
         final List<String> released = new CopyOnWriteArrayList<>();
 
@@ -189,6 +238,7 @@ class VmLifecycleTest {
 
         @Override
         public void releaseTap(String vmId) {
+            releaseTapStep.run();
             released.add("tap " + vmId);
         }
 
