@@ -1,6 +1,7 @@
 package dev.banger.cli.daemon;
 
 import dev.banger.cli.Orchestrator;
+import dev.banger.cli.config.BangerConfig;
 import dev.banger.cli.config.BangerPaths;
 import dev.banger.cli.output.Table;
 import dev.banger.cli.output.UserError;
@@ -54,10 +55,13 @@ public class DaemonCommand {
      * were running already. Also what `vm run` does when it finds no daemon.
      */
     public static Optional<Started> ensureRunning(BangerPaths paths, Duration timeout) {
+        // Read and checked first: a bad setting stops the start before any service runs.
+        List<String> settings = BangerConfig.fromEnvironment().systemProperties();
         ServiceProcesses processes = new ServiceProcesses(paths);
         Distribution dist = Distribution.locate();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> extra = extraJvmFlags();
+        List<String> extra = new ArrayList<>(extraJvmFlags());
+        extra.addAll(settings);
         int uid = ServiceHost.currentUid();
 
         Map<Service, ProcessHandle> started = new EnumMap<>(Service.class);

@@ -1,6 +1,7 @@
 package dev.banger.cli.doctor;
 
 import dev.banger.cli.Orchestrator;
+import dev.banger.cli.config.BangerConfig;
 import dev.banger.cli.config.BangerPaths;
 import dev.banger.cli.output.Terminal;
 import dev.banger.cli.output.UserError;
@@ -20,8 +21,21 @@ public class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BangerPaths paths = BangerPaths.fromEnvironment();
-        HostChecks host = new HostChecks(Host.REAL, paths);
+        Check configCheck;
+        String vmm = "auto";
+        try {
+            BangerConfig config = BangerConfig.fromEnvironment();
+            vmm = config.get("vmm").orElse(vmm);
+            configCheck = Check.pass("config", config.files().isEmpty() ? "no config file; defaults ("
+                    + paths.configDir().resolve("config.properties") + " would be read)"
+                    : config.settings().size() + " setting(s) from " + config.files());
+        } catch (UserError e) {
+            configCheck = Check.fail("config", e.getMessage(), "fix or remove that setting");
+        }
+        vmm = System.getenv().getOrDefault("BANGER_VMM", vmm);
+        HostChecks host = new HostChecks(Host.REAL, paths, vmm);
         List<Check> checks = new ArrayList<>(host.run());
+        checks.add(configCheck);
         Check services = services(paths);
         checks.add(services);
         // Until DNS lands (NET-4) the orchestrator does not hold the port, so "ours" is never assumed.

@@ -19,11 +19,8 @@ public final class HostChecks {
     private final BangerPaths paths;
     private final String vmmSetting;
 
-    public HostChecks(Host host, BangerPaths paths) {
-        this(host, paths, System.getenv().getOrDefault("BANGER_VMM", "auto"));
-    }
-
-    HostChecks(Host host, BangerPaths paths, String vmmSetting) {
+    /** vmmSetting: vmm from BANGER_VMM or the config file (auto when neither says). */
+    public HostChecks(Host host, BangerPaths paths, String vmmSetting) {
         this.host = host;
         this.paths = paths;
         this.vmmSetting = vmmSetting;
@@ -56,7 +53,7 @@ public final class HostChecks {
         return Check.warn("kvm", kvm.reason() + ": VMs boot with QEMU's emulation (TCG), several times slower", fix);
     }
 
-    /** Which VMM new VMs get (vmm = auto|firecracker|qemu, BANGER_VMM) and why: the orchestrator's own rule. */
+    /** Which VMM new VMs get (vmm = auto|firecracker|qemu) and why: the orchestrator's own rule. */
     Check vmm() {
         Optional<Path> firecracker = host.which("firecracker");
         if (host.which("qemu-system-x86_64").isEmpty() && firecracker.isEmpty()) {

@@ -1,6 +1,6 @@
 package dev.banger.cli.output;
 
-/** Byte counts for people: 512 B, 64.0 MiB, 1.9 GiB. */
+/** Byte counts for people: 512 B, 64.0 MiB, 1.9 GiB; and back from 512M, 8G, 1T. */
 public final class Sizes {
     private Sizes() {
     }
@@ -17,5 +17,21 @@ public final class Sizes {
             u++;
         }
         return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
+    /** 512M, 8G, 1T or plain bytes; what names the setting in the error. */
+    public static long parse(String s, String what) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,12})([KMGT]?)").matcher(s);
+        if (!m.matches()) {
+            throw new UserError("bad request", what + " must be a size like 512M or 8G, got '" + s + "'");
+        }
+        int shift = switch (m.group(2)) {
+            case "K" -> 10;
+            case "M" -> 20;
+            case "G" -> 30;
+            case "T" -> 40;
+            default -> 0;
+        };
+        return Long.parseLong(m.group(1)) << shift;
     }
 }

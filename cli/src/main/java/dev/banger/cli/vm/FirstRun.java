@@ -1,5 +1,6 @@
 package dev.banger.cli.vm;
 
+import dev.banger.cli.config.BangerConfig;
 import dev.banger.cli.config.BangerPaths;
 import dev.banger.cli.daemon.DaemonCommand;
 import dev.banger.cli.image.ImageCommand;
@@ -27,11 +28,12 @@ final class FirstRun {
             System.err.println("banger: starting the daemon (" + paths.runDir() + ")");
             DaemonCommand.ensureRunning(paths, Duration.ofSeconds(90));
         }
-        boolean wantsDefault = image == null || image.isEmpty() || image.equals(DEFAULT_IMAGE);
-        if (wantsDefault && !ImageCommand.exists(DEFAULT_IMAGE)) {
-            System.err.println("banger: first use: building the default image from " + DEFAULT_FROM
-                    + " (about a minute, once)");
-            ImageCommand.build(DEFAULT_IMAGE, DEFAULT_FROM, List.of(), "", progress);
+        String defaultImage = BangerConfig.fromEnvironment().get("vm.image").orElse(DEFAULT_IMAGE);
+        boolean wantsDefault = image == null || image.isEmpty() || image.equals(defaultImage);
+        if (wantsDefault && !ImageCommand.exists(defaultImage)) {
+            System.err.println("banger: first use: building the default image (" + defaultImage + ") from "
+                    + DEFAULT_FROM + " (about a minute, once)");
+            ImageCommand.build(defaultImage, DEFAULT_FROM, List.of(), "", progress);
         }
     }
 }

@@ -57,20 +57,7 @@ public class SpecOptions {
         return b.build();
     }
 
-    /** 512M, 8G, 1T or plain bytes. */
     static long bytes(String s, String what) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,12})([KMGT]?)").matcher(s);
-        if (!m.matches()) {
-            throw new UserError("bad request", what + " must be a size like 512M or 8G, got '" + s + "'");
-        }
-        long n = Long.parseLong(m.group(1));
-        int shift = switch (m.group(2)) {
-            case "K" -> 10;
-            case "M" -> 20;
-            case "G" -> 30;
-            case "T" -> 40;
-            default -> 0;
-        };
-        return n << shift;
+        return dev.banger.cli.output.Sizes.parse(s, what);
     }
 }

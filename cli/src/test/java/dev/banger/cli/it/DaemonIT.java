@@ -63,11 +63,33 @@ class DaemonIT {
     }
 
     @Test
+    @Order(1)
+    void aBadConfigFileStopsTheStartBeforeAnyServiceRuns() throws Exception {
+        Path config = Files.createDirectories(cli.bangerHome.resolve("config")).resolve("config.properties");
+        Files.writeString(config, "vmm = bhyve\n");
+        try {
+            CliRunner.Result r = cli.run("daemon", "start");
+            assertEquals(1, r.exit(), r.toString());
+            assertTrue(r.err().startsWith("banger: bad request: " + config + ": vmm = 'bhyve'"), r.toString());
+            Path run = cli.bangerHome.resolve("run");
+            assertTrue(!Files.exists(run) || Files.list(run).findAny().isEmpty(), "no service was started");
+        } finally {
+            Files.delete(config);
+        }
+    }
+
+    @Test
     @Order(2)
     void startBringsUpFourServicesThatStatusReports() throws Exception {
+        Path config = Files.createDirectories(cli.bangerHome.resolve("config")).resolve("config.properties");
+        Files.writeString(config, "vm.vcpu = 3\n");
         CliRunner.Result start = cli.run("daemon", "start");
+        Files.delete(config);
         assertEquals(0, start.exit(), start.toString());
         assertTrue(start.out().contains("4 service(s) launched"), start.toString());
+        String pid = Files.readString(cli.bangerHome.resolve("run/orchestrator.pid")).strip();
+        assertTrue(Files.readString(Path.of("/proc", pid, "cmdline")).contains("-Dbanger.vm.vcpu=3"),
+                "the config file's settings reach the services");
 
         CliRunner.Result status = cli.run("daemon", "status");
         assertEquals(0, status.exit(), status.toString());

@@ -52,7 +52,7 @@ class ImageBuildIT {
         assertEquals(0, build.exit(), build.toString());
         assertTrue(build.out().contains("[image build] bootstrap"), build.out());
         assertTrue(build.out().contains("[image build] kernel"), build.out());
-        assertTrue(build.out().matches("(?s).*built image default \\(.* GiB, kernel debian-[0-9.]+-\\d+-cloud-amd64\\).*"),
+        assertTrue(build.out().matches("(?s).*built image default \\(.* GiB, kernel debian-[0-9.]+-\\d+-cloud-amd64-[0-9a-f]{8}\\).*"),
                 build.out());
 
         JsonNode image = JSON.readTree(cli.run("image", "show", "default", "-o", "json").out());
@@ -62,6 +62,12 @@ class ImageBuildIT {
         assertFalse(debugfs(rootfs, "ls -l /etc/ssh").contains("ssh_host_"), "no SSH host keys baked in");
         assertTrue(debugfs(rootfs, "ls -l /opt/banger").contains("guest-agent.jar"));
         assertTrue(debugfs(rootfs, "cat /etc/fstab").contains("LABEL=work /root"));
+        assertTrue(debugfs(rootfs, "cat /etc/inittab").contains("::sysinit:/usr/local/sbin/banger-boot"),
+                "the lean boot's inittab");
+        for (String script : new String[] {"banger-init", "banger-boot", "banger-config", "banger-agent", "poweroff",
+                "reboot", "halt"}) {
+            assertTrue(debugfs(rootfs, "stat /usr/local/sbin/" + script).contains("Mode:  0755"), script);
+        }
         assertTrue(debugfs(rootfs, "stat /usr/bin/ssh-keygen").contains("Mode:  0755"), "owners and modes kept");
         assertTrue(debugfs(rootfs, "ls -l /usr/lib/jvm").contains("java-17-openjdk-amd64"), "the agent's JRE");
 
