@@ -24,6 +24,7 @@ import java.util.function.UnaryOperator;
  * set (dev mode, tests) only its own file counts. Every key and value is checked when
  * read: an unknown key or a bad value stops `daemon start` with the file and the key
  * named, before any service starts. Settings reach the services as system properties.
+ * The environment variable BANGER_VMM overrides vmm.
  *
  * <pre>
  * vmm = auto                     # auto, firecracker or qemu
@@ -88,9 +89,25 @@ public record BangerConfig(Map<String, String> settings, List<Path> files) {
         return load(files);
     }
 
+    /** The files, then BANGER_VMM (checked like the file's vmm) over them. */
     public static BangerConfig fromEnvironment() {
         String home = System.getenv("BANGER_HOME");
-        return load(BangerPaths.fromEnvironment(), home != null && !home.isBlank());
+        BangerConfig files = load(BangerPaths.fromEnvironment(), home != null && !home.isBlank());
+        return files.withEnvironment(System.getenv());
+    }
+
+    BangerConfig withEnvironment(Map<String, String> env) {
+        String vmm = env.get("BANGER_VMM");
+        if (vmm == null || vmm.isBlank()) {
+            return this;
+        }
+        Map<String, String> s = new TreeMap<>(settings);
+        try {
+            s.put("vmm", KEYS.get("vmm").check().apply(vmm.strip()));
+        } catch (IllegalArgumentException e) {
+            throw new UserError("bad request", "BANGER_VMM = '" + vmm + "': " + e.getMessage());
+        }
+        return new BangerConfig(java.util.Collections.unmodifiableMap(s), files);
     }
 
     /** Later files override earlier ones; files that do not exist are skipped. */

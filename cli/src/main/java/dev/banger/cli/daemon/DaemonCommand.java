@@ -13,7 +13,12 @@ import dev.banger.proto.api.v1.ServiceStatus;
 import dev.banger.proto.api.v1.SystemGrpc;
 import dev.banger.rpc.ServiceHost;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,6 +62,20 @@ public class DaemonCommand {
     public static Optional<Started> ensureRunning(BangerPaths paths, Duration timeout) {
         // Read and checked first: a bad setting stops the start before any service runs.
         List<String> settings = BangerConfig.fromEnvironment().systemProperties();
+        // Two commands starting the daemon at once (two `vm run` on a fresh install) take
+        // turns: the second finds the first's services running instead of starting its own.
+        try {
+            Files.createDirectories(paths.runDir());
+            try (FileChannel lock = FileChannel.open(paths.runDir().resolve("start.lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE); FileLock held = lock.lock()) {
+                return startMissing(paths, timeout, settings);
+            }
+        } catch (IOException e) {
+            throw new UserError("unavailable", "cannot take the start lock in " + paths.runDir() + ": " + e.getMessage());
+        }
+    }
+
+    private static Optional<Started> startMissing(BangerPaths paths, Duration timeout, List<String> settings) {
         ServiceProcesses processes = new ServiceProcesses(paths);
         Distribution dist = Distribution.locate();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");

@@ -32,7 +32,6 @@ public class DoctorCommand implements Callable<Integer> {
         } catch (UserError e) {
             configCheck = Check.fail("config", e.getMessage(), "fix or remove that setting");
         }
-        vmm = System.getenv().getOrDefault("BANGER_VMM", vmm);
         HostChecks host = new HostChecks(Host.REAL, paths, vmm);
         List<Check> checks = new ArrayList<>(host.run());
         checks.add(configCheck);

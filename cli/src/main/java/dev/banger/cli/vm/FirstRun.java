@@ -5,6 +5,9 @@ import dev.banger.cli.config.BangerPaths;
 import dev.banger.cli.daemon.DaemonCommand;
 import dev.banger.cli.image.ImageCommand;
 import dev.banger.cli.output.ProgressPrinter;
+import dev.banger.cli.output.UserError;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.List;
 
@@ -33,7 +36,30 @@ final class FirstRun {
         if (wantsDefault && !ImageCommand.exists(defaultImage)) {
             System.err.println("banger: first use: building the default image (" + defaultImage + ") from "
                     + DEFAULT_FROM + " (about a minute, once)");
-            ImageCommand.build(defaultImage, DEFAULT_FROM, List.of(), "", progress);
+            try {
+                ImageCommand.build(defaultImage, DEFAULT_FROM, List.of(), "", progress);
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
+                    throw e;
+                }
+                awaitOtherBuild(defaultImage); // another `vm run` on this fresh install is building it
+            }
+        }
+    }
+
+    private static void awaitOtherBuild(String image) {
+        System.err.println("banger: another command is building " + image + "; waiting for it");
+        long deadline = System.nanoTime() + Duration.ofMinutes(45).toNanos();
+        while (!ImageCommand.exists(image)) {
+            if (System.nanoTime() > deadline) {
+                throw new UserError("timed out", "the other build of " + image + " did not finish within 45 minutes");
+            }
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UserError("interrupted", "stopped waiting for the build of " + image);
+            }
         }
     }
 }

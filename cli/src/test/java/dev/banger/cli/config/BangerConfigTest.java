@@ -30,6 +30,16 @@ class BangerConfigTest {
     }
 
     @Test
+    void bangerVmmOverridesTheFileAndIsCheckedLikeIt() throws Exception {
+        Path f = Files.writeString(tmp.resolve("c.properties"), "vmm = firecracker\n");
+        BangerConfig c = BangerConfig.load(List.of(f));
+        assertEquals("qemu", c.withEnvironment(Map.of("BANGER_VMM", "qemu")).get("vmm").orElseThrow());
+        assertEquals("firecracker", c.withEnvironment(Map.of()).get("vmm").orElseThrow());
+        UserError e = assertThrows(UserError.class, () -> c.withEnvironment(Map.of("BANGER_VMM", "xen")));
+        assertTrue(e.getMessage().startsWith("BANGER_VMM = 'xen'"), e.getMessage());
+    }
+
+    @Test
     void noFileMeansDefaults() {
         BangerConfig c = BangerConfig.load(List.of(tmp.resolve("none")));
         assertTrue(c.settings().isEmpty() && c.files().isEmpty() && c.systemProperties().isEmpty());

@@ -148,7 +148,11 @@ public final class VmLifecycle {
                 progress.accept("boot", vmm.describe());
                 long pid = vmm.launch(spec);
                 progress.accept("wait ssh", vm.ip());
-                ssh.awaitReady(vm.ip(), SSH_DEADLINE);
+                try {
+                    ssh.awaitReady(vm.ip(), SSH_DEADLINE);
+                } catch (IllegalStateException e) {
+                    throw new IllegalStateException(e.getMessage() + "; the guest's console is in " + spec.consoleLog(), e);
+                }
                 store.updateState(vm.id(), "running", pid, Instant.now(), null);
                 return store.resolve(vm.id());
             } catch (IOException | RuntimeException e) {
