@@ -93,7 +93,7 @@ public class VmCommand {
                 .row("disk", dev.banger.cli.output.Sizes.human(v.getDiskSizeBytes()))
                 .row("nat", v.getNat()).row("vmm", v.getVmm()).row("pid", v.getVmmPid() == 0 ? "" : v.getVmmPid())
                 .row("dir", v.getDir()).row("console log", v.getConsoleLog()).row("vmm log", v.getVmmLog())
-                .row("last error", v.getLastError()).render());
+                .row("agent", v.getAgent()).row("last error", v.getLastError()).render());
         return 0;
     }
 

@@ -17,6 +17,7 @@ public final class Scenarios {
     }
 
     public static final Map<String, Scenario> ALL = new LinkedHashMap<>();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     static {
         ALL.put("bare-run", h -> {
@@ -69,6 +70,14 @@ public final class Scenarios {
             expectOk(h.banger("vm", "restart", "smoke-rs"), "restart");
             String boot2 = h.banger("vm", "exec", "smoke-rs", "--", "cat", "/proc/sys/kernel/random/boot_id").stdout();
             expect(!boot1.isBlank() && !boot1.equals(boot2), "restart is a real reboot (VM-5)", null);
+            // The guest agent (started after sshd; its JVM is slow under emulation) answers
+            // vm show with the same boot id, asked with the VM's token.
+            String agent = "";
+            for (int i = 0; i < 60 && !agent.startsWith("ok"); i++) {
+                Thread.sleep(i == 0 ? 0 : 2000);
+                agent = JSON.readTree(h.banger("vm", "show", "smoke-rs", "-o", "json").stdout()).path("agent").asText();
+            }
+            expect(agent.equals("ok, boot id " + boot2.strip()), "the agent answers with this boot's id: " + agent, null);
             CommandResult seven = h.banger("vm", "exec", "smoke-rs", "--", "sh", "-c", "exit 7");
             expect(seven.exit() == 7, "exec propagates the exit status (VM-10)", seven);
             expectOk(h.banger("vm", "delete", "smoke-rs"), "delete");

@@ -1,6 +1,8 @@
 package dev.banger.orchestrator.lifecycle;
 
 import dev.banger.ip.Ipv4Cidr;
+import dev.banger.orchestrator.agent.AgentClient;
+import dev.banger.orchestrator.agent.AgentTokens;
 import dev.banger.orchestrator.ssh.GuestSsh;
 import dev.banger.orchestrator.ssh.KnownHosts;
 import dev.banger.orchestrator.ssh.SshKeys;
@@ -59,6 +61,7 @@ public final class VmLifecycle {
     private final Path vmsDir;
     private final Defaults defaults;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private int agentPort = AgentClient.PORT;
     /** Runs a start's independent steps; daemon threads, so it never holds the process up. */
     private final ExecutorService steps = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "vm-start-step");
@@ -132,7 +135,8 @@ public final class VmLifecycle {
                 CompletableFuture<Path> config = async(() -> {
                     SshKeys.HostKey hostKey = keys.guestHostKey(vmsDir.resolve(v.id()));
                     Path disk = infra.configDisk(new Infra.GuestConfig(v.id(), v.name(), v.ip(), gateway.addressText(),
-                            gateway.prefix(), List.of(keys.publicKey()), token(), "", "", hostKey));
+                            gateway.prefix(), List.of(keys.publicKey()), AgentTokens.forVm(vmsDir.resolve(v.id())), "", "",
+                            hostKey));
                     known.replace(v.ip(), hostKey.type(), hostKey.publicBlob());
                     return disk;
                 });
@@ -273,6 +277,27 @@ public final class VmLifecycle {
         return stopped;
     }
 
+    /** Tests run a stand-in agent elsewhere. */
+    void agentPort(int port) {
+        this.agentPort = port;
+    }
+
+    /**
+     * What the guest agent says, for `vm show`: its boot id, or why there is none. The
+     * agent starts after SSH (under emulation its JVM takes a few seconds more).
+     */
+    public String agentStatus(VmRecord vm) {
+        if (!vm.state().equals("running")) {
+            return "";
+        }
+        try {
+            return "ok, boot id " + AgentClient.ping(vm.ip(), agentPort, AgentTokens.forVm(vmsDir.resolve(vm.id())),
+                    Duration.ofSeconds(2));
+        } catch (IOException | RuntimeException e) {
+            return "not answering (" + e.getMessage() + ")";
+        }
+    }
+
     /** Ends the VMM if running, releases TAP, NAT and disks, forgets its host key and record. */
     public VmRecord delete(String ref) {
         return withVm(ref, vm -> {
@@ -321,10 +346,6 @@ public final class VmLifecycle {
 
     private ReentrantLock lock(String id) {
         return locks.computeIfAbsent(id, k -> new ReentrantLock());
-    }
-
-    private static String token() {
-        return HexFormat.of().formatHex(random(24));
     }
 
     private static byte[] random(int n) {

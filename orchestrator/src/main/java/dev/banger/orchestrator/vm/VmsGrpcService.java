@@ -131,7 +131,10 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
 
     @Override
     public void get(GetVmRequest r, StreamObserver<Vm> response) {
-        Rpc.answer(response, () -> VmMessages.toProto(store.resolve(r.getRef())));
+        Rpc.answer(response, () -> {
+            VmRecord vm = store.resolve(r.getRef());
+            return VmMessages.toProto(vm).toBuilder().setAgent(lifecycle.agentStatus(vm)).build();
+        });
     }
 
     /** How the CLI reaches a VM with ssh: banger's key and known_hosts, never the user's (NET-5). */

@@ -188,6 +188,38 @@ class VmLifecycleTest {
         assertEquals(List.of(), problems, "the two kills ran side by side");
     }
 
+    @Test
+    void vmShowAsksTheAgentWithTheTokenTheGuestWasGiven() throws Exception {
+        VmRecord vm = lifecycle.create(new VmLifecycle.Request("chatty-otter", null, null, null, null, null, false),
+                (p, d) -> { });
+        assertEquals("", lifecycle.agentStatus(store.resolve(vm.name())), "not running: nothing to ask");
+        VmRecord running = lifecycle.start(vm.name(), (p, d) -> { });
+        String token = infra.configs.get(0).agentToken();
+        try (ServerSocket agent = new ServerSocket()) {
+            agent.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0));
+            lifecycle.agentPort(agent.getLocalPort());
+            Thread t = new Thread(() -> {
+                while (!agent.isClosed()) {
+                    try (Socket c = agent.accept()) {
+                        String line = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(),
+                                StandardCharsets.UTF_8)).readLine();
+                        String answer = line.equals(token + " ping") ? "ok 0b00-1d" : "error unauthorized";
+                        c.getOutputStream().write((answer + "\n").getBytes(StandardCharsets.UTF_8));
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            assertEquals("ok, boot id 0b00-1d", lifecycle.agentStatus(running));
+            lifecycle.stop(vm.name());
+            lifecycle.start(vm.name(), (p, d) -> { });
+            assertEquals(token, infra.configs.get(1).agentToken(), "the token is kept across restarts");
+        }
+        assertTrue(lifecycle.agentStatus(store.resolve(vm.name())).startsWith("not answering ("), "agent gone");
+    }
+
     static void await(CyclicBarrier b) {
         try {
             b.await(5, TimeUnit.SECONDS);
