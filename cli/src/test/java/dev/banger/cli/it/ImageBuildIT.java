@@ -64,12 +64,13 @@ class ImageBuildIT {
         assertTrue(debugfs(rootfs, "cat /etc/fstab").contains("LABEL=work /root"));
         assertTrue(debugfs(rootfs, "cat /etc/inittab").contains("::sysinit:/usr/local/sbin/banger-boot"),
                 "the lean boot's inittab");
-        for (String script : new String[] {"banger-init", "banger-boot", "banger-config", "banger-agent", "poweroff",
-                "reboot", "halt"}) {
+        for (String script : new String[] {"banger-init", "banger-boot", "banger-config", "banger-agent",
+                "banger-vsock-relay", "poweroff", "reboot", "halt"}) {
             assertTrue(debugfs(rootfs, "stat /usr/local/sbin/" + script).contains("Mode:  0755"), script);
         }
         assertTrue(debugfs(rootfs, "stat /usr/bin/ssh-keygen").contains("Mode:  0755"), "owners and modes kept");
         assertTrue(debugfs(rootfs, "ls -l /usr/lib/jvm").contains("java-17-openjdk-amd64"), "the agent's JRE");
+        assertTrue(debugfs(rootfs, "stat /usr/bin/socat").contains("Mode:  0755"), "the agent's vsock relay");
 
         JsonNode kernel = JSON.readTree(cli.run("kernel", "show", image.path("kernelRef").asText(), "-o", "json").out());
         assertTrue(startsWith(Path.of(kernel.path("vmlinuxPath").asText()), new byte[] {0x7f, 'E', 'L', 'F'}));

@@ -15,10 +15,11 @@ import java.util.regex.Pattern;
  */
 public record Recipe(String suite, List<String> packages, String mirror) {
     /** What every banger image has: systemd (with dbus + logind, or the guest ignores the power button), sshd,
-     * networking tools, git and curl, the guest agent's JRE, the kernel, and busybox for the initramfs. */
+     * networking tools, git and curl, the guest agent's JRE, the kernel, busybox (the initramfs and the lean
+     * boot's init) and socat (the agent's vsock relay under Firecracker). */
     public static final List<String> BASE_PACKAGES = List.of("systemd-sysv", "udev", "dbus", "libpam-systemd",
             "openssh-server", "iproute2", "ca-certificates", "curl", "git", "openjdk-17-jre-headless",
-            "linux-image-cloud-amd64", "busybox-static");
+            "linux-image-cloud-amd64", "busybox-static", "socat");
     private static final Pattern SUITE = Pattern.compile("[a-z]{2,20}");
     private static final Pattern PACKAGE = Pattern.compile("[a-z0-9][a-z0-9+.-]{1,80}");
     private static final Pattern MIRROR = Pattern.compile("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?");

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -283,16 +284,20 @@ public final class VmLifecycle {
     }
 
     /**
-     * What the guest agent says, for `vm show`: its boot id, or why there is none. The
-     * agent starts after SSH (under emulation its JVM takes a few seconds more).
+     * What the guest agent says, for `vm show`: its boot id, or why there is none. Over
+     * the VM's vsock where its VMM has one (Firecracker), else over TCP. The agent starts
+     * after SSH (under emulation its JVM takes a few seconds more).
      */
     public String agentStatus(VmRecord vm) {
         if (!vm.state().equals("running")) {
             return "";
         }
+        String token = AgentTokens.forVm(vmsDir.resolve(vm.id()));
+        Optional<Path> vsock = vmms.get(vm.vmm()).vsockSocket(spec(vm, null, null, null, null, null));
         try {
-            return "ok, boot id " + AgentClient.ping(vm.ip(), agentPort, AgentTokens.forVm(vmsDir.resolve(vm.id())),
-                    Duration.ofSeconds(2));
+            return "ok, boot id " + (vsock.isPresent()
+                    ? AgentClient.pingVsock(vsock.get(), AgentClient.PORT, token, Duration.ofSeconds(2))
+                    : AgentClient.ping(vm.ip(), agentPort, token, Duration.ofSeconds(2)));
         } catch (IOException | RuntimeException e) {
             return "not answering (" + e.getMessage() + ")";
         }

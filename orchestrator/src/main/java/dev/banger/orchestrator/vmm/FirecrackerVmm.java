@@ -57,6 +57,11 @@ public final class FirecrackerVmm extends DetachedVmm {
         }
     }
 
+    @Override
+    public java.util.Optional<Path> vsockSocket(VmmSpec s) {
+        return java.util.Optional.of(FirecrackerConfig.vsockSocket(s));
+    }
+
     /** Ctrl-Alt-Del (VM-6, step 2): banger's guest init powers off on it (busybox init's ctrlaltdel). */
     @Override
     public void powerdown(VmmSpec s) throws IOException {

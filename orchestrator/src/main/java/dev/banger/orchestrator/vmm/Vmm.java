@@ -30,4 +30,9 @@ public interface Vmm {
 
     /** Waits for the VMM to exit; true if it did within the time. */
     boolean awaitExit(VmmSpec s, Duration within);
+
+    /** The host end of the VM's vsock (Firecracker's hybrid Unix socket), if it has one. */
+    default Optional<java.nio.file.Path> vsockSocket(VmmSpec s) {
+        return Optional.empty();
+    }
 }

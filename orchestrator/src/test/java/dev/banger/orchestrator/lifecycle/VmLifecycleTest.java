@@ -195,10 +195,11 @@ class VmLifecycleTest {
         assertEquals("", lifecycle.agentStatus(store.resolve(vm.name())), "not running: nothing to ask");
         VmRecord running = lifecycle.start(vm.name(), (p, d) -> { });
         String token = infra.configs.get(0).agentToken();
+        Thread t;
         try (ServerSocket agent = new ServerSocket()) {
             agent.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0));
             lifecycle.agentPort(agent.getLocalPort());
-            Thread t = new Thread(() -> {
+            t = new Thread(() -> {
                 while (!agent.isClosed()) {
                     try (Socket c = agent.accept()) {
                         String line = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(),
@@ -217,7 +218,9 @@ class VmLifecycleTest {
             lifecycle.start(vm.name(), (p, d) -> { });
             assertEquals(token, infra.configs.get(1).agentToken(), "the token is kept across restarts");
         }
-        assertTrue(lifecycle.agentStatus(store.resolve(vm.name())).startsWith("not answering ("), "agent gone");
+        t.join(5000);
+        String gone = lifecycle.agentStatus(store.resolve(vm.name()));
+        assertTrue(gone.startsWith("not answering ("), "agent gone: " + gone);
     }
 
     static void await(CyclicBarrier b) {

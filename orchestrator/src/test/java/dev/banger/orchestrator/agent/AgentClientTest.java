@@ -1,0 +1,93 @@
+package dev.banger.orchestrator.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent over Firecracker's vsock, against a stand-in for Firecracker's hybrid
+ * Unix socket (as its vsock documentation describes it): CONNECT PORT, OK HOSTPORT,
+ * then the guest's stream, here a stand-in agent.
+ */
+class AgentClientTest {
+    @TempDir
+    Path tmp;
+
+    /** Serves one connection: the handshake (or a refusal), then one agent request. */
+    Thread firecracker(ServerSocketChannel server, boolean accept, boolean answer, List<String> seen) {
+        Thread t = new Thread(() -> {
+            try (SocketChannel c = server.accept()) {
+                BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(c),
+                        StandardCharsets.UTF_8));
+                OutputStream out = Channels.newOutputStream(c);
+                seen.add(in.readLine());
+                if (!accept) {
+                    return; // Firecracker closes the connection when nothing listens on that port
+                }
+                out.write("OK 1073741824\n".getBytes(StandardCharsets.US_ASCII));
+                seen.add(in.readLine());
+                if (answer) {
+                    out.write("ok 5e1f-b00t\n".getBytes(StandardCharsets.US_ASCII));
+                } else {
+                    Thread.sleep(5000);
+                }
+            } catch (IOException | InterruptedException e) {
+                // the client went away
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    ServerSocketChannel listen(String name) throws IOException {
+        ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        s.bind(UnixDomainSocketAddress.of(tmp.resolve(name)));
+        return s;
+    }
+
+    @Test
+    void pingsThroughTheHybridHandshake() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (ServerSocketChannel server = listen("v.sock")) {
+            firecracker(server, true, true, seen);
+            assertEquals("5e1f-b00t", AgentClient.pingVsock(tmp.resolve("v.sock"), 7999, "tok", Duration.ofSeconds(5)));
+        }
+        assertEquals(List.of("CONNECT 7999", "tok ping"), seen);
+    }
+
+    @Test
+    void aRefusedConnectionOrASilentGuestIsAnErrorNotAHang() throws Exception {
+        try (ServerSocketChannel server = listen("r.sock")) {
+            firecracker(server, false, false, new CopyOnWriteArrayList<>());
+            IOException e = assertThrows(IOException.class,
+                    () -> AgentClient.pingVsock(tmp.resolve("r.sock"), 7999, "tok", Duration.ofSeconds(5)));
+            assertTrue(e.getMessage().contains("closed"), e.getMessage());
+        }
+        try (ServerSocketChannel server = listen("s.sock")) {
+            firecracker(server, true, false, new CopyOnWriteArrayList<>());
+            long t0 = System.nanoTime();
+            IOException e = assertThrows(IOException.class,
+                    () -> AgentClient.pingVsock(tmp.resolve("s.sock"), 7999, "tok", Duration.ofMillis(300)));
+            assertTrue(e.getMessage().contains("no answer within 300 ms"), e.getMessage());
+            assertTrue(System.nanoTime() - t0 < 3_000_000_000L, "bounded by the timeout");
+        }
+    }
+}
