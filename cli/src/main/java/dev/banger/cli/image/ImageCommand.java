@@ -49,6 +49,7 @@ public class ImageCommand {
                 .row("kernel", i.getKernelRef()).row("rootfs", i.getRootfsPath())
                 .row("rootfs size", Sizes.human(i.getRootfsSizeBytes())).row("rootfs sha256", i.getRootfsSha256())
                 .row("work seed", i.getWorkSeedPath()).row("recipe", i.getRecipeHash())
+                .row("guest files", i.getGuestFilesStale() ? "stale: built by an older banger (rebuild it)" : "current")
                 .row("created", Instant.ofEpochSecond(i.getCreated().getSeconds())).render());
         return 0;
     }
@@ -79,15 +80,24 @@ public class ImageCommand {
 
     /** Whether an image of that name is registered. */
     public static boolean exists(String ref) {
+        return find(ref).isPresent();
+    }
+
+    /** The image of that name, if registered. */
+    public static java.util.Optional<Image> find(String ref) {
         try {
-            call(s -> s.get(NameRef.newBuilder().setRef(ref).build()), 30);
-            return true;
+            return java.util.Optional.of(call(s -> s.get(NameRef.newBuilder().setRef(ref).build()), 30));
         } catch (io.grpc.StatusRuntimeException e) {
             if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
-                return false;
+                return java.util.Optional.empty();
             }
             throw e;
         }
+    }
+
+    /** Deletes an image; FAILED_PRECONDITION while VMs use it. */
+    public static void deleteImage(String ref) {
+        call(s -> s.delete(NameRef.newBuilder().setRef(ref).build()), 60);
     }
 
     @Command(name = "pull", description = "Download an image (and its kernel) from the catalog; verified before use.",

@@ -33,6 +33,9 @@ final class FirstRun {
         }
         String defaultImage = BangerConfig.fromEnvironment().get("vm.image").orElse(DEFAULT_IMAGE);
         boolean wantsDefault = image == null || image.isEmpty() || image.equals(defaultImage);
+        if (wantsDefault && ImageCommand.find(defaultImage).map(i -> i.getGuestFilesStale()).orElse(false)) {
+            replaceStale(defaultImage);
+        }
         if (wantsDefault && !ImageCommand.exists(defaultImage)) {
             System.err.println("banger: first use: building the default image (" + defaultImage + ") from "
                     + DEFAULT_FROM + " (about a minute, once)");
@@ -44,6 +47,24 @@ final class FirstRun {
                 }
                 awaitOtherBuild(defaultImage); // another `vm run` on this fresh install is building it
             }
+        }
+    }
+
+    /**
+     * The default image banger built with older guest files (init, boot scripts): its
+     * VMs would not take this banger's SSH host keys. It is deleted so that it is built
+     * again, unless VMs still use it.
+     */
+    private static void replaceStale(String image) {
+        try {
+            ImageCommand.deleteImage(image);
+            System.err.println("banger: the " + image + " image was built by an older banger; building it again");
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() != Status.Code.FAILED_PRECONDITION) {
+                throw e;
+            }
+            System.err.println("banger: warning: the " + image + " image was built by an older banger and VMs still use"
+                    + " it, so new VMs from it may refuse SSH; delete those VMs and run again to rebuild it");
         }
     }
 

@@ -49,6 +49,34 @@ public final class ImageBuilder {
     }
 
     /** progress receives (phase, detail) as each phase starts. */
+    /** Which guest files an image was built with (images imported or pulled have none). */
+    static final String GUEST_HASH_FILE = "guest-files.sha256";
+    private volatile String currentGuestHash;
+
+    /**
+     * Whether banger built this image with other guest files than this build of banger
+     * has: its VMs would boot the older init and scripts (e.g. without banger-made SSH
+     * host keys). A built image without the record predates it, so it is stale too.
+     * Images banger did not build (imported, pulled) are never stale.
+     */
+    public boolean guestFilesStale(ImageRecord image) {
+        if (!"build".equals(image.source()) || agentJar.filter(Files::isRegularFile).isEmpty()) {
+            return false;
+        }
+        Path recorded = Path.of(image.rootfsPath()).resolveSibling(GUEST_HASH_FILE);
+        try {
+            if (!Files.isRegularFile(recorded)) {
+                return true;
+            }
+            if (currentGuestHash == null) {
+                currentGuestHash = GuestOverlay.hash(GuestOverlay.guestFiles(agentJar.get()));
+            }
+            return !Files.readString(recorded).strip().equals(currentGuestHash);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     public ImageRecord build(String name, String from, List<String> packages, String mirror,
             BiConsumer<String, String> progress) {
         Names.require(name, "image");
@@ -65,6 +93,7 @@ public final class ImageBuilder {
         return registry.create(name, (id, work, imageDir) -> {
             progress.accept("rootfs", "guest files and ext4");
             List<GuestOverlay.GuestFile> guest = GuestOverlay.guestFiles(jar);
+            Files.writeString(imageDir.resolve(GUEST_HASH_FILE), GuestOverlay.hash(guest) + "\n");
             Path tar = work.resolve("rootfs.tar");
             GuestOverlay.write(base, guest, tar);
             ext4.build(tar, imageDir.resolve("rootfs.ext4"), sizeFor(Files.size(tar)), "rootfs");

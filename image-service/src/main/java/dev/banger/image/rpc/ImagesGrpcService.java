@@ -1,6 +1,7 @@
 package dev.banger.image.rpc;
 
 import dev.banger.image.build.ImageBuilder;
+import dev.banger.image.store.ImageRecord;
 import dev.banger.image.catalog.Puller;
 import dev.banger.image.oci.OciImporter;
 import dev.banger.image.oci.OciRef;
@@ -92,7 +93,11 @@ public class ImagesGrpcService extends ImagesGrpc.ImagesImplBase {
 
     @Override
     public void get(NameRef request, StreamObserver<Image> response) {
-        Rpc.answer(response, () -> ImageMessages.toProto(registry.image(request.getRef())));
+        Rpc.answer(response, () -> {
+            ImageRecord image = registry.image(request.getRef());
+            return ImageMessages.toProto(image).toBuilder()
+                    .setGuestFilesStale(builder.guestFilesStale(image)).build();
+        });
     }
 
     @Override

@@ -149,6 +149,22 @@ class BuildPiecesTest {
     }
 
     @Test
+    void anImageBuiltWithOtherGuestFilesIsStaleAndOnlyThen() throws Exception {
+        Path jar = Files.writeString(tmp.resolve("agent.jar"), "PK-agent");
+        ImageBuilder builder = new ImageBuilder(null, null, tmp, tmp, java.util.Optional.of(jar), null);
+        Path dir = Files.createDirectories(tmp.resolve("images/i1"));
+        java.util.function.Function<String, dev.banger.image.store.ImageRecord> image = source ->
+                new dev.banger.image.store.ImageRecord("i1", "default", "debian", "amd64", "k1", "k",
+                        dir.resolve("rootfs.ext4").toString(), null, 1, "sha", "recipe", source, java.time.Instant.now());
+        assertTrue(builder.guestFilesStale(image.apply("build")), "built before banger recorded its guest files");
+        assertFalse(builder.guestFilesStale(image.apply("import")), "banger did not build it: never stale");
+        Files.writeString(dir.resolve(ImageBuilder.GUEST_HASH_FILE), GuestOverlay.hash(GuestOverlay.guestFiles(jar)));
+        assertFalse(builder.guestFilesStale(image.apply("build")), "built with this banger's guest files");
+        Files.writeString(dir.resolve(ImageBuilder.GUEST_HASH_FILE), "0123abcd\n");
+        assertTrue(builder.guestFilesStale(image.apply("build")), "built with other guest files");
+    }
+
+    @Test
     void theInitramfsHasBusyboxInitConsoleAndModulesInLoadOrder() throws Exception {
         byte[] cpio = KernelPackager.initramfs("BUSYBOX".getBytes(StandardCharsets.US_ASCII),
                 Map.of("virtio_blk", new byte[] {1}, "virtio", new byte[] {2}, "unrelated", new byte[] {3}));
