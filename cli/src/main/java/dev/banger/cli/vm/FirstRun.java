@@ -6,6 +6,8 @@ import dev.banger.cli.daemon.DaemonCommand;
 import dev.banger.cli.image.ImageCommand;
 import dev.banger.cli.output.ProgressPrinter;
 import dev.banger.cli.output.UserError;
+import dev.banger.proto.api.v1.Vm;
+import dev.banger.proto.api.v1.VmSpec;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -22,7 +24,39 @@ final class FirstRun {
     static final String DEFAULT_IMAGE = "default";
     static final String DEFAULT_FROM = "debian:bookworm";
 
+    /** The orchestrator's words for an image built with older guest files (GrpcInfra.STALE). */
+    static final String STALE = "built by an older banger";
+
     private FirstRun() {
+    }
+
+    /**
+     * Creates and boots the VM; when that fails because the daemon is not running, or
+     * the default image is missing or stale, sets that up and tries once more. The
+     * usual case (all there) costs nothing extra.
+     */
+    static Vm create(VmSpec spec, String image, ProgressPrinter progress) {
+        try {
+            return VmVerbs.create(spec, true, progress);
+        } catch (UserError e) {
+            if (!e.kind().equals("unavailable")) {
+                throw e;
+            }
+        } catch (StatusRuntimeException e) {
+            Status.Code code = e.getStatus().getCode();
+            boolean imageMissingOrStale = code == Status.Code.NOT_FOUND || (code == Status.Code.FAILED_PRECONDITION
+                    && String.valueOf(e.getStatus().getDescription()).contains(STALE));
+            if (code != Status.Code.UNAVAILABLE && !(imageMissingOrStale && wantsDefault(image))) {
+                throw e;
+            }
+        }
+        ensure(image, progress);
+        return VmVerbs.create(spec, true, progress);
+    }
+
+    private static boolean wantsDefault(String image) {
+        String defaultImage = BangerConfig.fromEnvironment().get("vm.image").orElse(DEFAULT_IMAGE);
+        return image == null || image.isEmpty() || image.equals(defaultImage);
     }
 
     static void ensure(String image, ProgressPrinter progress) {

@@ -43,8 +43,7 @@ public class RunCommand implements Callable<Integer> {
             throw new UserError("bad request", "-d runs no command; use `banger vm run -- CMD` or `banger vm exec`");
         }
         ProgressPrinter progress = ProgressPrinter.forTerminal(verbose);
-        FirstRun.ensure(spec.image, progress);
-        Vm vm = VmVerbs.create(spec.toSpec(), true, progress);
+        Vm vm = FirstRun.create(spec.toSpec(), spec.image, progress);
         if (detach) {
             System.out.println(vm.getName() + " is running at " + vm.getIp() + ": banger vm ssh " + vm.getName());
             return 0;

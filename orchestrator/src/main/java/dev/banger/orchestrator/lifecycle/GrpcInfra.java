@@ -29,6 +29,9 @@ public final class GrpcInfra implements Infra {
         this.internal = internal;
     }
 
+    /** How a refused stale image is described; `vm run` recognises it and rebuilds its default image. */
+    public static final String STALE = "built by an older banger (other guest files)";
+
     @Override
     public BootImage resolveImage(String ref) {
         try {
@@ -36,6 +39,11 @@ public final class GrpcInfra implements Infra {
                     .get(NameRef.newBuilder().setRef(ref).build());
             if (i.getKernelRef().isEmpty()) {
                 throw new IllegalStateException("image " + i.getName() + " has no kernel: register it with --kernel-ref");
+            }
+            if (i.getGuestFilesStale()) {
+                // Its VMs would boot older guest files, which ignore banger's SSH host keys.
+                throw new IllegalStateException("image " + i.getName() + " was " + STALE + "; build it again: banger image"
+                        + " delete " + i.getName() + " && banger image build " + i.getName() + " --from debian:bookworm");
             }
             Kernel k = KernelsGrpc.newBlockingStub(internal.channel("image")).withDeadlineAfter(30, TimeUnit.SECONDS)
                     .get(NameRef.newBuilder().setRef(i.getKernelRef()).build());

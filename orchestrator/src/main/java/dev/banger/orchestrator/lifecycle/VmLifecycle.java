@@ -311,8 +311,10 @@ public final class VmLifecycle {
             if (vmm.kill(spec, true)) {
                 vmm.awaitExit(spec, Duration.ofSeconds(10));
             }
-            releaseNetwork(vm);
+            // The TAP (net service) and the disks (storage service) go at the same time.
+            CompletableFuture<Void> network = CompletableFuture.runAsync(() -> releaseNetwork(vm), steps);
             infra.releaseDisks(vm.id());
+            network.join();
             if (vm.ip() != null) {
                 known.forget(vm.ip());
             }

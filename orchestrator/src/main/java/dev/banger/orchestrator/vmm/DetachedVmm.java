@@ -71,14 +71,20 @@ abstract class DetachedVmm implements Vmm {
         return pid(s).flatMap(ProcessHandle::of).map(h -> force ? h.destroyForcibly() : h.destroy()).orElse(false);
     }
 
+    /** Waits on the process itself (at once for the orchestrator's own children), not by polling. */
     @Override
     public boolean awaitExit(VmmSpec s, Duration within) {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (pid(s).isEmpty()) {
-                return true;
-            }
-            sleep(100);
+        Optional<ProcessHandle> vmm = pid(s).flatMap(ProcessHandle::of);
+        if (vmm.isEmpty()) {
+            return true;
+        }
+        try {
+            vmm.get().onExit().get(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            // still running, or the handle failed: the pid check below decides
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
         return pid(s).isEmpty();
     }
