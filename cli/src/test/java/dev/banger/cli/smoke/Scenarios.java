@@ -17,6 +17,12 @@ public final class Scenarios {
     }
 
     public static final Map<String, Scenario> ALL = new LinkedHashMap<>();
+    /**
+     * Scenarios that act on every VM or on the daemon itself (prune deletes any stopped
+     * VM; one kills the orchestrator): with --jobs they run alone, after the others.
+     */
+    public static final java.util.Set<String> ALONE = java.util.Set.of("orchestrator-restart-keeps-a-running-vm",
+            "prune-keeps-running-vms");
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     static {
@@ -105,11 +111,15 @@ public final class Scenarios {
         });
         ALL.put("kill-leaves-stopped-and-nothing-held", h -> {
             expectOk(h.banger("vm", "create", "--name", "smoke-kill"), "create");
+            String id = JSON.readTree(h.banger("vm", "show", "smoke-kill", "-o", "json").stdout()).path("id").asText();
+            expect(h.inNetns("ip", "-o", "link", "show").stdout().contains("banger:vm=" + id), "its TAP while running",
+                    null);
             CommandResult k = h.banger("vm", "kill", "--signal", "KILL", "smoke-kill");
             expect(k.ok(), "kill", k);
             CommandResult list = h.banger("vm", "list");
             expect(list.stdout().matches("(?s).*smoke-kill +stopped.*"), "killed VM is stopped, not error (VM-7)", list);
-            expect(!h.inNetns("ip", "-o", "link", "show").stdout().contains("banger:vm="), "no TAP held", null);
+            // This VM's TAP only: with --jobs, other scenarios' VMs hold theirs meanwhile.
+            expect(!h.inNetns("ip", "-o", "link", "show").stdout().contains("banger:vm=" + id), "no TAP held", null);
             expectOk(h.banger("vm", "delete", "smoke-kill"), "delete");
         });
         ALL.put("invalid-spec-leaves-no-record", h -> {
@@ -121,7 +131,10 @@ public final class Scenarios {
             expect(image.exit() == 1 && image.stderr().startsWith("banger: not found:"), "unknown image refused", image);
             CommandResult both = h.banger("vm", "run", "-d", "--rm");
             expect(both.exit() == 1, "-d with --rm refused (RUN-3)", both);
-            expect(!h.banger("vm", "list").stdout().contains("smoke-"), "no record left (RUN-5)", null);
+            // Only this scenario's names: with --jobs, other scenarios' VMs exist meanwhile.
+            String list = h.banger("vm", "list").stdout();
+            expect(!list.contains("smoke-bad") && !list.contains("Bad_Name") && !list.contains("smoke-noimg"),
+                    "no record left (RUN-5)", null);
         });
         ALL.put("two-concurrent-runs", h -> {
             CompletableFuture<CommandResult> a = CompletableFuture.supplyAsync(
