@@ -126,6 +126,20 @@ public final class SmokeHarness implements AutoCloseable {
 
     @Override
     public void close() {
+        // A scenario that failed half-way leaves VMs behind, and VMs outlive the daemon
+        // (VM-8): delete every VM first, so no VMM outlives the harness.
+        try {
+            List<String> names = new ArrayList<>();
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(banger("vm", "list", "-o", "json").stdout())
+                    .forEach(vm -> names.add(vm.path("name").asText()));
+            if (!names.isEmpty()) {
+                List<String> delete = new ArrayList<>(List.of("vm", "delete"));
+                delete.addAll(names);
+                banger(delete.toArray(String[]::new));
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("smoke: could not delete the VMs left behind: " + e.getMessage());
+        }
         banger("daemon", "stop");
         host.run(List.of("ip", "netns", "del", netns));
         try (Stream<Path> walk = Files.walk(sandbox)) {
