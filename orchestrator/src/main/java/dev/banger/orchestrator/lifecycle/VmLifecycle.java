@@ -23,10 +23,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.logging.Level;
@@ -63,12 +61,8 @@ public final class VmLifecycle {
     private final Defaults defaults;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private int agentPort = AgentClient.PORT;
-    /** Runs a start's independent steps; daemon threads, so it never holds the process up. */
-    private final ExecutorService steps = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "vm-start-step");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Runs a start's independent steps. */
+    private final ExecutorService steps = Parallel.pool("vm-start-step");
 
     public VmLifecycle(VmStore store, Infra infra, Vmms vmms, GuestSsh ssh, SshKeys keys, KnownHosts known,
             Ipv4Cidr gateway, Path vmsDir, Defaults defaults) {
@@ -134,9 +128,9 @@ public final class VmLifecycle {
                 CompletableFuture<Path> root = async(() -> infra.rootDisk(v.id(), v.imageId(), v.systemOverlaySizeBytes()));
                 CompletableFuture<Path> work = async(() -> infra.workDisk(v.id(), v.imageId(), v.diskSizeBytes()));
                 CompletableFuture<Path> config = async(() -> {
-                    SshKeys.HostKey hostKey = keys.guestHostKey(vmsDir.resolve(v.id()));
+                    SshKeys.HostKey hostKey = keys.guestHostKey(Path.of(v.dir()));
                     Path disk = infra.configDisk(new Infra.GuestConfig(v.id(), v.name(), v.ip(), gateway.addressText(),
-                            gateway.prefix(), List.of(keys.publicKey()), AgentTokens.forVm(vmsDir.resolve(v.id())), "", "",
+                            gateway.prefix(), List.of(keys.publicKey()), AgentTokens.forVm(Path.of(v.dir())), "", "",
                             hostKey));
                     known.replace(v.ip(), hostKey.type(), hostKey.publicBlob());
                     return disk;
@@ -148,8 +142,9 @@ public final class VmLifecycle {
                     }
                     return t;
                 });
-                CompletableFuture.allOf(root, work, config, tap).exceptionally(e -> null).join();
-                spec = spec(vm, image, join(root), join(work), join(config), join(tap));
+                Parallel.awaitAll(List.of(root, work, config, tap));
+                spec = spec(vm, image, Parallel.result(root), Parallel.result(work), Parallel.result(config),
+                        Parallel.result(tap));
                 progress.accept("boot", vmm.describe());
                 long pid = vmm.launch(spec);
                 progress.accept("wait ssh", vm.ip());
@@ -175,15 +170,6 @@ public final class VmLifecycle {
 
     private <T> CompletableFuture<T> async(java.util.function.Supplier<T> step) {
         return CompletableFuture.supplyAsync(step, steps);
-    }
-
-    /** A finished step's result, or its own exception. */
-    private static <T> T join(CompletableFuture<T> step) {
-        try {
-            return step.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : e;
-        }
     }
 
     /**
@@ -292,7 +278,7 @@ public final class VmLifecycle {
         if (!vm.state().equals("running")) {
             return "";
         }
-        String token = AgentTokens.forVm(vmsDir.resolve(vm.id()));
+        String token = AgentTokens.forVm(Path.of(vm.dir()));
         Optional<Path> vsock = vmms.get(vm.vmm()).vsockSocket(spec(vm, null, null, null, null, null));
         try {
             return "ok, boot id " + (vsock.isPresent()

@@ -1,5 +1,6 @@
 package dev.banger.orchestrator.vm;
 
+import dev.banger.orchestrator.lifecycle.Parallel;
 import dev.banger.orchestrator.lifecycle.VmLifecycle;
 import dev.banger.orchestrator.ssh.SshKeys;
 import dev.banger.orchestrator.store.VmRecord;
@@ -22,9 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.BiConsumer;
 import dev.banger.proto.api.v1.ListVmsRequest;
 import dev.banger.proto.api.v1.ListVmsResponse;
@@ -42,12 +41,8 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
     private final VmStore store;
     private final VmLifecycle lifecycle;
     private final SshKeys keys;
-    /** Runs multi-ref verbs' refs side by side; daemon threads, so it never holds the process up. */
-    private final ExecutorService perRef = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "vm-ref");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Runs multi-ref verbs' refs side by side. */
+    private final ExecutorService perRef = Parallel.pool("vm-ref");
 
     public VmsGrpcService(VmStore store, VmLifecycle lifecycle, SshKeys keys) {
         this.store = store;
@@ -161,7 +156,7 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
         for (Map.Entry<String, CompletableFuture<VmRecord>> e : concurrently(r, action).entrySet()) {
             RefResult.Builder res = RefResult.newBuilder().setRef(e.getKey());
             try {
-                res.setOk(true).setId(result(e.getValue()).id());
+                res.setOk(true).setId(Parallel.result(e.getValue()).id());
             } catch (RuntimeException ex) {
                 var status = Rpc.toStatus(ex).getStatus();
                 res.setOk(false).setErrorKind(status.getCode().name()).setMessage(String.valueOf(status.getDescription()));
@@ -179,9 +174,9 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
     private VmEvent streamEach(RefsRequest r, StreamObserver<VmEvent> response,
             java.util.function.Function<String, VmRecord> action) {
         Map<String, CompletableFuture<VmRecord>> running = concurrently(r, action);
-        CompletableFuture.allOf(running.values().toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        Parallel.awaitAll(running.values());
         for (CompletableFuture<VmRecord> f : running.values()) {
-            VmRecord vm = result(f);
+            VmRecord vm = Parallel.result(f);
             synchronized (response) {
                 response.onNext(VmEvent.newBuilder().setVm(VmMessages.toProto(vm)).build());
             }
@@ -196,14 +191,6 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
             running.put(ref, CompletableFuture.supplyAsync(() -> action.apply(ref), perRef));
         }
         return running;
-    }
-
-    private static VmRecord result(CompletableFuture<VmRecord> f) {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : e;
-        }
     }
 
     /** Progress events from concurrent refs share one stream, whose observer is not thread-safe. */
