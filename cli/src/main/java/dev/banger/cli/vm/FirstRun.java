@@ -8,6 +8,7 @@ import dev.banger.cli.output.ProgressPrinter;
 import dev.banger.cli.output.UserError;
 import dev.banger.proto.api.v1.Vm;
 import dev.banger.proto.api.v1.VmSpec;
+import dev.banger.rpc.StaleImage;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -23,9 +24,6 @@ import java.util.List;
 final class FirstRun {
     static final String DEFAULT_IMAGE = "default";
     static final String DEFAULT_FROM = "debian:bookworm";
-
-    /** The orchestrator's words for an image built with older guest files (GrpcInfra.STALE). */
-    static final String STALE = "built by an older banger";
 
     private FirstRun() {
     }
@@ -45,7 +43,7 @@ final class FirstRun {
         } catch (StatusRuntimeException e) {
             Status.Code code = e.getStatus().getCode();
             boolean imageMissingOrStale = code == Status.Code.NOT_FOUND || (code == Status.Code.FAILED_PRECONDITION
-                    && String.valueOf(e.getStatus().getDescription()).contains(STALE));
+                    && String.valueOf(e.getStatus().getDescription()).contains(StaleImage.WORDS));
             if (code != Status.Code.UNAVAILABLE && !(imageMissingOrStale && wantsDefault(image))) {
                 throw e;
             }
@@ -54,23 +52,28 @@ final class FirstRun {
         return VmVerbs.create(spec, true, progress);
     }
 
-    private static boolean wantsDefault(String image) {
-        String defaultImage = BangerConfig.fromEnvironment().get("vm.image").orElse(DEFAULT_IMAGE);
-        return image == null || image.isEmpty() || image.equals(defaultImage);
+    private static String defaultImage() {
+        return BangerConfig.fromEnvironment().get("vm.image").orElse(DEFAULT_IMAGE);
     }
 
-    static void ensure(String image, ProgressPrinter progress) {
+    private static boolean wantsDefault(String image) {
+        return image == null || image.isEmpty() || image.equals(defaultImage());
+    }
+
+    private static void ensure(String image, ProgressPrinter progress) {
         BangerPaths paths = BangerPaths.fromEnvironment();
         if (!DaemonCommand.answering(paths)) {
             System.err.println("banger: starting the daemon (" + paths.runDir() + ")");
             DaemonCommand.ensureRunning(paths, Duration.ofSeconds(90));
         }
-        String defaultImage = BangerConfig.fromEnvironment().get("vm.image").orElse(DEFAULT_IMAGE);
-        boolean wantsDefault = image == null || image.isEmpty() || image.equals(defaultImage);
-        if (wantsDefault && ImageCommand.find(defaultImage).map(i -> i.getGuestFilesStale()).orElse(false)) {
-            replaceStale(defaultImage);
+        if (!wantsDefault(image)) {
+            return;
         }
-        if (wantsDefault && !ImageCommand.exists(defaultImage)) {
+        String defaultImage = defaultImage();
+        // Present: found, and current or kept (a stale image that VMs still use is not deleted).
+        boolean present = ImageCommand.find(defaultImage).map(i -> !i.getGuestFilesStale() || !replaceStale(defaultImage))
+                .orElse(false);
+        if (!present) {
             System.err.println("banger: first use: building the default image (" + defaultImage + ") from "
                     + DEFAULT_FROM + " (about a minute, once)");
             try {
@@ -87,18 +90,20 @@ final class FirstRun {
     /**
      * The default image banger built with older guest files (init, boot scripts): its
      * VMs would not take this banger's SSH host keys. It is deleted so that it is built
-     * again, unless VMs still use it.
+     * again, unless VMs still use it. Returns whether it was deleted.
      */
-    private static void replaceStale(String image) {
+    private static boolean replaceStale(String image) {
         try {
             ImageCommand.deleteImage(image);
             System.err.println("banger: the " + image + " image was built by an older banger; building it again");
+            return true;
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() != Status.Code.FAILED_PRECONDITION) {
                 throw e;
             }
             System.err.println("banger: warning: the " + image + " image was built by an older banger and VMs still use"
                     + " it, so new VMs from it may refuse SSH; delete those VMs and run again to rebuild it");
+            return false;
         }
     }
 

@@ -44,12 +44,7 @@ public class VmCommand {
     @Command(name = "start", description = "Boot stopped VMs.", mixinStandardHelpOptions = true)
     int start(@Parameters(paramLabel = "VM", arity = "1..*") List<String> refs,
             @Option(names = {"-v", "--verbose"}) boolean verbose) {
-        VmVerbs.call(s -> {
-            VmVerbs.eachVm(s.start(dev.banger.proto.api.v1.RefsRequest.newBuilder().addAllRefs(refs).build()),
-                    ProgressPrinter.forTerminal(verbose), "started");
-            return null;
-        }, 600);
-        return 0;
+        return VmVerbs.eachVm("started", refs, s -> s::start, verbose, 600);
     }
 
     @Command(name = "stop", description = "Stop VMs without losing data (VM-6).", mixinStandardHelpOptions = true)
@@ -74,12 +69,7 @@ public class VmCommand {
             mixinStandardHelpOptions = true)
     int restart(@Parameters(paramLabel = "VM", arity = "1..*") List<String> refs,
             @Option(names = {"-v", "--verbose"}) boolean verbose) {
-        VmVerbs.call(s -> {
-            VmVerbs.eachVm(s.restart(dev.banger.proto.api.v1.RefsRequest.newBuilder().addAllRefs(refs).build()),
-                    ProgressPrinter.forTerminal(verbose), "restarted");
-            return null;
-        }, 900);
-        return 0;
+        return VmVerbs.eachVm("restarted", refs, s -> s::restart, verbose, 900);
     }
 
     @Command(name = "show", description = "Everything about one VM, log paths included.", mixinStandardHelpOptions = true)

@@ -52,15 +52,22 @@ final class VmVerbs {
     }
 
     /** Start-like verbs stream progress and one Vm per ref: print "VERB NAME" for each. */
-    static void eachVm(Iterator<VmEvent> events, ProgressPrinter progress, String verb) {
-        while (events.hasNext()) {
-            VmEvent e = events.next();
-            if (e.hasProgress()) {
-                progress.show(e.getProgress());
-            } else {
-                System.out.println(verb + " " + e.getVm().getName());
+    static int eachVm(String verb, List<String> refs, Function<VmsGrpc.VmsBlockingStub, Function<RefsRequest,
+            Iterator<VmEvent>>> rpc, boolean verbose, long seconds) {
+        ProgressPrinter progress = ProgressPrinter.forTerminal(verbose);
+        call(s -> {
+            Iterator<VmEvent> events = rpc.apply(s).apply(RefsRequest.newBuilder().addAllRefs(refs).build());
+            while (events.hasNext()) {
+                VmEvent e = events.next();
+                if (e.hasProgress()) {
+                    progress.show(e.getProgress());
+                } else {
+                    System.out.println(verb + " " + e.getVm().getName());
+                }
             }
-        }
+            return null;
+        }, seconds);
+        return 0;
     }
 
     static SshTarget sshTarget(String ref) {

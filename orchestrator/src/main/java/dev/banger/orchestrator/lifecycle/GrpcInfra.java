@@ -15,6 +15,7 @@ import dev.banger.proto.internal.v1.TapRequest;
 import dev.banger.proto.internal.v1.VmConfigRequest;
 import dev.banger.proto.internal.v1.VmDisksRequest;
 import dev.banger.proto.internal.v1.WorkDiskRequest;
+import dev.banger.rpc.StaleImage;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
@@ -29,9 +30,6 @@ public final class GrpcInfra implements Infra {
         this.internal = internal;
     }
 
-    /** How a refused stale image is described; `vm run` recognises it and rebuilds its default image. */
-    public static final String STALE = "built by an older banger (other guest files)";
-
     @Override
     public BootImage resolveImage(String ref) {
         try {
@@ -42,7 +40,7 @@ public final class GrpcInfra implements Infra {
             }
             if (i.getGuestFilesStale()) {
                 // Its VMs would boot older guest files, which ignore banger's SSH host keys.
-                throw new IllegalStateException("image " + i.getName() + " was " + STALE + "; build it again: banger image"
+                throw new IllegalStateException("image " + i.getName() + " was " + StaleImage.WORDS + "; build it again: banger image"
                         + " delete " + i.getName() + " && banger image build " + i.getName() + " --from debian:bookworm");
             }
             Kernel k = KernelsGrpc.newBlockingStub(internal.channel("image")).withDeadlineAfter(30, TimeUnit.SECONDS)
