@@ -26,4 +26,12 @@ public interface CommandRunner {
     default CommandResult check(String... argv) {
         return check(List.of(argv));
     }
+
+    /**
+     * Starts argv with stdin and stdout left to the caller, for data too large to hold
+     * in memory. Only runners that run real programs support it.
+     */
+    default StreamingCommand start(List<String> argv) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot stream " + argv.get(0));
+    }
 }

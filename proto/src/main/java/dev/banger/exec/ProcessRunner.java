@@ -55,6 +55,18 @@ public final class ProcessRunner implements CommandRunner {
         return new CommandResult(p.exitValue(), out.join(), err.join());
     }
 
+    @Override
+    public StreamingCommand start(List<String> argv) {
+        List<String> full = new ArrayList<>(prefix);
+        full.addAll(argv);
+        try {
+            return new StreamingCommand(argv, new ProcessBuilder(full).start());
+        } catch (IOException e) {
+            throw new CommandFailedException(argv, new CommandResult(127, "", "cannot run " + argv.get(0) + ": "
+                    + e.getMessage()));
+        }
+    }
+
     private static CompletableFuture<String> drain(InputStream in) {
         return CompletableFuture.supplyAsync(() -> {
             try (in) {

@@ -21,8 +21,12 @@ public final class ProgressPrinter {
         return new ProgressPrinter(verbose || System.console() != null, System.out);
     }
 
+    /** Warnings reach stderr whether or not progress is shown: they say what did not happen. */
     public void show(Progress p) {
-        if (enabled) {
+        if (p.getWarning()) {
+            System.err.println("banger: warning: " + p.getDetail());
+            System.err.flush();
+        } else if (enabled) {
             out.println(line(p));
             out.flush();
         }

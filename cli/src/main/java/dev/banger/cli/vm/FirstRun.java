@@ -52,6 +52,31 @@ final class FirstRun {
         return VmVerbs.create(spec, true, progress);
     }
 
+    /** A call that needs only the daemon (vm run's workspace plan): started first when it is not running. */
+    static <R, T> T withDaemon(R request, java.util.function.Function<R, T> call) {
+        try {
+            return call.apply(request);
+        } catch (UserError e) {
+            if (!e.kind().equals("unavailable")) {
+                throw e;
+            }
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+                throw e;
+            }
+        }
+        ensureDaemon();
+        return call.apply(request);
+    }
+
+    private static void ensureDaemon() {
+        BangerPaths paths = BangerPaths.fromEnvironment();
+        if (!DaemonCommand.answering(paths)) {
+            System.err.println("banger: starting the daemon (" + paths.runDir() + ")");
+            DaemonCommand.ensureRunning(paths, Duration.ofSeconds(90));
+        }
+    }
+
     private static String defaultImage() {
         return BangerConfig.fromEnvironment().get("vm.image").orElse(DEFAULT_IMAGE);
     }
@@ -61,11 +86,7 @@ final class FirstRun {
     }
 
     private static void ensure(String image, ProgressPrinter progress) {
-        BangerPaths paths = BangerPaths.fromEnvironment();
-        if (!DaemonCommand.answering(paths)) {
-            System.err.println("banger: starting the daemon (" + paths.runDir() + ")");
-            DaemonCommand.ensureRunning(paths, Duration.ofSeconds(90));
-        }
+        ensureDaemon();
         if (!wantsDefault(image)) {
             return;
         }

@@ -1,5 +1,6 @@
 package dev.banger.cli.vm;
 
+import dev.banger.exec.ShellQuote;
 import dev.banger.proto.api.v1.SshTarget;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -14,16 +15,19 @@ final class Ssh {
         List<String> a = new ArrayList<>(List.of("ssh", "-i", t.getIdentityFile(),
                 "-o", "UserKnownHostsFile=" + t.getKnownHostsFile(), "-o", "StrictHostKeyChecking=yes",
                 "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR", "-p", Integer.toString(t.getPort())));
+        boolean workspace = !t.getWorkspacePath().isEmpty();
         if (!interactive) {
             a.addAll(List.of("-o", "BatchMode=yes"));
-        } else if (!command.isEmpty()) {
+        } else if (!command.isEmpty() || workspace) {
             a.add("-t");
         }
         a.add(t.getUser() + "@" + t.getHost());
+        String inWorkspace = workspace ? "cd " + ShellQuote.quote(t.getWorkspacePath()) + " && " : "";
         if (!command.isEmpty()) {
-            String inWorkspace = t.getWorkspacePath().isEmpty() ? "" : "cd " + ShellQuote.quote(t.getWorkspacePath())
-                    + " && ";
             a.add(inWorkspace + ShellQuote.join(command));
+        } else if (workspace) {
+            // An interactive shell that starts in the checkout: a login shell, as plain ssh would give.
+            a.add(inWorkspace + "exec \"${SHELL:-/bin/sh}\" -l");
         }
         return a;
     }

@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Option;
 
 @Command(name = "vm", description = "Create, run and manage VMs.", mixinStandardHelpOptions = true,
-        subcommands = RunCommand.class)
+        subcommands = {RunCommand.class, WorkspaceCommand.class})
 public class VmCommand {
 
     @Command(name = "list", aliases = "ls", description = "List VMs: name, state, image, IP, vCPU, memory, age.",
@@ -140,8 +140,22 @@ public class VmCommand {
     @Command(name = "exec", description = "Run a command in a running VM (in its workspace when it has one).",
             mixinStandardHelpOptions = true)
     int exec(@Parameters(index = "0", paramLabel = "VM") String ref,
-            @Parameters(index = "1..*", paramLabel = "CMD", arity = "1..*") List<String> command) throws Exception {
-        return Ssh.run(VmVerbs.sshTarget(ref), command, false);
+            @Parameters(index = "1..*", paramLabel = "CMD", arity = "1..*") List<String> command,
+            @Option(names = "--auto-prepare", description = "prepare the workspace again first when the host checkout"
+                    + " changed since") boolean autoPrepare,
+            @Option(names = {"-v", "--verbose"}, description = "progress lines off a terminal too") boolean verbose)
+            throws Exception {
+        dev.banger.proto.api.v1.SshTarget target = VmVerbs.sshTarget(ref);
+        if (target.getWorkspaceStale()) {
+            if (autoPrepare) {
+                Workspace.prepare(dev.banger.proto.api.v1.WorkspacePrepareRequest.newBuilder().setRef(ref).setAgain(true)
+                        .build(), ProgressPrinter.forTerminal(verbose), p -> { });
+            } else {
+                System.err.println("banger: warning: the host checkout changed since the workspace of " + ref
+                        + " was prepared; `banger vm exec --auto-prepare` syncs it first");
+            }
+        }
+        return Ssh.run(target, command, false);
     }
 
     @Command(name = "ssh", description = "SSH into a VM with banger's key (optionally run a command).",

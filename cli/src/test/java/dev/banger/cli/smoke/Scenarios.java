@@ -19,10 +19,11 @@ public final class Scenarios {
     public static final Map<String, Scenario> ALL = new LinkedHashMap<>();
     /**
      * Scenarios that act on every VM or on the daemon itself (prune deletes any stopped
-     * VM; one kills the orchestrator): with --jobs they run alone, after the others.
+     * VM; one kills the orchestrator), or make a --nat VM while nat-only-with-flag reads
+     * the whole ruleset: with --jobs they run alone, after the others.
      */
     public static final java.util.Set<String> ALONE = java.util.Set.of("orchestrator-restart-keeps-a-running-vm",
-            "prune-keeps-running-vms");
+            "prune-keeps-running-vms", "bootstrap-needs-nat");
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     static {
@@ -154,6 +155,7 @@ public final class Scenarios {
             expectOk(h.banger("vm", "delete", "smoke-nat"), "delete");
             expect(!h.inNetns("nft", "list", "ruleset").stdout().contains("masquerade"), "rule removed on delete", null);
         });
+        WorkspaceScenarios.register(ALL);
     }
 
     private Scenarios() {

@@ -32,8 +32,15 @@ public final class SmokeHarness implements AutoCloseable {
         this.netns = "banger-t-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
     }
 
-    /** Builds the default image (host namespace), then runs the daemon inside a fresh namespace. */
-    public SmokeHarness start() {
+    /**
+     * Builds the default image (host namespace), then runs the daemon inside a fresh
+     * namespace. The sandboxed HOME has a git identity and one coding agent's auth file,
+     * which every VM's start copies in (STO-3); the other agents' files are missing.
+     */
+    public SmokeHarness start() throws IOException {
+        Files.createDirectories(home().resolve(".local/share/opencode"));
+        Files.writeString(home().resolve(".gitconfig"), "[user]\n\tname = Smoke Tester\n\temail = smoke@tester.invalid\n");
+        Files.writeString(home().resolve(".local/share/opencode/auth.json"), "{\"smoke\": \"token\"}\n");
         CommandResult r = outside("daemon", "start");
         require(r, "daemon start (outside)");
         require(outside("image", "build", "default", "--from", "debian:bookworm"), "image build");
@@ -51,6 +58,26 @@ public final class SmokeHarness implements AutoCloseable {
         List<String> all = new ArrayList<>(env(sandbox));
         all.addAll(argv);
         return host.run(all, Duration.ofMinutes(10));
+    }
+
+    /** The CLI run from a directory, as a user in their checkout runs it. */
+    public CommandResult bangerIn(Path dir, String... args) {
+        List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", netns));
+        List<String> env = new ArrayList<>(env(sandbox));
+        env.addAll(1, List.of("-C", dir.toString())); // env takes its options before the variables
+        all.addAll(env);
+        all.addAll(cli(args));
+        return host.run(all, Duration.ofMinutes(10));
+    }
+
+    /** A fresh directory of the sandbox for one scenario's files (repositories, patches). */
+    public Path scratch(String name) throws IOException {
+        return Files.createDirectories(sandbox.resolve("scratch").resolve(name));
+    }
+
+    /** The sandboxed HOME every banger command (and so the daemon) runs with. */
+    public Path home() {
+        return sandbox.resolve("home");
     }
 
     /**

@@ -74,6 +74,8 @@ public final class GrpcInfra implements Infra {
                 .setGuestIp(c.ip()).setGateway(c.gateway()).setPrefixLength(c.prefixLength()).addDnsServers(c.gateway())
                 .addAllAuthorizedKeys(c.authorizedKeys()).setAgentToken(c.agentToken())
                 .setGitUserName(c.gitUserName()).setGitUserEmail(c.gitUserEmail())
+                .putAllAgentAuthFiles(c.agentAuthFiles().entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                        java.util.Map.Entry::getKey, e -> com.google.protobuf.ByteString.copyFrom(e.getValue()))))
                 .setSshHostKey(com.google.protobuf.ByteString.copyFrom(c.hostKey().privateKey()))
                 .setSshHostKeyPub(c.hostKey().publicLine()).build()).getPath());
     }

@@ -12,7 +12,7 @@ public interface Infra {
 
     record GuestConfig(String vmId, String hostname, String ip, String gateway, int prefixLength,
             List<String> authorizedKeys, String agentToken, String gitUserName, String gitUserEmail,
-            SshKeys.HostKey hostKey) {
+            java.util.Map<String, byte[]> agentAuthFiles, SshKeys.HostKey hostKey) {
     }
 
     BootImage resolveImage(String ref);

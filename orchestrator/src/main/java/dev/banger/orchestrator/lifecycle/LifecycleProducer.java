@@ -2,6 +2,7 @@ package dev.banger.orchestrator.lifecycle;
 
 import dev.banger.exec.ProcessRunner;
 import dev.banger.ip.Ipv4Cidr;
+import dev.banger.orchestrator.identity.HostIdentity;
 import dev.banger.orchestrator.ssh.GuestSsh;
 import dev.banger.orchestrator.ssh.KnownHosts;
 import dev.banger.orchestrator.ssh.SshKeys;
@@ -13,6 +14,8 @@ import dev.banger.orchestrator.vmm.FirecrackerKernels;
 import dev.banger.orchestrator.vmm.FirecrackerVmm;
 import dev.banger.orchestrator.vmm.QemuVmm;
 import dev.banger.orchestrator.vmm.Vmms;
+import dev.banger.orchestrator.workspace.WorkspaceStore;
+import dev.banger.orchestrator.workspace.Workspaces;
 import dev.banger.vmm.KvmSupport;
 import java.nio.file.Files;
 import java.util.Arrays;
@@ -49,15 +52,21 @@ public class LifecycleProducer {
 
     @Produces
     @ApplicationScoped
-    VmLifecycle lifecycle(VmStore store, InternalServices internal, SshKeys keys) {
+    VmLifecycle lifecycle(VmStore store, InternalServices internal, SshKeys keys, KnownHosts known, GuestSsh ssh) {
         Path state = stateDir.toAbsolutePath();
-        KnownHosts known = new KnownHosts(keys.knownHosts());
         Vmms vmms = new Vmms(vmm, onPath(firecrackerBinary), KvmSupport.detect(), new FirecrackerKernels(),
                 new QemuVmm(Accel.choose(accel), List.of(), HostTsc.detect()),
                 new FirecrackerVmm(firecrackerBinary, List.of()));
         return new VmLifecycle(store, new GrpcInfra(internal), vmms,
-                new GuestSsh(keys, known), keys, known, Ipv4Cidr.parse(gateway), state.resolve("vms"),
-                new VmLifecycle.Defaults(vcpu, memoryMib, diskBytes, overlayBytes, image));
+                ssh, keys, known, Ipv4Cidr.parse(gateway), state.resolve("vms"),
+                new VmLifecycle.Defaults(vcpu, memoryMib, diskBytes, overlayBytes, image),
+                new HostIdentity(new ProcessRunner(), home()));
+    }
+
+    /** $HOME, as the user's own tools see it; Java's user.home comes from the passwd entry instead. */
+    static Path home() {
+        String home = System.getenv("HOME");
+        return Path.of(home == null || home.isEmpty() ? System.getProperty("user.home") : home);
     }
 
     static boolean onPath(String command) {
@@ -66,6 +75,24 @@ public class LifecycleProducer {
         }
         return Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":"))
                 .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, command)));
+    }
+
+    @Produces
+    @ApplicationScoped
+    KnownHosts knownHosts(SshKeys keys) {
+        return new KnownHosts(keys.knownHosts());
+    }
+
+    @Produces
+    @ApplicationScoped
+    GuestSsh guestSsh(SshKeys keys, KnownHosts known) {
+        return new GuestSsh(keys, known);
+    }
+
+    @Produces
+    @ApplicationScoped
+    Workspaces workspaces(GuestSsh ssh, WorkspaceStore store) {
+        return new Workspaces(new ProcessRunner(), ssh, store);
     }
 
     @Produces

@@ -3,6 +3,7 @@ package dev.banger.orchestrator.lifecycle;
 import dev.banger.ip.Ipv4Cidr;
 import dev.banger.orchestrator.agent.AgentClient;
 import dev.banger.orchestrator.agent.AgentTokens;
+import dev.banger.orchestrator.identity.HostIdentity;
 import dev.banger.orchestrator.ssh.GuestSsh;
 import dev.banger.orchestrator.ssh.KnownHosts;
 import dev.banger.orchestrator.ssh.SshKeys;
@@ -59,13 +60,14 @@ public final class VmLifecycle {
     private final Ipv4Cidr gateway;
     private final Path vmsDir;
     private final Defaults defaults;
+    private final HostIdentity identity;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private int agentPort = AgentClient.PORT;
     /** Runs a start's independent steps. */
     private final ExecutorService steps = Parallel.pool("vm-start-step");
 
     public VmLifecycle(VmStore store, Infra infra, Vmms vmms, GuestSsh ssh, SshKeys keys, KnownHosts known,
-            Ipv4Cidr gateway, Path vmsDir, Defaults defaults) {
+            Ipv4Cidr gateway, Path vmsDir, Defaults defaults, HostIdentity identity) {
         this.store = store;
         this.infra = infra;
         this.vmms = vmms;
@@ -75,6 +77,7 @@ public final class VmLifecycle {
         this.gateway = gateway;
         this.vmsDir = vmsDir;
         this.defaults = defaults;
+        this.identity = identity;
     }
 
     /** Checks the request, records the VM with an address; nothing is recorded if a check fails. */
@@ -129,9 +132,12 @@ public final class VmLifecycle {
                 CompletableFuture<Path> work = async(() -> infra.workDisk(v.id(), v.imageId(), v.diskSizeBytes()));
                 CompletableFuture<Path> config = async(() -> {
                     SshKeys.HostKey hostKey = keys.guestHostKey(Path.of(v.dir()));
+                    // STO-3: the host user's identity, read afresh at every start.
+                    HostIdentity.Identity id = identity.read();
+                    progress.accept("identity", id.describe());
                     Path disk = infra.configDisk(new Infra.GuestConfig(v.id(), v.name(), v.ip(), gateway.addressText(),
-                            gateway.prefix(), List.of(keys.publicKey()), AgentTokens.forVm(Path.of(v.dir())), "", "",
-                            hostKey));
+                            gateway.prefix(), List.of(keys.publicKey()), AgentTokens.forVm(Path.of(v.dir())),
+                            id.gitUserName(), id.gitUserEmail(), id.authFiles(), hostKey));
                     known.replace(v.ip(), hostKey.type(), hostKey.publicBlob());
                     return disk;
                 });

@@ -81,12 +81,7 @@ public final class GuestSsh {
 
     /** Runs a command as root; the guest must present the host key banger recorded for it. */
     public Result exec(String ip, String command, Duration timeout) throws IOException {
-        try (SSHClient c = new SSHClient()) {
-            c.addHostKeyVerifier(verifier());
-            c.setConnectTimeout(3000);
-            c.setTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-            c.connect(ip, port);
-            c.authPublickey("root", c.loadKeys(keys.privateKey().toString()));
+        try (SSHClient c = connect(ip, timeout)) {
             try (Session s = c.startSession()) {
                 Session.Command cmd = s.exec(command);
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -95,6 +90,29 @@ public final class GuestSsh {
                 Integer exit = cmd.getExitStatus();
                 return new Result(exit == null ? -1 : exit, out.toString(StandardCharsets.UTF_8));
             }
+        }
+    }
+
+    /**
+     * A connection as root for several streamed commands (workspace import and export).
+     * readTimeout bounds each wait for the guest's next packet.
+     */
+    public GuestSession open(String ip, Duration readTimeout) throws IOException {
+        return new GuestSession(connect(ip, readTimeout));
+    }
+
+    private SSHClient connect(String ip, Duration timeout) throws IOException {
+        SSHClient c = new SSHClient();
+        try {
+            c.addHostKeyVerifier(verifier());
+            c.setConnectTimeout(3000);
+            c.setTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            c.connect(ip, port);
+            c.authPublickey("root", c.loadKeys(keys.privateKey().toString()));
+            return c;
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw e;
         }
     }
 

@@ -14,7 +14,8 @@ import java.util.List;
 /** Reads and writes VMs and their IP allocations in the orchestrator's SQLite store. */
 @ApplicationScoped
 public class VmStore {
-    private static final String SELECT = "SELECT v.*, a.ip FROM vms v LEFT JOIN ip_allocations a ON a.vm_id = v.id";
+    private static final String SELECT = "SELECT v.*, a.ip, w.guest_path AS workspace_path FROM vms v"
+            + " LEFT JOIN ip_allocations a ON a.vm_id = v.id LEFT JOIN workspaces w ON w.vm_id = v.id";
 
     private final AgroalDataSource db;
 
@@ -144,8 +145,8 @@ public class VmStore {
         inTransaction("cannot add VM " + vm.name(), c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO vms (id, name, state, image_id, image_name,"
                     + " kernel_name, vcpu, memory_mib, disk_size_bytes, system_overlay_size_bytes, nat, vmm, vmm_pid,"
-                    + " dir, workspace_path, last_error, created_at, started_at)"
-                    + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                    + " dir, last_error, created_at, started_at)"
+                    + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
                 int i = 0;
                 ps.setString(++i, vm.id());
                 ps.setString(++i, vm.name());
@@ -161,7 +162,6 @@ public class VmStore {
                 ps.setString(++i, vm.vmm());
                 ps.setObject(++i, vm.vmmPid());
                 ps.setString(++i, vm.dir());
-                ps.setString(++i, vm.workspacePath());
                 ps.setString(++i, vm.lastError());
                 ps.setString(++i, vm.createdAt().toString());
                 ps.setString(++i, vm.startedAt() == null ? null : vm.startedAt().toString());

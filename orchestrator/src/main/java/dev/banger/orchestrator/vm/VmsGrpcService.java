@@ -28,6 +28,13 @@ import java.util.function.BiConsumer;
 import dev.banger.proto.api.v1.ListVmsRequest;
 import dev.banger.proto.api.v1.ListVmsResponse;
 import dev.banger.proto.api.v1.VmsGrpc;
+import dev.banger.orchestrator.workspace.WorkspacePlan;
+import dev.banger.orchestrator.workspace.WorkspaceProgress;
+import dev.banger.orchestrator.workspace.Workspaces;
+import dev.banger.proto.api.v1.WorkspaceEvent;
+import dev.banger.proto.api.v1.WorkspaceExportChunk;
+import dev.banger.proto.api.v1.WorkspaceExportRequest;
+import dev.banger.proto.api.v1.WorkspacePrepareRequest;
 import dev.banger.rpc.Rpc;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
@@ -41,13 +48,15 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
     private final VmStore store;
     private final VmLifecycle lifecycle;
     private final SshKeys keys;
+    private final Workspaces workspaces;
     /** Runs multi-ref verbs' refs side by side. */
     private final ExecutorService perRef = Parallel.pool("vm-ref");
 
-    public VmsGrpcService(VmStore store, VmLifecycle lifecycle, SshKeys keys) {
+    public VmsGrpcService(VmStore store, VmLifecycle lifecycle, SshKeys keys, Workspaces workspaces) {
         this.store = store;
         this.lifecycle = lifecycle;
         this.keys = keys;
+        this.workspaces = workspaces;
     }
 
     @Override
@@ -128,8 +137,127 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
     public void get(GetVmRequest r, StreamObserver<Vm> response) {
         Rpc.answer(response, () -> {
             VmRecord vm = store.resolve(r.getRef());
-            return VmMessages.toProto(vm).toBuilder().setAgent(lifecycle.agentStatus(vm)).build();
+            Vm.Builder b = VmMessages.toProto(vm).toBuilder().setAgent(lifecycle.agentStatus(vm));
+            workspaces.of(vm).ifPresent(w -> b.setWorkspaceHead(w.headCommit()).setWorkspaceHostPath(w.hostPath()));
+            return b.build();
         });
+    }
+
+    @Override
+    public void planWorkspace(WorkspacePrepareRequest r, StreamObserver<dev.banger.proto.api.v1.WorkspacePlan> response) {
+        Rpc.answer(response, () -> WorkspaceMessages.toProto(workspaces.plan(WorkspaceMessages.request(r))));
+    }
+
+    /**
+     * WS-1: the plan first, then progress, then the guest path; a dry run sends the plan
+     * and every path that would be sent, and needs no VM. With again, the VM's last
+     * prepare is repeated as it was.
+     */
+    @Override
+    public void workspacePrepare(WorkspacePrepareRequest r, StreamObserver<WorkspaceEvent> response) {
+        long t0 = System.nanoTime();
+        Rpc.stream(response, () -> {
+            VmRecord vm = r.getDryRun() && r.getRef().isEmpty() ? null : store.resolve(r.getRef());
+            WorkspacePlan plan = workspaces.plan(r.getAgain() && vm != null ? workspaces.lastRequest(vm)
+                    : WorkspaceMessages.request(r));
+            response.onNext(WorkspaceEvent.newBuilder().setPlan(WorkspaceMessages.toProto(plan)).build());
+            if (r.getDryRun()) {
+                workspaces.sentPaths(plan).forEach(p -> response.onNext(WorkspaceEvent.newBuilder().setDryRunPath(p)
+                        .build()));
+                return null;
+            }
+            if (r.getBootstrap() && !plan.tools().isEmpty() && !vm.nat()) {
+                throw new IllegalArgumentException(vm.name() + " has no --nat, and installing the repository's tools"
+                        + " needs the network: skip them with --no-bootstrap");
+            }
+            WorkspaceProgress progress = workspaceProgress(t0, response);
+            workspaces.prepare(vm, plan, progress);
+            if (r.getBootstrap()) {
+                workspaces.bootstrap(vm, plan, progress);
+            }
+            return WorkspaceEvent.newBuilder().setPreparedPath(plan.guestPath()).build();
+        });
+    }
+
+    /** WS-2: the patch in chunks as the guest writes it. */
+    @Override
+    public void workspaceExport(WorkspaceExportRequest r, StreamObserver<WorkspaceExportChunk> response) {
+        Rpc.stream(response, () -> {
+            VmRecord vm = store.resolve(r.getRef());
+            String base = workspaces.exportBase(vm, r.getBaseCommit());
+            ChunkStream out = new ChunkStream(response, base);
+            workspaces.export(vm, base, out);
+            out.close();
+            return null;
+        });
+    }
+
+    /** Cuts a byte stream into WorkspaceExportChunk messages; the first carries the base commit. */
+    private static final class ChunkStream extends java.io.OutputStream {
+        private static final int SIZE = 256 * 1024;
+        private final StreamObserver<WorkspaceExportChunk> response;
+        private final java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(SIZE);
+        private final String base;
+        private boolean first = true;
+
+        ChunkStream(StreamObserver<WorkspaceExportChunk> response, String base) {
+            this.response = response;
+            this.base = base;
+        }
+
+        @Override
+        public void write(int b) {
+            buf.write(b);
+            if (buf.size() >= SIZE) {
+                send();
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            buf.write(b, off, len);
+            if (buf.size() >= SIZE) {
+                send();
+            }
+        }
+
+        private void send() {
+            WorkspaceExportChunk.Builder c = WorkspaceExportChunk.newBuilder()
+                    .setData(com.google.protobuf.ByteString.copyFrom(buf.toByteArray()));
+            if (first) {
+                c.setBaseCommit(base);
+            }
+            response.onNext(c.build());
+            first = false;
+            buf.reset();
+        }
+
+        /** The rest, and always one chunk with the base commit, so an empty patch still names its base. */
+        @Override
+        public void close() {
+            if (buf.size() > 0 || first) {
+                send();
+            }
+        }
+    }
+
+    private static WorkspaceProgress workspaceProgress(long t0, StreamObserver<WorkspaceEvent> response) {
+        return new WorkspaceProgress() {
+            @Override
+            public void phase(String phase, String detail) {
+                send(Progress.newBuilder().setPhase(phase).setDetail(detail));
+            }
+
+            @Override
+            public void warning(String message) {
+                send(Progress.newBuilder().setPhase("warning").setDetail(message).setWarning(true));
+            }
+
+            private void send(Progress.Builder p) {
+                response.onNext(WorkspaceEvent.newBuilder().setProgress(p.setScope("workspace")
+                        .setElapsedMillis((System.nanoTime() - t0) / 1_000_000)).build());
+            }
+        };
     }
 
     /** How the CLI reaches a VM with ssh: banger's key and known_hosts, never the user's (NET-5). */
@@ -141,9 +269,10 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
                 throw new IllegalStateException("VM " + vm.name() + " is " + vm.state() + ", not running");
             }
             keys.publicKey();
-            return SshTarget.newBuilder().setHost(vm.ip()).setPort(22).setUser("root")
-                    .setIdentityFile(keys.privateKey().toString()).setKnownHostsFile(keys.knownHosts().toString())
-                    .setWorkspacePath(vm.workspacePath() == null ? "" : vm.workspacePath()).build();
+            SshTarget.Builder t = SshTarget.newBuilder().setHost(vm.ip()).setPort(22).setUser("root")
+                    .setIdentityFile(keys.privateKey().toString()).setKnownHostsFile(keys.knownHosts().toString());
+            workspaces.of(vm).ifPresent(w -> t.setWorkspacePath(w.guestPath()).setWorkspaceStale(workspaces.stale(w)));
+            return t.build();
         });
     }
 

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.banger.exec.ProcessRunner;
 import dev.banger.ip.Ipv4Cidr;
+import dev.banger.orchestrator.identity.HostIdentity;
+import dev.banger.orchestrator.workspace.WorkspaceStore;
+import dev.banger.orchestrator.workspace.Workspaces;
 import dev.banger.orchestrator.ssh.GuestSsh;
 import dev.banger.orchestrator.ssh.KnownHosts;
 import dev.banger.orchestrator.ssh.SshKeys;
@@ -59,6 +62,8 @@ class VmLifecycleTest {
     VmStore store;
     @Inject
     AgroalDataSource db;
+    @Inject
+    WorkspaceStore workspaceStore;
     @TempDir
     Path tmp;
 
@@ -81,7 +86,8 @@ class VmLifecycleTest {
         });
         lifecycle = new VmLifecycle(store, infra, vmms, new GuestSsh(keys, known, vmm.port()), keys, known,
                 Ipv4Cidr.parse("127.0.0.1/24"), tmp.resolve("vms"),
-                new VmLifecycle.Defaults(1, 256, 64L << 20, 64L << 20, "default"));
+                new VmLifecycle.Defaults(1, 256, 64L << 20, 64L << 20, "default"),
+                new HostIdentity(new ProcessRunner(), tmp.resolve("home")));
     }
 
     @AfterEach
@@ -105,11 +111,32 @@ class VmLifecycleTest {
 
         assertEquals("running", running.state());
         assertEquals("qemu", running.vmm());
-        assertEquals(List.of("reserve", "disks", "network", "boot", "wait ssh"), phases);
+        assertEquals(List.of("reserve", "disks", "network", "identity", "boot", "wait ssh"), phases);
         String key = known.keyFor(vm.ip()).orElseThrow();
         assertTrue(key.startsWith("ssh-ed25519 "), key);
         assertEquals(key, infra.configs.get(0).hostKey().publicLine().strip(), "the key given to the guest is the one trusted");
         assertTrue(vmm.launchedAfterConfig, "the VMM starts only once every disk and the TAP are there");
+    }
+
+    @Test
+    void everyStartGivesTheGuestTheHostUsersGitIdentityAndTheAgentAuthFilesItHas() throws IOException {
+        Path home = tmp.resolve("home");
+        Files.createDirectories(home.resolve(".claude"));
+        Files.writeString(home.resolve(".gitconfig"), "[user]\n\tname = Ada Host\n\temail = ada@host.invalid\n");
+        Files.writeString(home.resolve(".claude/.credentials.json"), "{\"token\": 1}");
+        List<String> details = new CopyOnWriteArrayList<>();
+        VmRecord vm = lifecycle.create(new VmLifecycle.Request("known-otter", null, null, null, null, null, false),
+                (p, d) -> { });
+        lifecycle.start(vm.name(), (p, d) -> details.add(p + ": " + d));
+
+        Infra.GuestConfig sent = infra.configs.get(0);
+        assertEquals("Ada Host", sent.gitUserName());
+        assertEquals("ada@host.invalid", sent.gitUserEmail());
+        assertEquals(List.of("/root/.claude/.credentials.json"), List.copyOf(sent.agentAuthFiles().keySet()));
+        assertEquals("{\"token\": 1}", new String(sent.agentAuthFiles().get("/root/.claude/.credentials.json")));
+        String identity = details.stream().filter(d -> d.startsWith("identity: ")).findFirst().orElseThrow();
+        assertTrue(identity.contains("~/.local/share/opencode/auth.json") && identity.contains("~/.pi/agent/auth.json")
+                && !identity.contains(".claude"), "the missing files are named, the present one is not: " + identity);
     }
 
     @Test
@@ -138,7 +165,8 @@ class VmLifecycleTest {
                         return "firecracker";
                     }
                 }), new GuestSsh(keys, known), keys, known, Ipv4Cidr.parse("127.0.0.1/24"), tmp.resolve("vms"),
-                new VmLifecycle.Defaults(1, 256, 64L << 20, 64L << 20, "default"));
+                new VmLifecycle.Defaults(1, 256, 64L << 20, 64L << 20, "default"),
+                new HostIdentity(new ProcessRunner(), tmp.resolve("home")));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> firecrackerOnly.create(
                 new VmLifecycle.Request("fc-otter", null, null, null, null, null, false), (p, d) -> { }));
         assertTrue(e.getMessage().contains("firecracker is not on PATH"), e.getMessage());
@@ -161,7 +189,9 @@ class VmLifecycleTest {
                 throw e;
             }
         };
-        VmsGrpcService service = new VmsGrpcService(store, lifecycle, new SshKeys(tmp, new ProcessRunner()));
+        SshKeys keys = new SshKeys(tmp, new ProcessRunner());
+        VmsGrpcService service = new VmsGrpcService(store, lifecycle, keys,
+                new Workspaces(new ProcessRunner(), new GuestSsh(keys, known), workspaceStore));
         List<RefsResponse> answers = new CopyOnWriteArrayList<>();
         service.kill(RefsRequest.newBuilder().addRefs("second-otter").addRefs("nobody").addRefs("first-otter").build(),
                 new StreamObserver<>() {

@@ -1,4 +1,4 @@
-package dev.banger.cli.vm;
+package dev.banger.exec;
 
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,0 +1,141 @@
+package dev.banger.orchestrator.ssh;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.connection.channel.direct.Session;
+
+/**
+ * One SSH connection to a guest for several commands in a row, each with its stdin
+ * streamed from the host and its stdout streamed back (a workspace's git objects and
+ * files in, a patch out): no temp copy on either side. Every command has a deadline
+ * (the connection is dropped when it passes) and its stdout a cap.
+ */
+public final class GuestSession implements GuestShell, AutoCloseable {
+    private static final int STDERR_CAP = 64 * 1024;
+    /**
+     * stdin, stdout and stderr of a command move at the same time, each on its own
+     * thread: never the common pool, whose single worker on a 2-core host would leave
+     * the feed waiting behind a blocked read.
+     */
+    private static final java.util.concurrent.ExecutorService STREAMS = dev.banger.orchestrator.lifecycle.Parallel
+            .pool("guest-session-stream");
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "guest-session-deadline");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final SSHClient client;
+
+    GuestSession(SSHClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public Outcome run(String command, Feed feed, OutputStream sink, long stdoutCap, Duration deadline)
+            throws IOException {
+        AtomicBoolean expired = new AtomicBoolean();
+        try (Session s = client.startSession()) {
+            Session.Command cmd = s.exec(command);
+            ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
+                expired.set(true);
+                closeQuietly(cmd);
+            }, deadline.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> capped(cmd.getErrorStream()),
+                        STREAMS);
+                CompletableFuture<Void> in = CompletableFuture.runAsync(() -> {
+                    try (OutputStream stdin = cmd.getOutputStream()) {
+                        if (feed != null) {
+                            feed.writeTo(stdin);
+                        }
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }, STREAMS);
+                copy(cmd.getInputStream(), sink, stdoutCap, cmd);
+                try {
+                    in.join();
+                } catch (java.util.concurrent.CompletionException e) {
+                    if (!expired.get()) {
+                        throw new IOException("sending to the guest failed: " + rootMessage(e), e);
+                    }
+                }
+                cmd.join(Math.max(1, deadline.toMillis()), TimeUnit.MILLISECONDS);
+                String stderr = err.join();
+                if (expired.get()) {
+                    throw new IOException("the guest command did not finish within " + deadline.toSeconds() + "s");
+                }
+                Integer exit = cmd.getExitStatus();
+                return new Outcome(exit == null ? -1 : exit, stderr);
+            } finally {
+                watchdog.cancel(false);
+            }
+        } catch (IOException e) {
+            if (expired.get()) {
+                throw new IOException("the guest command did not finish within " + deadline.toSeconds() + "s", e);
+            }
+            throw e;
+        }
+    }
+
+    private static void copy(InputStream in, OutputStream sink, long cap, Session.Command cmd) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        long total = 0;
+        for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+            total += n;
+            if (total > cap) {
+                closeQuietly(cmd);
+                throw new IOException("the guest sent more than " + cap + " bytes; stopped reading");
+            }
+            if (sink != null) {
+                sink.write(buf, 0, n);
+            }
+        }
+    }
+
+    private static String capped(InputStream in) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        try {
+            for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                out.write(buf, 0, Math.min(n, Math.max(0, STDERR_CAP - out.size())));
+            }
+        } catch (IOException e) {
+            // the channel closed; what came so far is what there is
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    private static void closeQuietly(Session.Command cmd) {
+        try {
+            cmd.close();
+        } catch (IOException | RuntimeException ignored) {
+            // already closed
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        client.close();
+    }
+}
