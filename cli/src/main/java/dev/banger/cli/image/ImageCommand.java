@@ -61,20 +61,22 @@ public class ImageCommand {
             @Option(names = "--package", paramLabel = "PKG", description = "extra package (repeatable)")
             List<String> packages,
             @Option(names = "--mirror", paramLabel = "URL", description = "default: this host's apt sources") String mirror,
+            @Option(names = "--preset", paramLabel = "dev", description = "dev: git, jq, ripgrep, fd, build-essential,"
+                    + " tmux, htop, mise, Node.js and the opencode, claude and pi CLIs (default: a lean image)")
+            String preset,
             @Option(names = {"-v", "--verbose"}, description = "progress lines even when not on a terminal")
             boolean verbose) {
         long t0 = System.nanoTime();
-        Image built = build(name, from, packages == null ? List.of() : packages, mirror == null ? "" : mirror,
-                ProgressPrinter.forTerminal(verbose));
+        Image built = build(BuildImageRequest.newBuilder().setName(name).setFrom(from)
+                .addAllPackages(packages == null ? List.of() : packages).setMirror(mirror == null ? "" : mirror)
+                .setPreset(preset == null ? "" : preset).build(), ProgressPrinter.forTerminal(verbose));
         System.out.printf("built image %s (%s, kernel %s) in %.1fs%n", built.getName(),
                 Sizes.human(built.getRootfsSizeBytes()), built.getKernelRef(), (System.nanoTime() - t0) / 1e9);
         return 0;
     }
 
     /** Builds an image through the orchestrator, showing its progress; also `vm run`'s first-use build. */
-    public static Image build(String name, String from, List<String> packages, String mirror, ProgressPrinter progress) {
-        BuildImageRequest request = BuildImageRequest.newBuilder().setName(name).setFrom(from).addAllPackages(packages)
-                .setMirror(mirror).build();
+    public static Image build(BuildImageRequest request, ProgressPrinter progress) {
         return call(s -> ImageEvents.follow(s.build(request), progress).getImage(), 45 * 60);
     }
 

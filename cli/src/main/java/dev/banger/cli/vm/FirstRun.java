@@ -33,9 +33,11 @@ final class FirstRun {
      * the default image is missing or stale, sets that up and tries once more. The
      * usual case (all there) costs nothing extra.
      */
-    static Vm create(VmSpec spec, String image, ProgressPrinter progress) {
+    static Vm create(VmSpec spec, String image, boolean deleteOnFailure, ProgressPrinter progress) {
+        dev.banger.proto.api.v1.CreateVmRequest request = dev.banger.proto.api.v1.CreateVmRequest.newBuilder()
+                .setSpec(spec).setStart(true).setDeleteOnFailure(deleteOnFailure).build();
         try {
-            return VmVerbs.create(spec, true, progress);
+            return VmVerbs.create(request, progress);
         } catch (UserError e) {
             if (!e.kind().equals("unavailable")) {
                 throw e;
@@ -49,7 +51,7 @@ final class FirstRun {
             }
         }
         ensure(image, progress);
-        return VmVerbs.create(spec, true, progress);
+        return VmVerbs.create(request, progress);
     }
 
     /** A call that needs only the daemon (vm run's workspace plan): started first when it is not running. */
@@ -98,7 +100,8 @@ final class FirstRun {
             System.err.println("banger: first use: building the default image (" + defaultImage + ") from "
                     + DEFAULT_FROM + " (about a minute, once)");
             try {
-                ImageCommand.build(defaultImage, DEFAULT_FROM, List.of(), "", progress);
+                ImageCommand.build(dev.banger.proto.api.v1.BuildImageRequest.newBuilder().setName(defaultImage)
+                        .setFrom(DEFAULT_FROM).build(), progress);
             } catch (StatusRuntimeException e) {
                 if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
                     throw e;

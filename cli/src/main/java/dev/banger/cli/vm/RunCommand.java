@@ -83,7 +83,7 @@ public class RunCommand implements Callable<Integer> {
         } else if (!paths.isEmpty()) {
             show(progress, "bare VM", hostPath + " is not inside a git repository");
         }
-        Vm vm = FirstRun.create(spec.toSpec(), spec.image, progress);
+        Vm vm = FirstRun.create(spec.toSpec(), spec.image, rm, progress);
         AtomicBoolean deleted = new AtomicBoolean();
         Thread cleanup = new Thread(() -> deleteOnce(vm, deleted), "banger-rm");
         if (rm) {

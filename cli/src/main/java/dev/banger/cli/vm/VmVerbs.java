@@ -30,9 +30,12 @@ final class VmVerbs {
 
     /** Create (and boot): one progress line per phase, then "ready in Ns" (RUN-4). */
     static Vm create(VmSpec spec, boolean start, ProgressPrinter progress) {
+        return create(CreateVmRequest.newBuilder().setSpec(spec).setStart(start).build(), progress);
+    }
+
+    static Vm create(CreateVmRequest request, ProgressPrinter progress) {
         long t0 = System.nanoTime();
-        Vm vm = call(s -> follow(s.create(CreateVmRequest.newBuilder().setSpec(spec).setStart(start).build()),
-                progress), 600);
+        Vm vm = call(s -> follow(s.create(request), progress), 600);
         progress.show(dev.banger.proto.common.v1.Progress.newBuilder().setScope("vm create")
                 .setPhase(String.format("ready in %.1fs", (System.nanoTime() - t0) / 1e9)).build());
         return vm;

@@ -38,12 +38,20 @@ public final class SmokeHarness implements AutoCloseable {
      * which every VM's start copies in (STO-3); the other agents' files are missing.
      */
     public SmokeHarness start() throws IOException {
+        return start(true);
+    }
+
+    /** As start(), building the dev image (IMG-7; a few minutes the first time) only when asked. */
+    public SmokeHarness start(boolean devImage) throws IOException {
         Files.createDirectories(home().resolve(".local/share/opencode"));
         Files.writeString(home().resolve(".gitconfig"), "[user]\n\tname = Smoke Tester\n\temail = smoke@tester.invalid\n");
         Files.writeString(home().resolve(".local/share/opencode/auth.json"), "{\"smoke\": \"token\"}\n");
         CommandResult r = outside("daemon", "start");
         require(r, "daemon start (outside)");
         require(outside("image", "build", "default", "--from", "debian:bookworm"), "image build");
+        if (devImage) {
+            require(outside("image", "build", "dev", "--from", "debian:bookworm", "--preset", "dev"), "dev image build");
+        }
         require(outside("daemon", "stop"), "daemon stop (outside)");
         host.check("ip", "netns", "add", netns);
         host.check("ip", "-n", netns, "link", "set", "lo", "up");

@@ -54,7 +54,7 @@ public final class SmokeMain {
         }
         Path dist = Path.of(System.getProperty("banger.dist", ".")).toAbsolutePath().normalize();
         int failed = 0;
-        try (SmokeHarness h = new SmokeHarness(dist).start()) {
+        try (SmokeHarness h = new SmokeHarness(dist).start(names.stream().anyMatch(Scenarios.NEEDS_DEV_IMAGE::contains))) {
             ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs));
             ExecutorService alone = Executors.newSingleThreadExecutor();
             Map<String, Future<String>> results = new java.util.LinkedHashMap<>();

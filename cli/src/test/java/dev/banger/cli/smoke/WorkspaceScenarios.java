@@ -163,6 +163,16 @@ final class WorkspaceScenarios {
             expect(failing.ok() && failing.stdout().equals("still runs\n") && failing.stderr().contains("warning"),
                     "a failed install warns and the command still runs", failing);
         });
+        all.put("dev-image-tools", h -> {
+            CommandResult r = h.banger("vm", "run", "--rm", "--image", "dev", "--memory", "3072", "--", "sh", "-c",
+                    "mise --version | cut -d' ' -f1; node --version | cut -d. -f1; "
+                            + "for t in git jq rg fdfind gcc make tmux htop opencode claude pi; do command -v $t >/dev/null"
+                            + " || echo missing $t; done; bash -lc 'echo $MISE_SHELL'");
+            expect(r.ok() && r.stdout().matches("20\\d\\d\\.\\d+\\.\\d+\nv22\nbash\n"),
+                    "the dev image has mise (active in login shells), Node.js 22 and every tool of IMG-7", r);
+            CommandResult lean = h.banger("vm", "run", "--rm", "--", "sh", "-c", "command -v mise rg node || echo lean");
+            expect(lean.ok() && lean.stdout().equals("lean\n"), "the default image stays lean", lean);
+        });
         all.put("identity-files", h -> {
             CommandResult r = h.banger("vm", "run", "--rm", "-v", "--", "sh", "-c",
                     "git config --global user.name; git config --global user.email; "

@@ -66,6 +66,11 @@ public final class GuestOverlay {
     }
 
     public static void write(Path baseTar, List<GuestFile> files, Path outTar) throws IOException {
+        write(baseTar, files, List.of(), outTar);
+    }
+
+    /** The same, with the entries of each layer tar (a preset's npm tools) added at the end. */
+    public static void write(Path baseTar, List<GuestFile> files, List<Path> layers, Path outTar) throws IOException {
         Map<String, GuestFile> replace = new LinkedHashMap<>();
         files.forEach(f -> replace.put(f.path(), f));
         try (TarArchiveInputStream in = new TarArchiveInputStream(Files.newInputStream(baseTar));
@@ -112,6 +117,17 @@ public final class GuestOverlay {
                 link.setIds(0, 0);
                 out.putArchiveEntry(link);
                 out.closeArchiveEntry();
+            }
+            for (Path layer : layers) {
+                try (TarArchiveInputStream l = new TarArchiveInputStream(Files.newInputStream(layer))) {
+                    for (TarArchiveEntry e = l.getNextEntry(); e != null; e = l.getNextEntry()) {
+                        out.putArchiveEntry(e);
+                        if (e.isFile()) {
+                            l.transferTo(out);
+                        }
+                        out.closeArchiveEntry();
+                    }
+                }
             }
             out.finish();
         }

@@ -79,23 +79,37 @@ public final class ImageBuilder {
 
     public ImageRecord build(String name, String from, List<String> packages, String mirror,
             BiConsumer<String, String> progress) {
+        return build(name, from, packages, mirror, Preset.NONE, progress);
+    }
+
+    public ImageRecord build(String name, String from, List<String> packages, String mirror, Preset preset,
+            BiConsumer<String, String> progress) {
         Names.require(name, "image");
         String chosenMirror = mirror == null || mirror.isEmpty()
                 ? HostMirror.find(Path.of("/etc/apt")).orElseThrow(() -> new IllegalStateException(
                         "this host has no Debian mirror in its apt sources; pass --mirror URL"))
                 : mirror;
-        Recipe recipe = Recipe.of(from, packages, chosenMirror);
+        List<String> all = new java.util.ArrayList<>(packages);
+        all.addAll(preset.debianPackages());
+        Recipe recipe = Recipe.of(from, all, chosenMirror);
         Path jar = agentJar.filter(Files::isRegularFile).orElseThrow(() -> new IllegalStateException(
                 "the guest agent jar is not available (banger.guest-agent.jar); build banger first"));
         registry.requireFreeImageName(name); // before a bootstrap that can take a minute
 
         Path base = baseTree(recipe, progress);
+        List<Path> layers;
+        try {
+            layers = preset.npmPackages().isEmpty() ? List.of()
+                    : List.of(new NpmLayer(run, cacheDir).layer(preset, progress));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the npm layer in " + cacheDir, e);
+        }
         return registry.create(name, (id, work, imageDir) -> {
             progress.accept("rootfs", "guest files and ext4");
             List<GuestOverlay.GuestFile> guest = GuestOverlay.guestFiles(jar);
             Files.writeString(imageDir.resolve(GUEST_HASH_FILE), GuestOverlay.hash(guest) + "\n");
             Path tar = work.resolve("rootfs.tar");
-            GuestOverlay.write(base, guest, tar);
+            GuestOverlay.write(base, guest, layers, tar);
             ext4.build(tar, imageDir.resolve("rootfs.ext4"), sizeFor(Files.size(tar)), "rootfs");
             Files.delete(tar);
 
@@ -103,7 +117,8 @@ public final class ImageBuilder {
             KernelRecord kernel = kernelFor(base, work.resolve("kernel"));
 
             progress.accept("register", name);
-            String recipeHash = Recipe.sha256(recipe.baseHash() + "\n" + GuestOverlay.hash(guest));
+            String recipeHash = Recipe.sha256(recipe.baseHash() + "\n" + GuestOverlay.hash(guest)
+                    + (preset.npmPackages().isEmpty() ? "" : "\n" + String.join(" ", preset.npmPackages())));
             return registry.adopt(id, name, "debian", kernel, "build", recipeHash);
         });
     }

@@ -19,6 +19,7 @@ import dev.banger.proto.api.v1.ListImagesRequest;
 import dev.banger.proto.api.v1.ListImagesResponse;
 import dev.banger.proto.api.v1.NameRef;
 import dev.banger.proto.api.v1.RegisterImageRequest;
+import dev.banger.image.build.Preset;
 import dev.banger.rpc.Rpc;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
@@ -79,7 +80,7 @@ public class ImagesGrpcService extends ImagesGrpc.ImagesImplBase {
     public void build(BuildImageRequest r, StreamObserver<ImageEvent> response) {
         var progress = progress("image build", System.nanoTime(), response);
         Rpc.stream(response, () -> ImageEvent.newBuilder().setImage(ImageMessages.toProto(builder.build(r.getName(),
-                r.getFrom(), r.getPackagesList(), r.getMirror(), progress))).build());
+                r.getFrom(), r.getPackagesList(), r.getMirror(), Preset.parse(r.getPreset()), progress))).build());
     }
 
     @Override

@@ -70,10 +70,26 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
                     s.hasDiskSizeBytes() ? s.getDiskSizeBytes() : null,
                     s.hasSystemOverlaySizeBytes() ? s.getSystemOverlaySizeBytes() : null, s.getNat()), progress);
             if (r.getStart()) {
-                vm = lifecycle.start(vm.id(), progress);
+                try {
+                    vm = lifecycle.start(vm.id(), progress);
+                } catch (RuntimeException e) {
+                    if (r.getDeleteOnFailure()) {
+                        deleteAfterFailedStart(vm, e);
+                    }
+                    throw e;
+                }
             }
             return VmEvent.newBuilder().setVm(VmMessages.toProto(vm)).build();
         });
+    }
+
+    /** The start's own failure is what the caller hears; one of the delete rides along with it. */
+    private void deleteAfterFailedStart(VmRecord vm, RuntimeException failure) {
+        try {
+            lifecycle.delete(vm.id());
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     @Override

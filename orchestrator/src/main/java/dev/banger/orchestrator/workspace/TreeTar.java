@@ -7,9 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
-import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
@@ -49,11 +47,11 @@ public final class TreeTar implements AutoCloseable {
             put(e, null, 0);
         } else if (a.isDirectory()) {
             TarArchiveEntry e = new TarArchiveEntry(relative.endsWith("/") ? relative : relative + "/");
-            e.setMode(040000 | mode(a.permissions()));
+            e.setMode(040000 | dev.banger.fs.FileModes.bits(a.permissions()));
             put(e, null, 0);
         } else if (a.isRegularFile()) {
             TarArchiveEntry e = new TarArchiveEntry(relative);
-            e.setMode(0100000 | mode(a.permissions()));
+            e.setMode(0100000 | dev.banger.fs.FileModes.bits(a.permissions()));
             e.setModTime(a.lastModifiedTime());
             e.setSize(a.size());
             try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
@@ -109,14 +107,6 @@ public final class TreeTar implements AutoCloseable {
             }
         }
         tar.closeArchiveEntry();
-    }
-
-    private static int mode(Set<PosixFilePermission> perms) {
-        int m = 0;
-        for (PosixFilePermission p : perms) {
-            m |= 1 << (8 - p.ordinal());
-        }
-        return m;
     }
 
     /** Ends the archive (the stream stays the caller's to close). */

@@ -156,6 +156,37 @@ class VmLifecycleTest {
     }
 
     @Test
+    void aCreateThatAsksForItDeletesTheVmWhoseBootFailed() {
+        infra.tapStep = () -> {
+            throw new IllegalStateException("no bridge");
+        };
+        SshKeys keys = new SshKeys(tmp, new ProcessRunner());
+        VmsGrpcService service = new VmsGrpcService(store, lifecycle, keys,
+                new Workspaces(new ProcessRunner(), new GuestSsh(keys, known), workspaceStore));
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        service.create(dev.banger.proto.api.v1.CreateVmRequest.newBuilder().setSpec(dev.banger.proto.api.v1.VmSpec
+                .newBuilder().setName("gone-otter")).setStart(true).setDeleteOnFailure(true).build(),
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(dev.banger.proto.api.v1.VmEvent e) {
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        errors.add(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        assertEquals(1, errors.size());
+        assertTrue(errors.get(0).getMessage().contains("no bridge"), errors.get(0).getMessage());
+        assertTrue(store.list().stream().noneMatch(v -> v.name().equals("gone-otter")), "no VM left in error (RUN-3)");
+        assertTrue(infra.released.stream().anyMatch(r -> r.startsWith("disks ")), "its disks released");
+    }
+
+    @Test
     void aConfiguredVmmThatCannotRunIsRefusedBeforeAnythingIsRecorded() {
         SshKeys keys = new SshKeys(tmp, new ProcessRunner());
         VmLifecycle firecrackerOnly = new VmLifecycle(store, infra, new Vmms("firecracker", false,
