@@ -19,9 +19,13 @@ final class WorkspaceScenarios {
     private WorkspaceScenarios() {
     }
 
-    /** A repository with 300 commits and the local changes a user has: an edit, a deletion, new files. */
+    /**
+     * A repository with 300 commits and the local changes a user has: an edit, a deletion,
+     * new files. Its pack (~5 MB) is larger than sshd's channel window, so a transfer that
+     * loses its tail when the window is full (as sshj's close alone did) shows here.
+     */
     static Path repoWithLocalChanges(SmokeHarness h, String name) throws IOException {
-        Path repo = SmokeRepos.generate(h.scratch(name).resolve("repo"), 300, 400, 300);
+        Path repo = SmokeRepos.generate(h.scratch(name).resolve("repo"), 300, 400, 20_000);
         Files.writeString(repo.resolve("d00/f0001.txt"), "edited on the host, not committed\n");
         Files.delete(repo.resolve("d00/f0002.txt"));
         Files.writeString(repo.resolve("untracked.txt"), "never committed\n");
@@ -167,9 +171,11 @@ final class WorkspaceScenarios {
             CommandResult r = h.banger("vm", "run", "--rm", "--image", "dev", "--memory", "3072", "--", "sh", "-c",
                     "mise --version | cut -d' ' -f1; node --version | cut -d. -f1; "
                             + "for t in git jq rg fdfind gcc make tmux htop opencode claude pi; do command -v $t >/dev/null"
-                            + " || echo missing $t; done; bash -lc 'echo $MISE_SHELL'");
+                            + " || echo missing $t; done; for c in opencode claude pi; do $c --version >/dev/null 2>&1"
+                            + " || echo broken $c; done; bash -lc 'echo $MISE_SHELL'");
             expect(r.ok() && r.stdout().matches("20\\d\\d\\.\\d+\\.\\d+\nv22\nbash\n"),
-                    "the dev image has mise (active in login shells), Node.js 22 and every tool of IMG-7", r);
+                    "the dev image has mise (active in login shells), Node.js 22 and every tool of IMG-7, the"
+                            + " agent CLIs running on the emulated CPU", r);
             CommandResult lean = h.banger("vm", "run", "--rm", "--", "sh", "-c", "command -v mise rg node || echo lean");
             expect(lean.ok() && lean.stdout().equals("lean\n"), "the default image stays lean", lean);
         });

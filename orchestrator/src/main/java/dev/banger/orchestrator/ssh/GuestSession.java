@@ -60,6 +60,9 @@ public final class GuestSession implements GuestShell, AutoCloseable {
                         if (feed != null) {
                             feed.writeTo(stdin);
                         }
+                        // sshj's close() flushes without waiting for the remote window and drops
+                        // what does not fit; flush() waits. Without it a large pack lost its tail.
+                        stdin.flush();
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }

@@ -78,6 +78,13 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
                     }
                     throw e;
                 }
+                // vm run --rm interrupted while booting (Ctrl-C): nobody will ever delete it but us.
+                if (r.getDeleteOnFailure() && response instanceof io.grpc.stub.ServerCallStreamObserver<?> call
+                        && call.isCancelled()) {
+                    lifecycle.delete(vm.id());
+                    throw io.grpc.Status.CANCELLED.withDescription("the caller went away; " + vm.name()
+                            + " was deleted").asRuntimeException();
+                }
             }
             return VmEvent.newBuilder().setVm(VmMessages.toProto(vm)).build();
         });

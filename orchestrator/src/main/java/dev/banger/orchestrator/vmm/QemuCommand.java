@@ -13,11 +13,16 @@ public final class QemuCommand {
     private QemuCommand() {
     }
 
+    static final String TCG_CPU = "qemu64,+rdrand,+ssse3,+sse4.1,+sse4.2,+popcnt,+cx16,+lahf_lm";
+
     public static List<String> argv(VmmSpec s, Accel accel, OptionalLong hostTscKhz) {
         List<String> a = new ArrayList<>(List.of("setsid", "qemu-system-x86_64",
                 "-M", "microvm,acpi=on",
                 "-accel", accel == Accel.KVM ? "kvm" : "tcg",
-                "-cpu", accel == Accel.KVM ? "host" : "qemu64,+rdrand",
+                // Emulated: qemu64 plus x86-64-v2 (SSE4.2, POPCNT, ...), which programs built for
+                // "any x86-64 made since 2009" assume (opencode's baseline build) and TCG runs at no
+                // cost; AVX2 (x86-64-v3) made boots miss the SSH deadline, so it stays off.
+                "-cpu", accel == Accel.KVM ? "host" : TCG_CPU,
                 "-smp", Integer.toString(s.vcpu()),
                 "-m", s.memoryMib() + "M",
                 "-nodefaults", "-no-user-config", "-display", "none",

@@ -37,7 +37,7 @@ class QemuTest {
     void argvForEmulationBootsTheKernelWithBangersInitAndAllThreeDisks() {
         VmmSpec s = spec(Path.of("/s/vms/0f3c"));
         assertEquals(List.of("setsid", "qemu-system-x86_64", "-M", "microvm,acpi=on", "-accel", "tcg",
-                "-cpu", "qemu64,+rdrand", "-smp", "2", "-m", "2048M", "-nodefaults", "-no-user-config",
+                "-cpu", "qemu64,+rdrand,+ssse3,+sse4.1,+sse4.2,+popcnt,+cx16,+lahf_lm", "-smp", "2", "-m", "2048M", "-nodefaults", "-no-user-config",
                 "-display", "none", "-serial", "file:/s/vms/0f3c/console.log", "-kernel", "/k/bzImage",
                 "-initrd", "/k/initrd.img",
                 "-append", "console=ttyS0 root=/dev/vda rw quiet panic=-1 init=/usr/local/sbin/banger-init"
