@@ -189,9 +189,8 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
                         .build()));
                 return null;
             }
-            if (r.getBootstrap() && !plan.tools().isEmpty() && !vm.nat()) {
-                throw new IllegalArgumentException(vm.name() + " has no --nat, and installing the repository's tools"
-                        + " needs the network: skip them with --no-bootstrap");
+            if (r.getBootstrap()) {
+                workspaces.requireNetworkForTools(vm, plan);
             }
             WorkspaceProgress progress = workspaceProgress(t0, response);
             workspaces.prepare(vm, plan, progress);

@@ -159,10 +159,7 @@ public final class Workspaces {
         if (plan.tools().isEmpty()) {
             return;
         }
-        if (!vm.nat()) {
-            throw new IllegalArgumentException("installing the repository's tools needs the network: create the VM"
-                    + " with --nat, or skip the installs with --no-bootstrap");
-        }
+        requireNetworkForTools(vm, plan);
         progress.phase("bootstrap", String.join(", ", plan.tools().stream()
                 .map(p -> p.spec() + " (" + p.source() + ")").toList()));
         boolean miseFiles = plan.tools().stream().anyMatch(p -> ToolPins.MISE_FILES.contains(p.source()));
@@ -177,6 +174,14 @@ public final class Workspaces {
             }
         } catch (IOException e) {
             progress.warning("the tool installs failed, running the command anyway: " + e.getMessage());
+        }
+    }
+
+    /** RUN-6: installing pinned tools needs the network; checked before a prepare sends anything. */
+    public void requireNetworkForTools(VmRecord vm, WorkspacePlan plan) {
+        if (!plan.tools().isEmpty() && !vm.nat()) {
+            throw new IllegalArgumentException(vm.name() + " has no --nat, and installing the repository's tools"
+                    + " needs the network: skip them with --no-bootstrap");
         }
     }
 
