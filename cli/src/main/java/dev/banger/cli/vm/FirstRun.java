@@ -12,7 +12,6 @@ import dev.banger.rpc.StaleImage;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * What `vm run` sets up when it is missing, so that one command works on a fresh
@@ -38,15 +37,8 @@ final class FirstRun {
                 .setSpec(spec).setStart(true).setDeleteOnFailure(deleteOnFailure).build();
         try {
             return VmVerbs.create(request, progress);
-        } catch (UserError e) {
-            if (!e.kind().equals("unavailable")) {
-                throw e;
-            }
-        } catch (StatusRuntimeException e) {
-            Status.Code code = e.getStatus().getCode();
-            boolean imageMissingOrStale = code == Status.Code.NOT_FOUND || (code == Status.Code.FAILED_PRECONDITION
-                    && String.valueOf(e.getStatus().getDescription()).contains(StaleImage.WORDS));
-            if (code != Status.Code.UNAVAILABLE && !(imageMissingOrStale && wantsDefault(image))) {
+        } catch (UserError | StatusRuntimeException e) {
+            if (!daemonDown(e) && !(imageMissingOrStale(e) && wantsDefault(image))) {
                 throw e;
             }
         }
@@ -58,17 +50,28 @@ final class FirstRun {
     static <R, T> T withDaemon(R request, java.util.function.Function<R, T> call) {
         try {
             return call.apply(request);
-        } catch (UserError e) {
-            if (!e.kind().equals("unavailable")) {
-                throw e;
-            }
-        } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+        } catch (UserError | StatusRuntimeException e) {
+            if (!daemonDown(e)) {
                 throw e;
             }
         }
         ensureDaemon();
         return call.apply(request);
+    }
+
+    /** No socket (the CLI's own check) or a socket nobody answers on. */
+    private static boolean daemonDown(RuntimeException e) {
+        return e instanceof UserError u ? u.kind().equals("unavailable")
+                : e instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNAVAILABLE;
+    }
+
+    private static boolean imageMissingOrStale(RuntimeException e) {
+        if (!(e instanceof StatusRuntimeException s)) {
+            return false;
+        }
+        Status.Code code = s.getStatus().getCode();
+        return code == Status.Code.NOT_FOUND || (code == Status.Code.FAILED_PRECONDITION
+                && String.valueOf(s.getStatus().getDescription()).contains(StaleImage.WORDS));
     }
 
     private static void ensureDaemon() {

@@ -271,15 +271,17 @@ public final class HostRepo {
     }
 
     private CommandResult git(String... args) {
-        List<String> argv = new ArrayList<>(List.of("git", "-C", root.toString()));
-        argv.addAll(List.of(args));
-        return run.run(argv, GIT_TIMEOUT);
+        return run.run(argv(args), GIT_TIMEOUT);
     }
 
     private CommandResult check(String... args) {
+        return git(args).orThrow(argv(args));
+    }
+
+    private List<String> argv(String... args) {
         List<String> argv = new ArrayList<>(List.of("git", "-C", root.toString()));
         argv.addAll(List.of(args));
-        return run.run(argv, GIT_TIMEOUT).orThrow(argv);
+        return argv;
     }
 
     static List<String> nulSeparated(String s) {

@@ -20,8 +20,6 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 public final class TreeTar implements AutoCloseable {
     private final TarArchiveOutputStream tar;
     private final Path root;
-    private long files;
-    private long bytes;
 
     public TreeTar(OutputStream out, Path root) {
         this.tar = new TarArchiveOutputStream(out, 64 * 1024);
@@ -57,8 +55,6 @@ public final class TreeTar implements AutoCloseable {
             try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
                 put(e, in, a.size());
             }
-            files++;
-            bytes += a.size();
         }
     }
 
@@ -77,14 +73,6 @@ public final class TreeTar implements AutoCloseable {
         e.setMode(0100600);
         e.setSize(content.length);
         put(e, new java.io.ByteArrayInputStream(content), content.length);
-    }
-
-    public long files() {
-        return files;
-    }
-
-    public long bytes() {
-        return bytes;
     }
 
     /**
