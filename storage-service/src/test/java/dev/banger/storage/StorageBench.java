@@ -33,8 +33,10 @@ public final class StorageBench {
             Files.createDirectories(paths.imageDir("bench"));
             run.check("mkfs.ext4", "-q", "-F", "-d", stage.toString(), paths.imageRootfs("bench").toString(), "2G");
             run.check("mkfs.ext4", "-q", "-F", paths.imageWorkSeed("bench").toString(), "64M");
-            CowBackend backend = CowBackend.detect(run, Files.createDirectories(paths.vmsDir()));
-            StorageService storage = new StorageService(paths, run, backend, ServiceHost.currentUid());
+            CowBackend backend = CowBackend.detect(run, run, Files.createDirectories(paths.vmsDir()));
+            int self = ServiceHost.currentUid();
+            StorageService storage = new StorageService(paths, run, backend,
+                    new dev.banger.storage.owner.OwnerCredentials(self, self), tmp);
 
             List<Long> vm = new ArrayList<>();
             List<Long> fullCopy = new ArrayList<>();

@@ -7,6 +7,7 @@ import dev.banger.exec.RecordingRunner;
 import dev.banger.exec.CommandResult;
 import dev.banger.storage.disk.CowBackend;
 import dev.banger.storage.disk.DmSnapshot;
+import dev.banger.storage.disk.LoopDevices;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,19 +53,60 @@ class StorageInputsTest {
     }
 
     @Test
-    void dmSnapshotArgv() {
-        RecordingRunner run = new RecordingRunner().answering(argv -> new CommandResult(0,
-                argv.contains("--read-only") ? "/dev/loop3\n" : argv.get(0).equals("losetup") ? "/dev/loop4\n" : "",
-                ""));
-        Path dev = new DmSnapshot(run).create("vm1", Path.of("/s/images/i/rootfs.ext4"), Path.of("/s/vms/vm1/root.cow"),
+    void dmSnapshotArgv() throws Exception {
+        Path rootfs = Files.createFile(tmp.resolve("rootfs.ext4"));
+        Path cowFile = tmp.resolve("root.cow");
+        int uid = dev.banger.rpc.ServiceHost.currentUid();
+        RecordingRunner run = new RecordingRunner().answering(argv -> {
+            if (argv.contains("--json")) {
+                return new CommandResult(0, "{\"loopdevices\": [" + loop("/dev/loop3", rootfs) + ","
+                        + loop("/dev/loop4", cowFile) + "]}", "");
+            }
+            if (argv.get(0).equals("truncate")) {
+                uncheckedCreate(cowFile);
+            }
+            return new CommandResult(0, argv.contains("--read-only") ? "/dev/loop3\n"
+                    : argv.get(0).equals("losetup") ? "/dev/loop4\n" : "", "");
+        });
+        Path dev = new DmSnapshot(run, run, new LoopDevices(run, uid)).create("vm1", rootfs, cowFile,
                 2L << 30, 8L << 30);
         assertEquals(Path.of("/dev/mapper/banger-vm1-root"), dev);
+        List<String> list = List.of("losetup", "--json", "--list", "--output", "NAME,BACK-FILE,BACK-INO");
         assertEquals(List.of(
-                List.of("losetup", "--find", "--show", "--read-only", "/s/images/i/rootfs.ext4"),
-                List.of("truncate", "-s", Long.toString(8L << 30), "/s/vms/vm1/root.cow"),
-                List.of("losetup", "--find", "--show", "/s/vms/vm1/root.cow"),
+                List.of("losetup", "--find", "--show", "--read-only", rootfs.toString()), list,
+                List.of("truncate", "-s", Long.toString(8L << 30), "--", cowFile.toString()),
+                List.of("losetup", "--find", "--show", cowFile.toString()), list,
                 List.of("dmsetup", "create", "banger-vm1-root", "--table",
                         "0 4194304 snapshot /dev/loop3 /dev/loop4 P 8")), run.calls());
+    }
+
+    @Test
+    void dmRemoveDetachesTheOriginItDependsOn() {
+        RecordingRunner run = new RecordingRunner().answering(argv -> new CommandResult(0,
+                argv.contains("deps") ? "2 dependencies  : (loop4) (loop3)\n" : "", ""));
+        new DmSnapshot(run, run, new LoopDevices(run, 0)).remove("vm1", List.of("/dev/loop4"));
+        assertEquals(List.of(
+                List.of("dmsetup", "deps", "-o", "devname", "banger-vm1-root"),
+                List.of("dmsetup", "remove", "banger-vm1-root"),
+                List.of("losetup", "--detach", "/dev/loop4"),
+                List.of("losetup", "--detach", "/dev/loop3")), run.calls());
+    }
+
+    private static String loop(String name, Path file) {
+        try {
+            Object ino = Files.exists(file) ? Files.getAttribute(file, "unix:ino") : -1;
+            return "{\"name\": \"" + name + "\", \"back-file\": \"" + file + "\", \"back-ino\": " + ino + "}";
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void uncheckedCreate(Path p) {
+        try {
+            Files.createFile(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -43,8 +43,6 @@ public final class ServiceCommandLine {
             }
         }
         if (service == Service.IMAGE) {
-            // Builds ask the storage service for their one privileged step.
-            argv.add("-Dbanger.storage.socket=" + paths.socket(Service.STORAGE.shortName()));
             argv.add("-Dbanger.cache-dir=" + paths.cacheDir());
             guestAgentJar.ifPresent(j -> argv.add("-Dbanger.guest-agent.jar=" + j));
             catalog("BANGER_IMAGE_CATALOG").ifPresent(c -> argv.add("-Dbanger.catalog.images=" + c));

@@ -1,17 +1,14 @@
 package dev.banger.image.rpc;
 
 import dev.banger.exec.ProcessRunner;
+import dev.banger.image.build.FakerootExt4;
 import dev.banger.image.build.ImageBuilder;
 import dev.banger.image.catalog.Catalog;
 import dev.banger.image.catalog.Puller;
 import dev.banger.image.oci.OciImporter;
 import java.util.Map;
 import dev.banger.image.registry.ImageFiles;
-import dev.banger.proto.internal.v1.BuildExt4Request;
-import dev.banger.proto.internal.v1.StorageGrpc;
-import dev.banger.rpc.UdsChannels;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import dev.banger.image.registry.ImageRegistry;
 import dev.banger.image.store.ImageStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,8 +25,6 @@ public class RegistryProducer {
     Path cacheDir;
     @ConfigProperty(name = "banger.guest-agent.jar")
     Optional<Path> agentJar;
-    @ConfigProperty(name = "banger.storage.socket")
-    Optional<Path> storageSocket;
 
     @Produces
     @ApplicationScoped
@@ -75,14 +70,7 @@ public class RegistryProducer {
                 agentJar, this::ext4FromTar);
     }
 
-    /** The build's privileged step, asked of the storage service (which runs as root). */
     private void ext4FromTar(Path tar, Path output, long sizeBytes, String label) {
-        Path socket = storageSocket.orElseThrow(() -> new IllegalStateException(
-                "banger.storage.socket is not set: the image service cannot reach the storage service"));
-        try (UdsChannels.Connection c = UdsChannels.connect(socket)) {
-            StorageGrpc.newBlockingStub(c.channel()).withDeadlineAfter(20, TimeUnit.MINUTES)
-                    .buildExt4(BuildExt4Request.newBuilder().setTarPath(tar.toString())
-                            .setOutputPath(output.toString()).setSizeBytes(sizeBytes).setLabel(label).build());
-        }
+        new FakerootExt4(new ProcessRunner()).build(tar, output, sizeBytes, label);
     }
 }

@@ -33,22 +33,23 @@ public enum CowBackend {
                 + s + "'");
     }
 
-    /** dm when /dev/mapper/control and dmsetup exist; else reflink when a probe clone works in dir; else copies. */
-    public static CowBackend detect(CommandRunner run, Path dir) {
-        if (Files.exists(Path.of("/dev/mapper/control")) && run.run(List.of("dmsetup", "version")).ok()) {
+    /**
+     * dm when /dev/mapper/control and dmsetup exist; else reflink when a probe clone works
+     * in dir; else copies. The probe files are made and removed by the owner (asOwner).
+     */
+    public static CowBackend detect(CommandRunner root, CommandRunner asOwner, Path dir) {
+        if (Files.exists(Path.of("/dev/mapper/control")) && root.run(List.of("dmsetup", "version")).ok()) {
             return DM_SNAPSHOT;
         }
-        Path probe = dir.resolve(".reflink-probe");
-        Path clone = dir.resolve(".reflink-probe.clone");
+        String probe = dir.resolve(".reflink-probe-" + ProcessHandle.current().pid()).toString();
+        String clone = probe + ".clone";
         try {
-            Files.writeString(probe, "banger");
-            return run.run(List.of("cp", "--reflink=always", probe.toString(), clone.toString())).ok() ? REFLINK
-                    : SPARSE_COPY;
-        } catch (java.io.IOException e) {
-            return SPARSE_COPY;
+            if (!asOwner.run(List.of("truncate", "-s", "64K", "--", probe)).ok()) {
+                return SPARSE_COPY;
+            }
+            return asOwner.run(List.of("cp", "--reflink=always", "--", probe, clone)).ok() ? REFLINK : SPARSE_COPY;
         } finally {
-            probe.toFile().delete();
-            clone.toFile().delete();
+            asOwner.run(List.of("rm", "-f", "--", probe, clone));
         }
     }
 }

@@ -41,17 +41,22 @@ public final class Ext4 {
         }
     }
 
-    /** Grows the file to sizeBytes and the filesystem to fill it (after a clean fsck). */
-    public void grow(Path file, long sizeBytes) {
-        run.check("truncate", "-s", Long.toString(sizeBytes), file.toString());
+    /**
+     * Checks the filesystem, then makes file and filesystem sizeBytes. The file is
+     * extended before resize2fs, so a grow cut short in between leaves a file of the
+     * new size with the old filesystem in it; resize2fs therefore runs every time (it
+     * does nothing when the filesystem already fills the file), and a retry finishes it.
+     */
+    public void growTo(Path file, long sizeBytes) {
         requireClean(file);
+        run.check("truncate", "--size=>" + sizeBytes, "--", file.toString());
         List<String> argv = List.of("resize2fs", file.toString());
         run.run(argv, Duration.ofMinutes(10)).orThrow(argv);
     }
 
     /** A copy that shares blocks when the filesystem can (reflink) and keeps holes otherwise. */
     public void cloneFile(Path from, Path to) {
-        List<String> argv = List.of("cp", "--reflink=auto", "--sparse=always", from.toString(), to.toString());
+        List<String> argv = List.of("cp", "--reflink=auto", "--sparse=always", "--", from.toString(), to.toString());
         run.run(argv, Duration.ofMinutes(10)).orThrow(argv);
     }
 }

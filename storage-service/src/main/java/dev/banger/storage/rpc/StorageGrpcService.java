@@ -2,7 +2,6 @@ package dev.banger.storage.rpc;
 
 import dev.banger.exec.CommandResult;
 import dev.banger.proto.common.v1.Released;
-import dev.banger.proto.internal.v1.BuildExt4Request;
 import dev.banger.proto.internal.v1.Disk;
 import dev.banger.proto.internal.v1.FsckRequest;
 import dev.banger.proto.internal.v1.FsckResult;
@@ -57,18 +56,6 @@ public class StorageGrpcService extends StorageGrpc.StorageImplBase {
     @Override
     public void releaseVmDisks(VmDisksRequest r, StreamObserver<Released> response) {
         Rpc.answer(response, () -> Released.newBuilder().setExisted(storage.releaseVmDisks(r.getVmId())).build());
-    }
-
-    @Override
-    public void buildExt4(BuildExt4Request r, StreamObserver<Disk> response) {
-        Rpc.answer(response, () -> {
-            if (r.getStagingDir().isEmpty() == r.getTarPath().isEmpty()) {
-                throw new IllegalArgumentException("give exactly one of staging_dir and tar_path");
-            }
-            return toProto(r.getTarPath().isEmpty()
-                    ? storage.buildExt4(r.getStagingDir(), r.getOutputPath(), r.getSizeBytes(), r.getLabel())
-                    : storage.buildExt4FromTar(r.getTarPath(), r.getOutputPath(), r.getSizeBytes(), r.getLabel()));
-        });
     }
 
     @Override
