@@ -1,6 +1,9 @@
 package dev.banger.net;
 
 import dev.banger.exec.CommandRunner;
+import dev.banger.ip.GuestMac;
+import dev.banger.net.guard.Forwarding;
+import dev.banger.net.guard.Isolation;
 import dev.banger.net.link.Link;
 import dev.banger.net.link.Links;
 import dev.banger.net.link.TapPool;
@@ -26,6 +29,8 @@ public final class NetService implements AutoCloseable {
     private final Links links;
     private final TapPool taps;
     private final CommandRunner run;
+    private final Isolation isolation;
+    private final Forwarding forwarding;
     private Nat nat;
     private final ExecutorService refiller = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "tap-pool-refill");
@@ -38,6 +43,8 @@ public final class NetService implements AutoCloseable {
         this.links = new Links(run);
         this.taps = new TapPool(links, settings);
         this.run = run;
+        this.isolation = new Isolation(run, settings.bridge(), settings.gateway());
+        this.forwarding = new Forwarding(run, links, settings.bridge());
     }
 
     public record BridgeState(String name, String cidr, boolean up) {
@@ -66,18 +73,26 @@ public final class NetService implements AutoCloseable {
         if (!links.addresses(settings.bridge()).contains(settings.gateway().toString())) {
             links.addAddress(settings.bridge(), settings.gateway().toString());
         }
+        // Isolation before the bridge is up: no VM frame ever crosses a bridge without it.
+        requireFirewall();
+        isolation.ensure();
+        nat().ensureBase();
         links.up(settings.bridge());
         taps.refill();
         return bridgeState();
     }
 
-    public synchronized TapPool.Acquired ensureTap(String vmId) {
+    /** The VM's TAP, allowed to send only as guestIp and mac (SEC-3). */
+    public synchronized TapPool.Acquired ensureTap(String vmId, String guestIp, String mac) {
         NetInputs.requireVmId(vmId);
+        NetInputs.requireGuestIp(guestIp, settings.gateway());
+        GuestMac.require(mac);
         List<Link> all = links.list();
         if (all.stream().noneMatch(l -> l.name().equals(settings.bridge()))) {
             throw new IllegalStateException("bridge " + settings.bridge() + " does not exist: call EnsureBridge first");
         }
         TapPool.Acquired acquired = taps.acquire(vmId, all);
+        isolation.bind(vmId, acquired.tap().name(), guestIp, mac);
         if (acquired.fromPool()) {
             refiller.execute(this::refillPool);
         }
@@ -85,19 +100,29 @@ public final class NetService implements AutoCloseable {
     }
 
     public synchronized boolean releaseTap(String vmId) {
-        return taps.release(NetInputs.requireVmId(vmId));
+        NetInputs.requireVmId(vmId);
+        boolean bound = firewallPresent() && isolation.unbind(vmId);
+        return taps.release(vmId) || bound;
     }
 
     public synchronized NatRule ensureNat(String vmId, String guestIp) {
         NetInputs.requireVmId(vmId);
         NetInputs.requireGuestIp(guestIp, settings.gateway());
         requireBridge();
+        forwarding.enable();
         return nat().ensure(vmId, guestIp);
     }
 
     public synchronized boolean releaseNat(String vmId) {
         NetInputs.requireVmId(vmId);
-        return nat == null && !firewallPresent() ? false : nat().release(vmId);
+        if (nat == null && !firewallPresent()) {
+            return false;
+        }
+        boolean released = nat().release(vmId);
+        if (nat().list().isEmpty() && links.get(settings.bridge()).isPresent()) {
+            forwarding.restore();
+        }
+        return released;
     }
 
     public synchronized State state() {
@@ -121,9 +146,16 @@ public final class NetService implements AutoCloseable {
                 taps.release(vm);
             }
         }
-        for (NatRule rule : firewallPresent() ? nat().list() : List.<NatRule>of()) {
-            if (!natVms.contains(rule.vmId())) {
-                nat().release(rule.vmId());
+        if (firewallPresent()) {
+            for (String vm : isolation.bindings().keySet()) {
+                if (!keepTaps.contains(vm)) {
+                    isolation.unbind(vm);
+                }
+            }
+            for (NatRule rule : nat().list()) {
+                if (!natVms.contains(rule.vmId())) {
+                    releaseNat(rule.vmId());
+                }
             }
         }
         return state();
@@ -163,6 +195,14 @@ public final class NetService implements AutoCloseable {
         return firewallPresent() ? nat().backend() : "none";
     }
 
+    /** VMs are isolated by nftables; without it the bridge is not made at all (fail closed). */
+    private void requireFirewall() {
+        if (!run.run(List.of("nft", "--version")).ok()) {
+            throw new IllegalStateException("nft is not installed: banger cannot isolate VMs without nftables"
+                    + " (install the nftables package)");
+        }
+    }
+
     private void requireBridge() {
         if (links.get(settings.bridge()).isEmpty()) {
             throw new IllegalStateException("bridge " + settings.bridge() + " does not exist: call EnsureBridge first");
@@ -172,6 +212,11 @@ public final class NetService implements AutoCloseable {
     private BridgeState bridgeState() {
         Link b = links.get(settings.bridge()).orElseThrow();
         return new BridgeState(b.name(), settings.gateway().toString(), b.up());
+    }
+
+    /** The port guard, for tests that bind a veth standing in for a TAP. */
+    Isolation isolation() {
+        return isolation;
     }
 
     /** Waits for a pending pool refill (tests, shutdown). */

@@ -37,23 +37,32 @@ class ArgvTest {
         });
         String tap;
         try (NetService net = new NetService(settings, run)) {
-            tap = net.ensureTap("vm1").tap().name();
+            tap = net.ensureTap("vm1", "172.16.0.2", "52:54:00:00:00:01").tap().name();
         }
         assertTrue(tap.matches("bgtap[0-9a-f]{8}"), tap);
-        List<List<String>> changes = run.calls().stream().filter(c -> !c.contains("show")).toList();
+        List<List<String>> changes = run.calls().stream().filter(c -> !c.contains("show") && !c.contains("list"))
+                .toList();
         assertEquals(List.of(
                 List.of("ip", "tuntap", "add", "dev", tap, "mode", "tap", "user", "1000"),
                 List.of("ip", "link", "set", "dev", tap, "alias", "banger:vm=vm1"),
                 List.of("ip", "link", "set", "dev", tap, "master", "banger0"),
                 List.of("bridge", "link", "set", "dev", tap, "isolated", "on"),
-                List.of("ip", "link", "set", "dev", tap, "up")), changes);
+                List.of("ip", "link", "set", "dev", tap, "up"),
+                List.of("nft", "insert", "rule", "bridge", "banger_guard", "from_vm", "iifname", "\"" + tap + "\"",
+                        "ether", "saddr", "52:54:00:00:00:01", "arp", "saddr", "ether", "52:54:00:00:00:01", "arp",
+                        "saddr", "ip", "172.16.0.2", "accept", "comment", "\"banger:vm=vm1\""),
+                List.of("nft", "insert", "rule", "bridge", "banger_guard", "from_vm", "iifname", "\"" + tap + "\"",
+                        "ether", "saddr", "52:54:00:00:00:01", "ip", "saddr", "172.16.0.2", "accept", "comment",
+                        "\"banger:vm=vm1\"")), changes);
     }
 
     @Test
     void badInputRunsNoCommandAtAll() {
         RecordingRunner run = new RecordingRunner();
         try (NetService net = new NetService(settings, run)) {
-            assertThrows(IllegalArgumentException.class, () -> net.ensureTap("../../etc"));
+            assertThrows(IllegalArgumentException.class, () -> net.ensureTap("../../etc", "172.16.0.2", "52:54:00:00:00:01"));
+            assertThrows(IllegalArgumentException.class, () -> net.ensureTap("vm1", "10.0.0.2", "52:54:00:00:00:01"));
+            assertThrows(IllegalArgumentException.class, () -> net.ensureTap("vm1", "172.16.0.2", "01:00:5e:00:00:01"));
             assertThrows(IllegalArgumentException.class, () -> net.ensureNat("vm1", "10.0.0.2"));
             assertThrows(IllegalArgumentException.class, () -> net.ensureBridge("other0", ""));
             assertThrows(IllegalArgumentException.class, () -> net.releaseNat("vm 1"));

@@ -61,7 +61,8 @@ class NetServiceIT {
     void refusesBadInputOverRpcAndChangesNothing() throws Exception {
         start();
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                () -> call(s -> s.ensureTap(TapRequest.newBuilder().setVmId("../../x").build())));
+                () -> call(s -> s.ensureTap(TapRequest.newBuilder().setVmId("../../x").setGuestIp("172.16.0.2")
+                .setMac("52:54:00:00:00:0a").build())));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
         assertTrue(e.getStatus().getDescription().contains("vm_id"), e.getStatus().getDescription());
 
@@ -72,7 +73,8 @@ class NetServiceIT {
         assertFalse(ns.tryExec(host, "ip", "link", "show", "dev", "banger0"), "not even the real bridge");
 
         e = assertThrows(StatusRuntimeException.class,
-                () -> call(s -> s.ensureTap(TapRequest.newBuilder().setVmId("vma").build())));
+                () -> call(s -> s.ensureTap(TapRequest.newBuilder().setVmId("vma").setGuestIp("172.16.0.2")
+                .setMac("52:54:00:00:00:0a").build())));
         assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode(), "no bridge yet");
     }
 
@@ -80,8 +82,10 @@ class NetServiceIT {
     void aKilledServiceRestartsAndReconcileLeavesNoLeak() throws Exception {
         start();
         call(s -> s.ensureBridge(EnsureBridgeRequest.getDefaultInstance()));
-        Tap a = call(s -> s.ensureTap(TapRequest.newBuilder().setVmId("vma").build()));
-        Tap b = call(s -> s.ensureTap(TapRequest.newBuilder().setVmId("vmb").build()));
+        Tap a = call(s -> s.ensureTap(TapRequest.newBuilder().setVmId("vma").setGuestIp("172.16.0.2")
+                .setMac("52:54:00:00:00:0a").build()));
+        Tap b = call(s -> s.ensureTap(TapRequest.newBuilder().setVmId("vmb").setGuestIp("172.16.0.3")
+                .setMac("52:54:00:00:00:0b").build()));
         call(s -> s.ensureNat(NatRequest.newBuilder().setVmId("vma").setGuestIp("172.16.0.2").build()));
         call(s -> s.ensureNat(NatRequest.newBuilder().setVmId("vmb").setGuestIp("172.16.0.3").build()));
 

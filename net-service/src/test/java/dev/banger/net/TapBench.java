@@ -30,7 +30,7 @@ public final class TapBench {
             net.ensureBridge("", "");
             for (int i = 0; i < runs; i++) {
                 long t0 = System.nanoTime();
-                net.ensureTap("bench" + pool + "x" + i);
+                net.ensureTap("bench" + pool + "x" + i, "172.16.0." + (2 + i), dev.banger.ip.GuestMac.forVm("b" + pool + i));
                 out.add(System.nanoTime() - t0);
                 net.awaitRefill();
             }

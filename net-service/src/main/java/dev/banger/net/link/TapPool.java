@@ -100,7 +100,7 @@ public final class TapPool {
     }
 
     private String createTap() {
-        String name = "bgtap" + HexFormat.of().formatHex(random4()); // 13 chars: within IFNAMSIZ
+        String name = dev.banger.net.guard.Isolation.PORT_PREFIX + HexFormat.of().formatHex(random4()); // 13 chars: within IFNAMSIZ
         links.addTap(name, settings.tapOwnerUid());
         return name;
     }

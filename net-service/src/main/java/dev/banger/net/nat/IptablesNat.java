@@ -44,7 +44,6 @@ public final class IptablesNat implements Nat {
             run.check("iptables", "-t", "filter", "-I", FWD, "1", "-i", bridge, "-s", source, "-j", "ACCEPT",
                     "-m", "comment", "--comment", "banger:vm=" + vmId);
         }
-        run.check("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
         return new NatRule(vmId, guestIp);
     }
 
@@ -64,6 +63,11 @@ public final class IptablesNat implements Nat {
         List<NatRule> out = new ArrayList<>();
         byVm.forEach((vm, ip) -> out.add(new NatRule(vm, ip)));
         return out;
+    }
+
+    @Override
+    public void ensureBase() {
+        ensureChains();
     }
 
     private void ensureChains() {

@@ -5,6 +5,12 @@ import java.util.List;
 
 /** Per-VM outbound NAT (NET-3), whatever firewall tool the host has. */
 public interface Nat {
+    /**
+     * The chains and the final drop of anything leaving the bridge without NAT (NET-3),
+     * made when the bridge is, so a VM has no route out before any VM asked for NAT.
+     */
+    void ensureBase();
+
     /** Idempotent: afterwards the VM's rules exist exactly once, for this address. */
     NatRule ensure(String vmId, String guestIp);
 

@@ -55,7 +55,6 @@ public final class NftNat implements Nat {
             run.check("nft", "insert", "rule", "ip", TABLE, "forward", "iifname", quoted(bridge), "ip", "saddr",
                     guestIp, "accept", "comment", comment(vmId));
         }
-        run.check("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
         return new NatRule(vmId, guestIp);
     }
 
@@ -72,6 +71,11 @@ public final class NftNat implements Nat {
         rulesByVm().forEach((vm, rules) -> rules.stream().filter(r -> r.chain.equals("postrouting")).findFirst()
                 .ifPresent(r -> out.add(new NatRule(vm, r.guestIp))));
         return out;
+    }
+
+    @Override
+    public void ensureBase() {
+        ensureTable();
     }
 
     private void ensureTable() {

@@ -35,7 +35,8 @@ public class NetGrpcService extends NetGrpc.NetImplBase {
 
     @Override
     public void ensureTap(TapRequest request, StreamObserver<Tap> response) {
-        Rpc.answer(response, () -> toProto(request.getVmId(), net.ensureTap(request.getVmId()).tap()));
+        Rpc.answer(response, () -> toProto(request.getVmId(), net.ensureTap(request.getVmId(), request.getGuestIp(),
+                request.getMac()).tap()));
     }
 
     @Override

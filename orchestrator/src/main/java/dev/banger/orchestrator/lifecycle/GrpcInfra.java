@@ -86,9 +86,10 @@ public final class GrpcInfra implements Infra {
     }
 
     @Override
-    public String tap(String vmId) {
+    public String tap(String vmId, String ip) {
         net().ensureBridge(EnsureBridgeRequest.getDefaultInstance());
-        return net().ensureTap(TapRequest.newBuilder().setVmId(vmId).build()).getName();
+        return net().ensureTap(TapRequest.newBuilder().setVmId(vmId).setGuestIp(ip)
+                .setMac(dev.banger.ip.GuestMac.forVm(vmId)).build()).getName();
     }
 
     @Override

@@ -26,7 +26,7 @@ public interface Infra {
     void releaseDisks(String vmId);
 
     /** Bridge ensured, then the VM's TAP; returns the TAP's name. */
-    String tap(String vmId);
+    String tap(String vmId, String ip);
 
     void releaseTap(String vmId);
 

@@ -142,7 +142,7 @@ public final class VmLifecycle {
                     return disk;
                 });
                 CompletableFuture<String> tap = async(() -> {
-                    String t = infra.tap(v.id());
+                    String t = infra.tap(v.id(), v.ip());
                     if (v.nat()) {
                         infra.nat(v.id(), v.ip());
                     }

@@ -1,7 +1,6 @@
 package dev.banger.orchestrator.vmm;
 
 import java.nio.file.Path;
-import java.util.HexFormat;
 
 /** Everything a VMM needs to boot one VM: kernel, disks, TAP, size, and where its files go. */
 public record VmmSpec(
@@ -28,10 +27,7 @@ public record VmmSpec(
         return vmDir.resolve("vmm.log");
     }
 
-    /** A stable, locally administered MAC from the VM id (the QEMU OUI, 52:54:00). */
     public String mac() {
-        int h = vmId.hashCode();
-        return "52:54:00:" + HexFormat.of().toHexDigits((byte) (h >>> 16)) + ":" + HexFormat.of().toHexDigits((byte) (h >>> 8))
-                + ":" + HexFormat.of().toHexDigits((byte) h);
+        return dev.banger.ip.GuestMac.forVm(vmId);
     }
 }

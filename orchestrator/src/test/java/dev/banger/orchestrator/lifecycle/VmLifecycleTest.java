@@ -327,7 +327,7 @@ class VmLifecycleTest {
         }
 
         @Override
-        public String tap(String vmId) {
+        public String tap(String vmId, String ip) {
             tapStep.run();
             return "bgtap" + vmId;
         }
