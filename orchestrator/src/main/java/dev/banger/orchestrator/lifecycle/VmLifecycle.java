@@ -217,6 +217,12 @@ public final class VmLifecycle {
         if (!force && !signal.equalsIgnoreCase("TERM") && !signal.equalsIgnoreCase("SIGTERM") && !signal.equals("15")) {
             throw new IllegalArgumentException("--signal must be KILL or TERM, got " + signal);
         }
+        // The signal goes first, outside the VM's lock: a stop stuck waiting on a wedged
+        // guest holds that lock, and kill is how a user ends it (SEC-4). The stop then
+        // sees its VMM gone and finishes; the bookkeeping below waits for it.
+        VmRecord target = store.resolve(ref);
+        VmmSpec first = spec(target, null, null, null, null, null);
+        vmms.get(target.vmm()).kill(first, force);
         return withVm(ref, vm -> {
             Vmm vmm = vmms.get(vm.vmm());
             VmmSpec spec = spec(vm, null, null, null, null, null);

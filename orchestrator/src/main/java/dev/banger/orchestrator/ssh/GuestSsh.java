@@ -79,16 +79,47 @@ public final class GuestSsh {
         }
     }
 
-    /** Runs a command as root; the guest must present the host key banger recorded for it. */
+    /** What exec keeps of a command's output; the rest is read and dropped (SEC-5: a guest may print for ever). */
+    public static final int EXEC_OUTPUT_CAP = 1 << 20;
+    private static final java.util.concurrent.ScheduledExecutorService DEADLINES =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "ssh-exec-deadline");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /**
+     * Runs a command as root; the guest must present the host key banger recorded for it.
+     * The whole call, connect included, ends by timeout: a guest trickling a byte now and
+     * then cannot hold it (the connection is closed under the read).
+     */
     public Result exec(String ip, String command, Duration timeout) throws IOException {
         try (SSHClient c = connect(ip, timeout)) {
+            var cut = DEADLINES.schedule(() -> {
+                try {
+                    c.close();
+                } catch (IOException ignored) {
+                    // already closed
+                }
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
             try (Session s = c.startSession()) {
                 Session.Command cmd = s.exec(command);
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
-                cmd.getInputStream().transferTo(out);
+                byte[] buf = new byte[8192];
+                InputStream in = cmd.getInputStream();
+                for (int n; (n = in.read(buf)) > 0;) {
+                    out.write(buf, 0, Math.max(0, Math.min(n, EXEC_OUTPUT_CAP - out.size())));
+                }
                 cmd.join(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 Integer exit = cmd.getExitStatus();
                 return new Result(exit == null ? -1 : exit, out.toString(StandardCharsets.UTF_8));
+            } catch (IOException | RuntimeException e) {
+                if (cut.isDone()) {
+                    throw new IOException("ssh " + ip + " did not finish within " + timeout.toSeconds() + "s", e);
+                }
+                throw e;
+            } finally {
+                cut.cancel(false);
             }
         }
     }

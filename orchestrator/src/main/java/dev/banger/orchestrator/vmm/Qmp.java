@@ -2,9 +2,8 @@ package dev.banger.orchestrator.vmm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -12,6 +11,11 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A QMP client (QEMU's JSON control socket): the greeting, qmp_capabilities, then one
@@ -19,20 +23,47 @@ import java.nio.file.Path;
  */
 public final class Qmp implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A wedged QEMU (SIGSTOP) accepts on its socket and never answers: every session has a deadline (SEC-4). */
+    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(5);
+    private static final int MAX_LINE = 1 << 20;
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "qmp-deadline");
+        t.setDaemon(true);
+        return t;
+    });
     private final SocketChannel channel;
-    private final BufferedReader in;
+    private final InputStream in;
     private final OutputStream out;
+    private final ScheduledFuture<?> deadline;
 
-    private Qmp(SocketChannel channel) throws IOException {
+    private Qmp(SocketChannel channel, Duration within) throws IOException {
         this.channel = channel;
-        this.in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
+        this.in = new java.io.BufferedInputStream(Channels.newInputStream(channel));
         this.out = Channels.newOutputStream(channel);
+        // Closing the channel is what unblocks a read in progress.
+        this.deadline = DEADLINES.schedule(() -> {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // already closed
+            }
+        }, within.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public static Qmp connect(Path socket) throws IOException {
+        return connect(socket, DEFAULT_DEADLINE);
+    }
+
+    /** A session that is cut, whatever it is doing, once within has passed since the connect. */
+    public static Qmp connect(Path socket, Duration within) throws IOException {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-        ch.connect(UnixDomainSocketAddress.of(socket));
-        Qmp q = new Qmp(ch);
+        Qmp q = new Qmp(ch, within);
+        try {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            q.close();
+            throw e;
+        }
         JsonNode greeting = q.read();
         if (!greeting.has("QMP")) {
             q.close();
@@ -73,15 +104,31 @@ public final class Qmp implements AutoCloseable {
     }
 
     private JsonNode read() throws IOException {
-        String line = in.readLine();
-        if (line == null) {
-            throw new IOException("QMP socket closed");
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        try {
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new IOException("QMP socket closed");
+                }
+                if (line.size() >= MAX_LINE) {
+                    throw new IOException("QMP sent a line longer than " + MAX_LINE + " bytes");
+                }
+                line.write(c);
+            }
+        } catch (java.nio.channels.ClosedChannelException e) {
+            throw new IOException("QMP did not answer within its deadline (is QEMU stopped?)", e);
+        } catch (IOException e) {
+            if (deadline.isDone()) {
+                throw new IOException("QMP did not answer within its deadline (is QEMU stopped?)", e);
+            }
+            throw e;
         }
-        return JSON.readTree(line);
+        return JSON.readTree(line.toByteArray());
     }
 
     @Override
     public void close() throws IOException {
+        deadline.cancel(false);
         channel.close();
     }
 }

@@ -119,6 +119,24 @@ class VmLifecycleTest {
     }
 
     @Test
+    void killEndsAVmWhoseStopIsStuckWithoutWaitingBehindIt() throws Exception {
+        VmRecord vm = lifecycle.create(new VmLifecycle.Request("stuck-otter", null, null, null, null, null, false),
+                (p, d) -> { });
+        lifecycle.start(vm.name(), (p, d) -> { });
+        vmm.wedged = true; // stop will wait 30 s for a poweroff, then 20 s for the power button
+        java.util.concurrent.CompletableFuture<VmRecord> stop = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> lifecycle.stop(vm.name()));
+        Thread.sleep(500);
+        assertFalse(stop.isDone(), "the stop is stuck waiting for the guest");
+        long t0 = System.nanoTime();
+        VmRecord killed = lifecycle.kill(vm.name(), "KILL");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 5000, "kill waited " + ms + " ms behind the stop");
+        assertEquals("stopped", killed.state());
+        assertEquals("stopped", stop.get(5, java.util.concurrent.TimeUnit.SECONDS).state(), "and the stop ended too");
+    }
+
+    @Test
     void everyStartGivesTheGuestTheHostUsersGitIdentityAndTheAgentAuthFilesItHas() throws IOException {
         Path home = tmp.resolve("home");
         Files.createDirectories(home.resolve(".claude"));
@@ -400,9 +418,12 @@ class VmLifecycleTest {
             return running ? Optional.of(ProcessHandle.current().pid()) : Optional.empty();
         }
 
+        /** A wedged guest: power button ignored, and an exit is waited for up to the caller's bound. */
+        volatile boolean wedged;
+
         @Override
         public void powerdown(VmmSpec s) {
-            running = false;
+            running = running && wedged;
         }
 
         @Override
@@ -414,6 +435,15 @@ class VmLifecycleTest {
 
         @Override
         public boolean awaitExit(VmmSpec s, Duration within) {
+            long end = System.nanoTime() + within.toNanos();
+            while (wedged && running && System.nanoTime() < end) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return !running;
+                }
+            }
             return !running;
         }
 

@@ -118,6 +118,19 @@ class QemuTest {
         assertEquals(List.of("qmp_capabilities", "query-status", "system_powerdown", "no-such-command"), received);
     }
 
+    @Test
+    void aWedgedQemuThatNeverAnswersCostsTheDeadlineNotForever() throws Exception {
+        Path socket = tmp.resolve("wedged.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket)); // the kernel accepts; "QEMU" (SIGSTOPped) never reads
+            long t0 = System.nanoTime();
+            IOException e = assertThrows(IOException.class, () -> Qmp.connect(socket, java.time.Duration.ofMillis(500)));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 3000, "took " + ms + " ms");
+            assertTrue(e.getMessage().contains("deadline"), e.getMessage());
+        }
+    }
+
     /** Speaks QMP as QEMU does: greeting, then one answer per command, with an event thrown in. */
     private static void serveQmp(ServerSocketChannel server, List<String> received) {
         try (SocketChannel c = server.accept()) {
