@@ -12,10 +12,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A QMP client (QEMU's JSON control socket): the greeting, qmp_capabilities, then one
@@ -26,28 +22,16 @@ public final class Qmp implements AutoCloseable {
     /** A wedged QEMU (SIGSTOP) accepts on its socket and never answers: every session has a deadline (SEC-4). */
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(5);
     private static final int MAX_LINE = 1 << 20;
-    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "qmp-deadline");
-        t.setDaemon(true);
-        return t;
-    });
     private final SocketChannel channel;
     private final InputStream in;
     private final OutputStream out;
-    private final ScheduledFuture<?> deadline;
+    private final SocketDeadline deadline;
 
     private Qmp(SocketChannel channel, Duration within) throws IOException {
         this.channel = channel;
         this.in = new java.io.BufferedInputStream(Channels.newInputStream(channel));
         this.out = Channels.newOutputStream(channel);
-        // Closing the channel is what unblocks a read in progress.
-        this.deadline = DEADLINES.schedule(() -> {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // already closed
-            }
-        }, within.toMillis(), TimeUnit.MILLISECONDS);
+        this.deadline = new SocketDeadline(channel, within);
     }
 
     public static Qmp connect(Path socket) throws IOException {
@@ -115,20 +99,15 @@ public final class Qmp implements AutoCloseable {
                 }
                 line.write(c);
             }
-        } catch (java.nio.channels.ClosedChannelException e) {
-            throw new IOException("QMP did not answer within its deadline (is QEMU stopped?)", e);
         } catch (IOException e) {
-            if (deadline.isDone()) {
-                throw new IOException("QMP did not answer within its deadline (is QEMU stopped?)", e);
-            }
-            throw e;
+            throw deadline.explain(e, "QMP");
         }
         return JSON.readTree(line.toByteArray());
     }
 
     @Override
     public void close() throws IOException {
-        deadline.cancel(false);
+        deadline.close();
         channel.close();
     }
 }
