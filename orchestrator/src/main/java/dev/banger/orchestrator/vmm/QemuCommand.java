@@ -26,7 +26,9 @@ public final class QemuCommand {
                 "-smp", Integer.toString(s.vcpu()),
                 "-m", s.memoryMib() + "M",
                 "-nodefaults", "-no-user-config", "-display", "none",
-                "-serial", "file:" + s.consoleLog(),
+                // append=on: QEMU writes with O_APPEND, so ConsoleLogs can cut the file under it.
+                "-chardev", "file,id=console,append=on,path=" + option(s.consoleLog().toString()),
+                "-serial", "chardev:console",
                 "-kernel", s.bzImage().toString()));
         if (s.initrd() != null) {
             a.addAll(List.of("-initrd", s.initrd().toString()));
@@ -43,7 +45,7 @@ public final class QemuCommand {
             a.addAll(List.of("-netdev", "tap,id=net0,ifname=" + s.tap() + ",script=no,downscript=no",
                     "-device", "virtio-net-device,netdev=net0,mac=" + s.mac()));
         }
-        a.addAll(List.of("-qmp", "unix:" + s.vmDir().resolve("qmp.sock") + ",server=on,wait=off",
+        a.addAll(List.of("-qmp", "unix:" + option(s.vmDir().resolve("qmp.sock").toString()) + ",server=on,wait=off",
                 "-pidfile", s.vmDir().resolve("vmm.pid").toString()));
         return a;
     }
@@ -69,7 +71,13 @@ public final class QemuCommand {
     }
 
     private static void drive(List<String> a, String id, String file, boolean readOnly) {
-        a.addAll(List.of("-drive", "id=" + id + ",file=" + file + ",format=raw,if=none" + (readOnly ? ",readonly=on" : ""),
+        a.addAll(List.of("-drive", "id=" + id + ",file=" + option(file) + ",format=raw,if=none"
+                + (readOnly ? ",readonly=on" : ""),
                 "-device", "virtio-blk-device,drive=" + id));
+    }
+
+    /** A value inside a QEMU option list: a comma is written twice, or it would start the next option. */
+    static String option(String value) {
+        return value.replace(",", ",,");
     }
 }

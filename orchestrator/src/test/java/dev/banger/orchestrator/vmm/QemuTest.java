@@ -38,7 +38,8 @@ class QemuTest {
         VmmSpec s = spec(Path.of("/s/vms/0f3c"));
         assertEquals(List.of("setsid", "qemu-system-x86_64", "-M", "microvm,acpi=on", "-accel", "tcg",
                 "-cpu", "qemu64,+rdrand,+ssse3,+sse4.1,+sse4.2,+popcnt,+cx16,+lahf_lm", "-smp", "2", "-m", "2048M", "-nodefaults", "-no-user-config",
-                "-display", "none", "-serial", "file:/s/vms/0f3c/console.log", "-kernel", "/k/bzImage",
+                "-display", "none", "-chardev", "file,id=console,append=on,path=/s/vms/0f3c/console.log",
+                "-serial", "chardev:console", "-kernel", "/k/bzImage",
                 "-initrd", "/k/initrd.img",
                 "-append", "console=ttyS0 root=/dev/vda rw quiet panic=-1 init=/usr/local/sbin/banger-init"
                         + " mitigations=off tsc_early_khz=2600000 tsc=reliable",
@@ -54,6 +55,16 @@ class QemuTest {
                 "-pidfile", "/s/vms/0f3c/vmm.pid"), QemuCommand.argv(s, Accel.TCG, OptionalLong.of(2_600_000)));
         assertTrue(s.mac().matches("52:54:00(:[0-9a-f]{2}){3}"), s.mac());
         assertEquals(s.mac(), spec(Path.of("/elsewhere")).mac(), "stable for a VM id");
+    }
+
+    @Test
+    void commasInPathsCannotStartAnotherQemuOption() {
+        VmmSpec s = new VmmSpec("0f3c", 1, 256, Path.of("/k/bzImage"), null, null,
+                Path.of("/s/a,file=/etc/shadow/root.ext4"), null, null, null, Path.of("/s/d,x"));
+        List<String> a = QemuCommand.argv(s, Accel.TCG, OptionalLong.empty());
+        assertEquals("id=root,file=/s/a,,file=/etc/shadow/root.ext4,format=raw,if=none", a.get(a.indexOf("-drive") + 1));
+        assertEquals("unix:/s/d,,x/qmp.sock,server=on,wait=off", a.get(a.indexOf("-qmp") + 1));
+        assertEquals("file,id=console,append=on,path=/s/d,,x/console.log", a.get(a.indexOf("-chardev") + 1));
     }
 
     @Test
