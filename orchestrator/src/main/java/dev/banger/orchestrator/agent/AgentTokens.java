@@ -4,10 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
+import dev.banger.fs.AtomicFiles;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.regex.Pattern;
 
 /**
  * Each VM's agent token: the secret the guest agent checks on every request. Made on
@@ -16,23 +17,32 @@ import java.util.HexFormat;
  */
 public final class AgentTokens {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern TOKEN = Pattern.compile("[0-9a-f]{48}");
 
     private AgentTokens() {
     }
 
+    /**
+     * The VM's token, made on first use. A file that does not hold a token (emptied by a
+     * kill or a full disk) is replaced, never read as the token; two callers racing on
+     * the first use get the same one.
+     */
     public static String forVm(Path vmDir) {
         Path file = vmDir.resolve("agent-token");
         try {
-            if (Files.isRegularFile(file)) {
-                return Files.readString(file).strip();
+            for (int attempt = 0; attempt < 3; attempt++) {
+                if (Files.isRegularFile(file)) {
+                    String kept = Files.readString(file).strip();
+                    if (TOKEN.matcher(kept).matches()) {
+                        return kept;
+                    }
+                    Files.deleteIfExists(file);
+                }
+                byte[] b = new byte[24];
+                RANDOM.nextBytes(b);
+                AtomicFiles.createIfAbsent(file, (HexFormat.of().formatHex(b) + "\n").getBytes(StandardCharsets.US_ASCII));
             }
-            Files.createDirectories(vmDir);
-            byte[] b = new byte[24];
-            RANDOM.nextBytes(b);
-            String token = HexFormat.of().formatHex(b);
-            Files.writeString(file, token + "\n", StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            return token;
+            throw new IOException("the token file keeps changing under us");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot keep the agent token in " + vmDir, e);
         }

@@ -1,10 +1,10 @@
 package dev.banger.orchestrator.ssh;
 
+import dev.banger.fs.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -31,22 +31,22 @@ public final class KnownHosts {
     public synchronized void replace(String host, String type, byte[] key) {
         List<String> kept = new ArrayList<>(lines().stream().filter(l -> !l.startsWith(host + " ")).toList());
         kept.add(host + " " + type + " " + Base64.getEncoder().encodeToString(key));
-        try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.write(tmp, kept);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        write(kept);
     }
 
     public synchronized void forget(String host) {
         if (keyFor(host).isEmpty()) {
             return;
         }
+        write(lines().stream().filter(l -> !l.startsWith(host + " ")).toList());
+    }
+
+    /** Whole-file replace: a full disk or a kill leaves the old file, never an empty one. */
+    private void write(List<String> kept) {
+        StringBuilder text = new StringBuilder();
+        kept.forEach(l -> text.append(l).append('\n'));
         try {
-            Files.write(file, lines().stream().filter(l -> !l.startsWith(host + " ")).toList());
+            AtomicFiles.replace(file, text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
