@@ -146,6 +146,8 @@ public final class NetService implements AutoCloseable {
                 taps.release(vm);
             }
         }
+        taps.strays().forEach(taps::delete); // under this lock no refill is making one
+
         if (firewallPresent()) {
             for (String vm : isolation.bindings().keySet()) {
                 if (!keepTaps.contains(vm)) {

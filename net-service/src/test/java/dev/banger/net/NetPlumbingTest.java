@@ -239,7 +239,11 @@ class NetPlumbingTest {
         net.ensureNat("vma", "172.16.0.2");
         net.ensureNat("vmb", "172.16.0.3");
 
+        // A TAP a kill left between its creation and its alias: nobody's, by name banger's.
+        ns.exec(host, "ip", "tuntap", "add", "dev", "bgtapdeadbeef", "mode", "tap");
         NetService.State after = net.reconcile(Set.of("vma"), List.of(new NatRule("vma", "172.16.0.2")));
+        assertFalse(ns.tryExec(host, "ip", "link", "show", "dev", "bgtapdeadbeef"), "the stray TAP is gone");
+        assertEquals(Set.of("vma"), net.isolation().bindings().keySet(), "vmb's binding went with its TAP");
         assertEquals(List.of(tapA), after.assignedTaps().stream().map(Link::name).toList());
         assertEquals(List.of(new NatRule("vma", "172.16.0.2")), after.natRules());
         assertFalse(ns.tryExec(host, "ip", "link", "show", "dev", tapB));

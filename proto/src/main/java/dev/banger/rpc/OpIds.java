@@ -1,5 +1,7 @@
 package dev.banger.rpc;
 
+import io.grpc.Context;
+import io.grpc.Contexts;
 import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -21,6 +23,14 @@ public final class OpIds implements ServerInterceptor {
     private static final Logger LOG = Logger.getLogger(OpIds.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    private static final Context.Key<String> CURRENT = Context.key("banger-op-id");
+
+    /** The op id of the call this thread is serving, or "-" outside one (log lines carry it). */
+    public static String current() {
+        String id = CURRENT.get();
+        return id == null ? "-" : id;
+    }
+
     public static String newId() {
         byte[] b = new byte[6];
         RANDOM.nextBytes(b);
@@ -37,7 +47,7 @@ public final class OpIds implements ServerInterceptor {
             ServerCallHandler<Q, R> next) {
         String opId = newId();
         String method = call.getMethodDescriptor().getFullMethodName();
-        return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+        ServerCall<Q, R> reporting = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
             @Override
             public void close(Status status, Metadata trailers) {
                 if (!status.isOk()) {
@@ -50,6 +60,7 @@ public final class OpIds implements ServerInterceptor {
                 }
                 super.close(status, trailers);
             }
-        }, headers);
+        };
+        return Contexts.interceptCall(Context.current().withValue(CURRENT, opId), reporting, headers, next);
     }
 }

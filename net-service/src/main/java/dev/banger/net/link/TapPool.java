@@ -95,6 +95,19 @@ public final class TapPool {
         return links.list().stream().filter(l -> l.alias().equals(IDLE)).toList();
     }
 
+    /**
+     * banger TAPs (by name) that are neither idle nor assigned: a kill between creating a
+     * TAP and writing its alias leaves one. Safe to delete when no refill runs.
+     */
+    public List<Link> strays() {
+        return links.list().stream().filter(l -> l.name().startsWith(dev.banger.net.guard.Isolation.PORT_PREFIX)
+                && !l.alias().equals(IDLE) && vmOf(l).isEmpty()).toList();
+    }
+
+    public void delete(Link tap) {
+        links.delete(tap.name());
+    }
+
     public List<Link> assigned() {
         return links.list().stream().filter(l -> vmOf(l).isPresent()).toList();
     }

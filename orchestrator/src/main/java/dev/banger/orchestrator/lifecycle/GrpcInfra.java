@@ -9,8 +9,10 @@ import dev.banger.proto.api.v1.NameRef;
 import dev.banger.proto.internal.v1.EnsureBridgeRequest;
 import dev.banger.proto.internal.v1.NatRequest;
 import dev.banger.proto.internal.v1.NetGrpc;
+import dev.banger.proto.internal.v1.ReconcileRequest;
 import dev.banger.proto.internal.v1.RootDiskRequest;
 import dev.banger.proto.internal.v1.StorageGrpc;
+import dev.banger.proto.internal.v1.StorageStateRequest;
 import dev.banger.proto.internal.v1.TapRequest;
 import dev.banger.proto.internal.v1.VmConfigRequest;
 import dev.banger.proto.internal.v1.VmDisksRequest;
@@ -105,6 +107,21 @@ public final class GrpcInfra implements Infra {
     @Override
     public void releaseNat(String vmId) {
         net().releaseNat(NatRequest.newBuilder().setVmId(vmId).build());
+    }
+
+    @Override
+    public void reconcileNetwork(java.util.Set<String> keepTaps, java.util.Map<String, String> keepNatIps) {
+        ReconcileRequest.Builder r = ReconcileRequest.newBuilder().addAllKeepTaps(keepTaps);
+        keepNatIps.forEach((vm, ip) -> r.addKeepNat(NatRequest.newBuilder().setVmId(vm).setGuestIp(ip)));
+        net().reconcile(r.build());
+    }
+
+    @Override
+    public java.util.Set<String> vmsWithDisks() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        storage(30).listState(StorageStateRequest.getDefaultInstance()).getDisksList()
+                .forEach(d -> out.add(d.getVmId()));
+        return out;
     }
 
     private StorageGrpc.StorageBlockingStub storage(long seconds) {

@@ -33,4 +33,10 @@ public interface Infra {
     void nat(String vmId, String ip);
 
     void releaseNat(String vmId);
+
+    /** Releases every TAP, binding and NAT rule the net service holds for VMs other than these (SEC-4). */
+    void reconcileNetwork(java.util.Set<String> keepTaps, java.util.Map<String, String> keepNatIps);
+
+    /** The ids of the VMs the storage service holds disks for. */
+    java.util.Set<String> vmsWithDisks();
 }

@@ -1,26 +1,59 @@
 package dev.banger.orchestrator.lifecycle;
 
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Reconciles the store with the VMMs actually running, once, when the orchestrator starts (VM-8). */
+/**
+ * Reconcile (VM-8, SEC-4) once when the orchestrator starts and then periodically
+ * (quarkus-scheduler), so a leak left while a service was down, or a reconcile that
+ * failed because the internal services were still starting, is caught on the next round.
+ * The same rounds cap the VMs' console logs.
+ */
 @ApplicationScoped
 public class StartupReconcile {
     private static final Logger LOG = Logger.getLogger(StartupReconcile.class.getName());
+    private final VmLifecycle lifecycle;
 
-    void onStart(@Observes StartupEvent e, VmLifecycle lifecycle) {
+    public StartupReconcile(VmLifecycle lifecycle) {
+        this.lifecycle = lifecycle;
+    }
+
+    void onStart(@Observes StartupEvent e) {
+        round("at start");
+    }
+
+    @Scheduled(every = "${banger.reconcile.every:60s}", delayed = "${banger.reconcile.first:15s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void periodically() {
+        round("periodic");
+        lifecycle.capConsoleLogs();
+    }
+
+    private void round(String when) {
         try {
-            List<String> stopped = lifecycle.reconcile();
-            if (!stopped.isEmpty()) {
-                LOG.info("reconcile: VMMs gone, marked stopped: " + String.join(", ", stopped));
+            VmLifecycle.Reconciled r = lifecycle.reconcile();
+            if (!r.ran()) {
+                LOG.fine("reconcile " + when + ": a lifecycle verb is running; next round");
+                return;
+            }
+            if (!r.stopped().isEmpty()) {
+                LOG.info("reconcile " + when + ": VMMs gone, marked stopped: " + String.join(", ", r.stopped()));
+            }
+            if (!r.adopted().isEmpty()) {
+                LOG.info("reconcile " + when + ": VMMs running, adopted: " + String.join(", ", r.adopted()));
+            }
+            if (!r.orphanDisks().isEmpty()) {
+                LOG.info("reconcile " + when + ": released the disks of deleted VMs " + r.orphanDisks());
+            }
+            if (!r.problems().isEmpty()) {
+                LOG.warning("reconcile " + when + " could not finish: " + String.join("; ", r.problems()));
             }
         } catch (RuntimeException ex) {
-            // The internal services may still be starting; the orchestrator serves anyway.
-            LOG.log(Level.WARNING, "reconcile at start failed: " + ex.getMessage());
+            LOG.log(Level.WARNING, "reconcile " + when + " failed: " + ex.getMessage());
         }
     }
 }

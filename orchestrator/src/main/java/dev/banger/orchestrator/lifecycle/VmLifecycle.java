@@ -62,6 +62,9 @@ public final class VmLifecycle {
     private final Defaults defaults;
     private final HostIdentity identity;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /** Held shared by every lifecycle verb, exclusively by reconcile (which then sees a still world). */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock verbs =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
     private int agentPort = AgentClient.PORT;
     /** Runs a start's independent steps. */
     private final ExecutorService steps = Parallel.pool("vm-start-step");
@@ -82,6 +85,11 @@ public final class VmLifecycle {
 
     /** Checks the request, records the VM with an address; nothing is recorded if a check fails. */
     public VmRecord create(Request r, BiConsumer<String, String> progress) {
+        return logged("create", r.name() == null || r.name().isEmpty() ? "(new)" : r.name(), progress,
+                log -> createLogged(r, log));
+    }
+
+    private VmRecord createLogged(Request r, BiConsumer<String, String> progress) {
         progress.accept("reserve", "");
         int vcpu = range(r.vcpu() == null ? defaults.vcpu() : r.vcpu(), 1, 64, "vcpu");
         int memory = range(r.memoryMib() == null ? defaults.memoryMib() : r.memoryMib(), 128, 1 << 20, "memory (MiB)");
@@ -112,6 +120,10 @@ public final class VmLifecycle {
      * they are prepared at the same time; the VMM starts when all are there.
      */
     public VmRecord start(String ref, BiConsumer<String, String> progress) {
+        return logged("start", ref, progress, log -> startLogged(ref, log));
+    }
+
+    private VmRecord startLogged(String ref, BiConsumer<String, String> progress) {
         VmRecord vm = store.resolve(ref);
         ReentrantLock lock = lock(vm.id());
         lock.lock();
@@ -119,8 +131,16 @@ public final class VmLifecycle {
             vm = store.resolve(vm.id());
             Vmm vmm = vmms.get(vm.vmm());
             Infra.BootImage image = infra.resolveImage(vm.imageId());
-            if (vm.state().equals("running") && vmm.pid(spec(vm, image, null, null, null, null)).isPresent()) {
-                return vm;
+            Optional<Long> live = vmm.pid(spec(vm, image, null, null, null, null));
+            if (live.isPresent()) {
+                // Its VMM runs (a start cut short by a kill of this process, say): adopt it,
+                // never re-run the steps under it, which would free the TAP and disks it uses.
+                if (!vm.state().equals("running")) {
+                    progress.accept("wait ssh", vm.ip());
+                    ssh.awaitReady(vm.ip(), SSH_DEADLINE);
+                    store.updateState(vm.id(), "running", live.get(), Instant.now(), null);
+                }
+                return store.resolve(vm.id());
             }
             store.updateState(vm.id(), "starting", null, null, null);
             VmmSpec spec = null;
@@ -183,31 +203,36 @@ public final class VmLifecycle {
      * Each step is bounded, so stop always ends, and it ends with every host resource released.
      */
     public VmRecord stop(String ref) {
-        return withVm(ref, vm -> {
+        return logged("stop", ref, (p, d) -> { }, log -> withVm(ref, vm -> {
             Vmm vmm = vmms.get(vm.vmm());
             VmmSpec spec = spec(vm, null, null, null, null, null);
             if (vmm.pid(spec).isPresent()) {
+                log.accept("poweroff over ssh", "");
                 try {
                     ssh.exec(vm.ip(), "sync; poweroff", Duration.ofSeconds(10));
                 } catch (IOException | RuntimeException e) {
                     // the connection drops as the guest goes down, or the guest is not answering: next step
                 }
+                log.accept("wait for exit", "");
                 if (!vmm.awaitExit(spec, Duration.ofSeconds(30))) {
+                    log.accept("power button", "");
                     try {
                         vmm.powerdown(spec);
                     } catch (IOException e) {
                         LOG.log(Level.INFO, "QMP powerdown of " + vm.name() + " failed: " + e.getMessage());
                     }
                     if (!vmm.awaitExit(spec, Duration.ofSeconds(20))) {
+                        log.accept("kill", "");
                         vmm.kill(spec, true);
                         vmm.awaitExit(spec, Duration.ofSeconds(5));
                     }
                 }
             }
+            log.accept("release network", "");
             releaseNetwork(vm);
             store.updateState(vm.id(), "stopped", null, null, null);
             return store.resolve(vm.id());
-        });
+        }));
     }
 
     /** VM-7: the VMM ends at once (KILL) or on TERM; the VM ends stopped, not error. */
@@ -223,7 +248,7 @@ public final class VmLifecycle {
         VmRecord target = store.resolve(ref);
         VmmSpec first = spec(target, null, null, null, null, null);
         vmms.get(target.vmm()).kill(first, force);
-        return withVm(ref, vm -> {
+        return logged("kill", ref, (p, d) -> { }, log -> withVm(ref, vm -> {
             Vmm vmm = vmms.get(vm.vmm());
             VmmSpec spec = spec(vm, null, null, null, null, null);
             vmm.kill(spec, force);
@@ -234,7 +259,7 @@ public final class VmLifecycle {
             releaseNetwork(vm);
             store.updateState(vm.id(), "stopped", null, null, null);
             return store.resolve(vm.id());
-        });
+        }));
     }
 
     /** VM-5: a real reboot, so the guest's boot id changes. */
@@ -256,24 +281,90 @@ public final class VmLifecycle {
         });
     }
 
+    /** What one reconcile did, or that it did nothing because a verb was running. */
+    public record Reconciled(boolean ran, List<String> stopped, List<String> adopted, List<String> orphanDisks,
+            List<String> problems) {
+        static Reconciled busy() {
+            return new Reconciled(false, List.of(), List.of(), List.of(), List.of());
+        }
+    }
+
     /**
-     * VM-8: after an orchestrator restart, VMs still running keep running (their VMMs run
-     * in their own sessions); those whose VMM died are marked stopped and their network
-     * released. A stale pid file never fails this: the pid must also be this VM's VMM.
+     * VM-8, SEC-4: the store made to match what runs, after any kill of any process.
+     * VMs whose VMM runs are kept (adopted as running if a start or stop was cut short);
+     * those whose VMM died are marked stopped; then the net service releases every TAP,
+     * binding and NAT rule of a VM not running, and the storage service the disks of VMs
+     * the store no longer has (their record goes before their disks, so a leftover disk
+     * is never a VM's that is being made). Runs only while no lifecycle verb does, so it
+     * cannot release what a start is setting up; a busy round is skipped.
      */
-    public List<String> reconcile() {
-        List<String> stopped = new java.util.ArrayList<>();
-        for (VmRecord vm : store.list()) {
-            if (!vm.state().equals("running") && !vm.state().equals("starting") && !vm.state().equals("stopping")) {
-                continue;
+    public Reconciled reconcile() {
+        if (!verbs.writeLock().tryLock()) {
+            return Reconciled.busy();
+        }
+        try {
+            List<String> problems = new java.util.ArrayList<>();
+            java.util.Set<String> withDisks = java.util.Set.of();
+            try {
+                withDisks = infra.vmsWithDisks();
+            } catch (RuntimeException e) {
+                problems.add("storage: " + e.getMessage());
             }
-            if (vmms.get(vm.vmm()).pid(spec(vm, null, null, null, null, null)).isEmpty()) {
-                releaseNetwork(vm);
-                store.updateState(vm.id(), "stopped", null, null, null);
-                stopped.add(vm.name());
+            List<String> stopped = new java.util.ArrayList<>();
+            List<String> adopted = new java.util.ArrayList<>();
+            java.util.Set<String> ids = new HashSet<>();
+            java.util.Set<String> keepTaps = new java.util.TreeSet<>();
+            java.util.Map<String, String> keepNat = new java.util.TreeMap<>();
+            for (VmRecord vm : store.list()) {
+                ids.add(vm.id());
+                Optional<Long> pid = vmms.get(vm.vmm()).pid(spec(vm, null, null, null, null, null));
+                if (pid.isPresent()) {
+                    keepTaps.add(vm.id());
+                    if (vm.nat() && vm.ip() != null) {
+                        keepNat.put(vm.id(), vm.ip());
+                    }
+                    if (!vm.state().equals("running")) {
+                        store.updateState(vm.id(), "running", pid.get(), Instant.now(), null);
+                        adopted.add(vm.name());
+                    }
+                } else if (List.of("running", "starting", "stopping").contains(vm.state())) {
+                    store.updateState(vm.id(), "stopped", null, null, null);
+                    stopped.add(vm.name());
+                }
+            }
+            try {
+                infra.reconcileNetwork(keepTaps, keepNat);
+            } catch (RuntimeException e) {
+                problems.add("network: " + e.getMessage());
+            }
+            List<String> orphans = new java.util.ArrayList<>();
+            for (String id : withDisks) {
+                if (!ids.contains(id)) {
+                    try {
+                        infra.releaseDisks(id);
+                        orphans.add(id);
+                    } catch (RuntimeException e) {
+                        problems.add("disks of " + id + ": " + e.getMessage());
+                    }
+                }
+            }
+            return new Reconciled(true, stopped, adopted, orphans, problems);
+        } finally {
+            verbs.writeLock().unlock();
+        }
+    }
+
+    /** Rotates the console log of every running VM that has outgrown its cap (SEC-5). */
+    public void capConsoleLogs() {
+        for (VmRecord vm : store.list()) {
+            if (vm.state().equals("running")) {
+                try {
+                    ConsoleLogs.cap(spec(vm, null, null, null, null, null).consoleLog());
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "cannot cap the console log of " + vm.name() + ": " + e.getMessage());
+                }
             }
         }
-        return stopped;
     }
 
     /** Tests run a stand-in agent elsewhere. */
@@ -303,12 +394,14 @@ public final class VmLifecycle {
 
     /** Ends the VMM if running, releases TAP, NAT and disks, forgets its host key and record. */
     public VmRecord delete(String ref) {
-        return withVm(ref, vm -> {
+        return logged("delete", ref, (p, d) -> { }, log -> withVm(ref, vm -> {
             Vmm vmm = vmms.get(vm.vmm());
             VmmSpec spec = spec(vm, null, null, null, null, null);
+            log.accept("end vmm", "");
             if (vmm.kill(spec, true)) {
                 vmm.awaitExit(spec, Duration.ofSeconds(10));
             }
+            log.accept("release network and disks", "");
             // The TAP (net service) and the disks (storage service) go at the same time.
             CompletableFuture<Void> network = CompletableFuture.runAsync(() -> releaseNetwork(vm), steps);
             infra.releaseDisks(vm.id());
@@ -318,7 +411,7 @@ public final class VmLifecycle {
             }
             store.delete(vm.id());
             return vm;
-        });
+        }));
     }
 
     private void releaseNetwork(VmRecord vm) {
@@ -329,6 +422,23 @@ public final class VmLifecycle {
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not release the network of " + vm.name() + ": " + e.getMessage());
+        }
+    }
+
+    /** Runs a verb with its steps logged (StepLog), the outcome included. */
+    private VmRecord logged(String verb, String ref, BiConsumer<String, String> progress,
+            java.util.function.Function<StepLog, VmRecord> body) {
+        StepLog log = new StepLog(verb, ref, progress);
+        verbs.readLock().lock();
+        try {
+            VmRecord done = body.apply(log);
+            log.done(null);
+            return done;
+        } catch (RuntimeException e) {
+            log.done(e);
+            throw e;
+        } finally {
+            verbs.readLock().unlock();
         }
     }
 
