@@ -32,6 +32,10 @@ public final class Sizes {
             case "T" -> 40;
             default -> 0;
         };
-        return Long.parseLong(m.group(1)) << shift;
+        long n = Long.parseLong(m.group(1));
+        if (n > Long.MAX_VALUE >> shift) { // a shift would wrap round: 17179869185G is not 1 GiB
+            throw new UserError("bad request", what + " '" + s + "' is more bytes than banger can count");
+        }
+        return n << shift;
     }
 }

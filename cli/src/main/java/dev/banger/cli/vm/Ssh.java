@@ -14,7 +14,10 @@ final class Ssh {
     static List<String> argv(SshTarget t, List<String> command, boolean interactive) {
         List<String> a = new ArrayList<>(List.of("ssh", "-i", t.getIdentityFile(),
                 "-o", "UserKnownHostsFile=" + t.getKnownHostsFile(), "-o", "StrictHostKeyChecking=yes",
-                "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR", "-p", Integer.toString(t.getPort())));
+                "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR",
+                // Bounded: a VM that stops answering ends the session in about a minute instead of never.
+                "-o", "ConnectTimeout=10", "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=4",
+                "-p", Integer.toString(t.getPort())));
         boolean workspace = !t.getWorkspacePath().isEmpty();
         if (!interactive) {
             a.addAll(List.of("-o", "BatchMode=yes"));

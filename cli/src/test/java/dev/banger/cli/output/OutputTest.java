@@ -13,6 +13,15 @@ import org.junit.jupiter.api.Test;
 
 class OutputTest {
     @Test
+    void sizesThatWouldWrapRoundAreRefusedNotShrunk() {
+        assertEquals(8L << 30, Sizes.parse("8G", "--disk-size"));
+        assertEquals(8589934592L << 10, Sizes.parse("8589934592K", "--disk-size"));
+        UserError e = assertThrows(UserError.class, () -> Sizes.parse("17179869185G", "--disk-size"));
+        assertTrue(e.getMessage().contains("--disk-size"), e.getMessage());
+        assertThrows(UserError.class, () -> Sizes.parse("999999999999T", "--disk-size"));
+    }
+
+    @Test
     void tableAlignsColumnsAndTrimsLineEnds() {
         String out = new Table("NAME", "STATE", "IP").row("a", "running", "172.16.0.2").row("long-name", "x", "")
                 .render();
