@@ -1,5 +1,6 @@
 package dev.banger.image.catalog;
 
+import dev.banger.fs.Bounded;
 import dev.banger.fs.FileTrees;
 import dev.banger.image.registry.ImageRegistry;
 import dev.banger.image.store.ImageRecord;
@@ -104,8 +105,9 @@ public final class Puller {
                 Path tmp = downloads.resolve("." + entry.sha256() + ".tmp-" + ImageRegistry.newId());
                 try {
                     progress.accept("download", entry.url());
+                    // The catalog says how big the bundle is: not a byte more is written (SEC-5).
                     try (InputStream in = open(entry.url())) {
-                        Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                        Bounded.copy(in, tmp, entry.size(), Duration.ofSeconds(60), "bundle " + entry.url());
                     }
                     progress.accept("verify", "sha256 " + entry.sha256().substring(0, 12));
                     String problem = verify(tmp, entry);
@@ -142,7 +144,8 @@ public final class Puller {
         HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(20)).build();
         try {
-            HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+            HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(60)).GET().build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             if (r.statusCode() != 200) {
                 r.body().close();

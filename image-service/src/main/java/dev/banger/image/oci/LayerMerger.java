@@ -39,8 +39,23 @@ public final class LayerMerger {
     private LayerMerger() {
     }
 
+    /**
+     * What an image may expand to (SEC-5): a small compressed layer can declare entries
+     * far larger than itself (a decompression bomb); pass one adds up the sizes the tar
+     * headers declare, before anything is written.
+     */
+    public record Limits(long maxEntries, long maxBytes) {
+        public static final Limits DEFAULT = new Limits(2_000_000, 32L << 30);
+    }
+
     public static void merge(List<LayerFile> layers, Path out) throws IOException {
+        merge(layers, out, Limits.DEFAULT);
+    }
+
+    public static void merge(List<LayerFile> layers, Path out, Limits limits) throws IOException {
         Map<String, Final> owners = new HashMap<>();
+        long entries = 0;
+        long bytes = 0;
         for (int i = 0; i < layers.size(); i++) {
             int seq = 0;
             List<String> opaque = new ArrayList<>();
@@ -48,6 +63,12 @@ public final class LayerMerger {
             Map<String, Final> mine = new HashMap<>();
             try (TarArchiveInputStream in = open(layers.get(i))) {
                 for (TarArchiveEntry e = in.getNextEntry(); e != null; e = in.getNextEntry(), seq++) {
+                    entries++;
+                    bytes += Math.max(0, e.getSize());
+                    if (entries > limits.maxEntries() || bytes > limits.maxBytes()) {
+                        throw new IllegalArgumentException("the image's layers expand to more than "
+                                + limits.maxEntries() + " entries or " + limits.maxBytes() + " bytes: refusing it");
+                    }
                     String path = normalize(e.getName());
                     if (path.isEmpty()) {
                         continue; // the root directory itself

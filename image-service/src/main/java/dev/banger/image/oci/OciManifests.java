@@ -1,5 +1,6 @@
 package dev.banger.image.oci;
 
+import dev.banger.fs.Bounded;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.banger.fs.FileTrees;
@@ -18,6 +19,9 @@ import java.util.List;
 public final class OciManifests {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_DEPTH = 4;
+    /** For a layer whose manifest gives no size. */
+    static final long MAX_LAYER = 16L << 30;
+    static final java.time.Duration IDLE = java.time.Duration.ofSeconds(60);
 
     /** One layer: its digest, media type and size. */
     public record Layer(String digest, String mediaType, long size) {
@@ -76,8 +80,10 @@ public final class OciManifests {
         Files.createDirectories(target.getParent());
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + System.nanoTime());
         try {
+            // The manifest says how big the layer is: not a byte more is written (SEC-5).
+            long max = layer.size() >= 0 ? layer.size() : MAX_LAYER;
             try (InputStream in = source.blob(layer.digest())) {
-                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                Bounded.copy(in, tmp, max, IDLE, "layer " + layer.digest());
             }
             String got = "sha256:" + FileTrees.sha256(tmp);
             if (!got.equals(layer.digest()) || layer.size() >= 0 && Files.size(tmp) != layer.size()) {

@@ -1,5 +1,6 @@
 package dev.banger.image.oci;
 
+import dev.banger.fs.Bounded;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -40,13 +41,20 @@ public final class RegistryClient {
     public record Fetched(String contentType, byte[] body) {
     }
 
+    /** Manifests and indexes are small JSON; anything bigger is refused before it is held (SEC-5). */
+    static final int MAX_MANIFEST = 4 << 20;
+    static final int MAX_TOKEN_ANSWER = 64 << 10;
+
     public Fetched manifest(String reference) throws IOException {
-        HttpResponse<byte[]> r = get(base + "/v2/" + repository + "/manifests/" + reference, ACCEPT,
-                HttpResponse.BodyHandlers.ofByteArray());
-        if (r.statusCode() != 200) {
-            throw new IOException("manifest " + repository + ":" + reference + ": HTTP " + r.statusCode());
+        HttpResponse<InputStream> r = get(base + "/v2/" + repository + "/manifests/" + reference, ACCEPT,
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = r.body()) {
+            if (r.statusCode() != 200) {
+                throw new IOException("manifest " + repository + ":" + reference + ": HTTP " + r.statusCode());
+            }
+            return new Fetched(r.headers().firstValue("Content-Type").orElse(""),
+                    Bounded.read(body, MAX_MANIFEST, "manifest " + repository + ":" + reference));
         }
-        return new Fetched(r.headers().firstValue("Content-Type").orElse(""), r.body());
     }
 
     public InputStream blob(String digest) throws IOException {
@@ -62,6 +70,9 @@ public final class RegistryClient {
     private <T> HttpResponse<T> get(String url, String accept, HttpResponse.BodyHandler<T> handler) throws IOException {
         HttpResponse<T> r = send(url, accept, handler);
         if (r.statusCode() == 401 && token == null) {
+            if (r.body() instanceof java.io.Closeable c) {
+                c.close();
+            }
             String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
             token = fetchToken(challenge);
             r = send(url, accept, handler);
@@ -98,18 +109,23 @@ public final class RegistryClient {
                 sep = "&";
             }
         }
-        HttpResponse<String> r;
+        HttpResponse<InputStream> r;
         try {
-            r = http.send(HttpRequest.newBuilder(URI.create(url.toString())).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            r = http.send(HttpRequest.newBuilder(URI.create(url.toString())).timeout(Duration.ofSeconds(30)).GET()
+                    .build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
-        if (r.statusCode() != 200) {
-            throw new IOException("token endpoint: HTTP " + r.statusCode());
+        String answer;
+        try (InputStream body = r.body()) {
+            if (r.statusCode() != 200) {
+                throw new IOException("token endpoint: HTTP " + r.statusCode());
+            }
+            answer = new String(Bounded.read(body, MAX_TOKEN_ANSWER, "the token endpoint's answer"),
+                    StandardCharsets.UTF_8);
         }
-        Matcher m = Pattern.compile("\"(?:token|access_token)\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
+        Matcher m = Pattern.compile("\"(?:token|access_token)\"\\s*:\\s*\"([^\"]+)\"").matcher(answer);
         if (!m.find()) {
             throw new IOException("token endpoint answered without a token");
         }

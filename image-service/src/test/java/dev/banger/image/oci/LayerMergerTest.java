@@ -59,6 +59,25 @@ class LayerMergerTest {
     }
 
     @Test
+    void aLayerThatExpandsPastTheLimitsIsRefusedBeforeAnythingIsWritten() throws Exception {
+        OciLayers many = new OciLayers();
+        for (int i = 0; i < 50; i++) {
+            many.file("f" + i, "x".repeat(1000));
+        }
+        Path layer = Files.write(tmp.resolve("bomb"), many.gz()); // 50 kB of entries in ~1 kB of gzip
+        Path out = tmp.resolve("bomb.tar");
+        List<LayerMerger.LayerFile> files = List.of(new LayerMerger.LayerFile(layer, GZ));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LayerMerger.merge(files, out, new LayerMerger.Limits(1000, 20_000)));
+        assertTrue(e.getMessage().contains("expand to more than"), e.getMessage());
+        assertFalse(Files.exists(out), "nothing was written");
+        assertThrows(IllegalArgumentException.class, () -> LayerMerger.merge(files, out, new LayerMerger.Limits(10,
+                1L << 30)), "too many entries");
+        LayerMerger.merge(files, out, new LayerMerger.Limits(1000, 1L << 30));
+        assertTrue(Files.size(out) > 50_000, "within the limits it goes through");
+    }
+
+    @Test
     void anUnknownLayerTypeIsRefused() throws Exception {
         Path f = Files.write(tmp.resolve("l"), new byte[] {1});
         assertThrows(IllegalArgumentException.class, () -> LayerMerger.merge(
