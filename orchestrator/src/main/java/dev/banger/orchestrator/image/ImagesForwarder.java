@@ -28,10 +28,12 @@ import java.util.concurrent.TimeUnit;
 public class ImagesForwarder extends ImagesGrpc.ImagesImplBase {
     private final InternalServices internal;
     private final VmStore vms;
+    private final dev.banger.orchestrator.lifecycle.VmLifecycle lifecycle;
 
-    public ImagesForwarder(InternalServices internal, VmStore vms) {
+    public ImagesForwarder(InternalServices internal, VmStore vms, dev.banger.orchestrator.lifecycle.VmLifecycle lifecycle) {
         this.internal = internal;
         this.vms = vms;
+        this.lifecycle = lifecycle;
     }
 
     private ImagesGrpc.ImagesBlockingStub images(long timeoutSeconds) {
@@ -72,7 +74,8 @@ public class ImagesForwarder extends ImagesGrpc.ImagesImplBase {
 
     @Override
     public void delete(NameRef request, StreamObserver<DeleteResponse> response) {
-        Rpc.answer(response, () -> {
+        // Checked and deleted while no create runs: a create cannot take the image in between.
+        Rpc.answer(response, () -> lifecycle.withNoCreate(() -> {
             Image image = images(30).get(request);
             List<String> users = vms.namesUsingImage(image.getId());
             if (!users.isEmpty()) {
@@ -80,6 +83,6 @@ public class ImagesForwarder extends ImagesGrpc.ImagesImplBase {
                         + String.join(", ", users) + "; delete them first");
             }
             return images(60).delete(NameRef.newBuilder().setRef(image.getId()).build());
-        });
+        }));
     }
 }

@@ -62,6 +62,7 @@ public final class VmLifecycle {
     private final Defaults defaults;
     private final HostIdentity identity;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final Object naming = new Object();
     /** Held shared by every lifecycle verb, exclusively by reconcile (which then sees a still world). */
     private final java.util.concurrent.locks.ReentrantReadWriteLock verbs =
             new java.util.concurrent.locks.ReentrantReadWriteLock();
@@ -96,22 +97,25 @@ public final class VmLifecycle {
         long disk = range(r.diskBytes() == null ? defaults.diskBytes() : r.diskBytes(), 64L << 20, 2L << 40, "disk size");
         long overlay = range(r.overlayBytes() == null ? defaults.overlayBytes() : r.overlayBytes(), 64L << 20, 2L << 40,
                 "system overlay size");
-        java.util.Set<String> names = new HashSet<>(store.list().stream().map(VmRecord::name).toList());
-        String name;
-        if (r.name() == null || r.name().isEmpty()) {
-            name = VmNames.generate(names);
-        } else {
-            name = VmNames.require(r.name());
-            if (names.contains(name)) {
-                throw new AlreadyExistsException("a VM named " + name + " already exists");
-            }
-        }
-        Infra.BootImage image = infra.resolveImage(r.image() == null || r.image().isEmpty() ? defaults.image() : r.image());
-        String vmm = vmms.choose(image.vmlinux()).vmm();
+        String wanted = r.name() == null || r.name().isEmpty() ? null : VmNames.require(r.name());
         String id = HexFormat.of().formatHex(random(8));
-        return store.insertWithNewIp(new VmRecord(id, name, "created", image.imageId(), image.imageName(),
-                image.kernelName(), null, vcpu, memory, disk, overlay, r.nat(), vmm, null,
-                vmsDir.resolve(id).toString(), null, null, Instant.now(), null), gateway);
+        // Choosing a free name and taking it are one step: two creates at once must not
+        // both pick it (the second would fail on the store's unique name as an internal error).
+        // The image is looked up inside it too, so an image delete (withNoCreate) cannot
+        // slip between the lookup and the record that uses the image.
+        synchronized (naming) {
+            Infra.BootImage image = infra.resolveImage(r.image() == null || r.image().isEmpty() ? defaults.image()
+                    : r.image());
+            String vmm = vmms.choose(image.vmlinux()).vmm();
+            java.util.Set<String> names = new HashSet<>(store.list().stream().map(VmRecord::name).toList());
+            if (wanted != null && names.contains(wanted)) {
+                throw new AlreadyExistsException("a VM named " + wanted + " already exists");
+            }
+            String name = wanted == null ? VmNames.generate(names) : wanted;
+            return store.insertWithNewIp(new VmRecord(id, name, "created", image.imageId(), image.imageName(),
+                    image.kernelName(), null, vcpu, memory, disk, overlay, r.nat(), vmm, null,
+                    vmsDir.resolve(id).toString(), null, null, Instant.now(), null), gateway);
+        }
     }
 
     /**
@@ -354,6 +358,26 @@ public final class VmLifecycle {
         }
     }
 
+    /** Runs action while no VM is being created (an image delete checks its users and deletes in one step). */
+    public <T> T withNoCreate(java.util.function.Supplier<T> action) {
+        synchronized (naming) {
+            return action.get();
+        }
+    }
+
+    /**
+     * VM-4: deletes the VM unless it is running or starting, decided under the VM's own
+     * lock, so a start that slips in between prune's listing and this call is never undone.
+     */
+    public VmRecord deleteUnlessRunning(String ref) {
+        return logged("prune", ref, (p, d) -> { }, log -> withVm(ref, vm -> {
+            if (vm.state().equals("running") || vm.state().equals("starting")) {
+                throw new IllegalStateException(vm.name() + " started meanwhile; prune never touches a running VM");
+            }
+            return deleteLocked(vm, log);
+        }));
+    }
+
     /** Rotates the console log of every running VM that has outgrown its cap (SEC-5). */
     public void capConsoleLogs() {
         for (VmRecord vm : store.list()) {
@@ -394,24 +418,26 @@ public final class VmLifecycle {
 
     /** Ends the VMM if running, releases TAP, NAT and disks, forgets its host key and record. */
     public VmRecord delete(String ref) {
-        return logged("delete", ref, (p, d) -> { }, log -> withVm(ref, vm -> {
-            Vmm vmm = vmms.get(vm.vmm());
-            VmmSpec spec = spec(vm, null, null, null, null, null);
-            log.accept("end vmm", "");
-            if (vmm.kill(spec, true)) {
-                vmm.awaitExit(spec, Duration.ofSeconds(10));
-            }
-            log.accept("release network and disks", "");
-            // The TAP (net service) and the disks (storage service) go at the same time.
-            CompletableFuture<Void> network = CompletableFuture.runAsync(() -> releaseNetwork(vm), steps);
-            infra.releaseDisks(vm.id());
-            network.join();
-            if (vm.ip() != null) {
-                known.forget(vm.ip());
-            }
-            store.delete(vm.id());
-            return vm;
-        }));
+        return logged("delete", ref, (p, d) -> { }, log -> withVm(ref, vm -> deleteLocked(vm, log)));
+    }
+
+    private VmRecord deleteLocked(VmRecord vm, StepLog log) {
+        Vmm vmm = vmms.get(vm.vmm());
+        VmmSpec spec = spec(vm, null, null, null, null, null);
+        log.accept("end vmm", "");
+        if (vmm.kill(spec, true)) {
+            vmm.awaitExit(spec, Duration.ofSeconds(10));
+        }
+        log.accept("release network and disks", "");
+        // The TAP (net service) and the disks (storage service) go at the same time.
+        CompletableFuture<Void> network = CompletableFuture.runAsync(() -> releaseNetwork(vm), steps);
+        infra.releaseDisks(vm.id());
+        network.join();
+        if (vm.ip() != null) {
+            known.forget(vm.ip());
+        }
+        store.delete(vm.id());
+        return vm;
     }
 
     private void releaseNetwork(VmRecord vm) {

@@ -14,10 +14,14 @@ public final class VmNames {
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     static final List<String> ADJECTIVES = List.of("brave", "calm", "clever", "eager", "fancy", "gentle", "happy",
             "jolly", "keen", "lively", "lucky", "merry", "nimble", "proud", "quick", "quiet", "sharp", "shiny", "sunny",
-            "swift", "tidy", "witty", "bold", "cosmic");
+            "swift", "tidy", "witty", "bold", "cosmic", "amber", "bright", "crisp", "daring", "dusty", "fuzzy", "glad",
+            "grand", "hardy", "humble", "jazzy", "kind", "loyal", "mellow", "noble", "plucky", "rapid", "rustic",
+            "silent", "spry", "steady", "stout", "vivid", "zesty");
     static final List<String> NOUNS = List.of("otter", "falcon", "badger", "heron", "lynx", "panda", "walrus", "gecko",
             "puffin", "marten", "bison", "koala", "raven", "tapir", "newt", "ferret", "ibis", "yak", "orca", "moose",
-            "quokka", "wombat", "lemur", "osprey");
+            "quokka", "wombat", "lemur", "osprey", "beaver", "condor", "dingo", "egret", "fox", "gibbon", "hare",
+            "jackal", "kestrel", "llama", "magpie", "narwhal", "ocelot", "pelican", "quail", "robin", "seal", "tern",
+            "urchin", "vole", "wren", "zebra", "crane", "mole");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private VmNames() {

@@ -128,14 +128,7 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
             candidates.forEach(v -> out.addCandidates(VmMessages.toProto(v)));
             if (!r.getDryRun()) {
                 out.addAllResults(each(RefsRequest.newBuilder().addAllRefs(candidates.stream().map(VmRecord::name).toList())
-                        .build(), ref -> {
-                            VmRecord vm = store.resolve(ref);
-                            if (vm.state().equals("running")) {
-                                throw new IllegalStateException(vm.name() + " started meanwhile; prune never touches a"
-                                        + " running VM");
-                            }
-                            return lifecycle.delete(ref);
-                        }).getResultsList());
+                        .build(), lifecycle::deleteUnlessRunning).getResultsList());
             }
             return out.build();
         });

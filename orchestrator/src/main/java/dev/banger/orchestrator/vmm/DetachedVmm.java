@@ -59,8 +59,8 @@ abstract class DetachedVmm implements Vmm {
     public Optional<Long> pid(VmmSpec s) {
         try {
             long pid = Long.parseLong(Files.readString(pidFile(s)).strip());
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(h -> cmdlineMentions(pid, s.vmDir()))
-                    .map(h -> pid);
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(h -> hasArguments(pid, identifyingArguments(s))).map(h -> pid);
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
@@ -89,11 +89,18 @@ abstract class DetachedVmm implements Vmm {
         return pid(s).isEmpty();
     }
 
-    static boolean cmdlineMentions(long pid, Path vmDir) {
+    /**
+     * Consecutive arguments only this VM's VMM was started with (e.g. {@code -pidfile
+     * VMDIR/vmm.pid}). Matched exactly: a process that merely mentions the VM's
+     * directory (a {@code tail -f} of its console, an editor) is not its VMM.
+     */
+    abstract List<String> identifyingArguments(VmmSpec s);
+
+    static boolean hasArguments(long pid, List<String> wanted) {
         try {
             String cmdline = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
                     StandardCharsets.UTF_8);
-            return Arrays.stream(cmdline.split("\0")).anyMatch(a -> a.contains(vmDir.toString()));
+            return java.util.Collections.indexOfSubList(Arrays.asList(cmdline.split("\0")), wanted) >= 0;
         } catch (IOException e) {
             return false;
         }

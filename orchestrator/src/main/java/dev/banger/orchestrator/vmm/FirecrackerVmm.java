@@ -36,6 +36,11 @@ public final class FirecrackerVmm extends DetachedVmm {
     }
 
     @Override
+    List<String> identifyingArguments(VmmSpec s) {
+        return List.of("--api-sock", apiSocket(s).toString());
+    }
+
+    @Override
     public long launch(VmmSpec s) throws IOException {
         Files.createDirectories(s.vmDir());
         Files.deleteIfExists(apiSocket(s));

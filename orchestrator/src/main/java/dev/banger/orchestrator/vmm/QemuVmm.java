@@ -39,6 +39,11 @@ public final class QemuVmm extends DetachedVmm {
         return awaitStarted(s, p, "QEMU", () -> Files.exists(s.vmDir().resolve("qmp.sock")));
     }
 
+    @Override
+    List<String> identifyingArguments(VmmSpec s) {
+        return List.of("-pidfile", pidFile(s).toString());
+    }
+
     /** The guest's ACPI power button (VM-6, step 2). */
     @Override
     public void powerdown(VmmSpec s) throws IOException {

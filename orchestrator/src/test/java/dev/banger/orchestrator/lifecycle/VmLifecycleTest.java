@@ -40,6 +40,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -116,6 +117,75 @@ class VmLifecycleTest {
         assertTrue(key.startsWith("ssh-ed25519 "), key);
         assertEquals(key, infra.configs.get(0).hostKey().publicLine().strip(), "the key given to the guest is the one trusted");
         assertTrue(vmm.launchedAfterConfig, "the VMM starts only once every disk and the TAP are there");
+    }
+
+    @Test
+    void aStartCutShortByAKillIsAdoptedNotDoneAgainUnderTheRunningVmm() {
+        VmRecord vm = lifecycle.create(new VmLifecycle.Request("cut-otter", null, null, null, null, null, false),
+                (p, d) -> { });
+        lifecycle.start(vm.name(), (p, d) -> { });
+        store.updateState(vm.id(), "starting", null, null, null); // the orchestrator died waiting for SSH
+        infra.released.clear();
+        VmRecord again = lifecycle.start(vm.name(), (p, d) -> { });
+        assertEquals("running", again.state());
+        assertEquals(1, vmm.launches, "no second VMM");
+        assertEquals(1, infra.configs.size(), "no step re-run");
+        assertEquals(List.of(), infra.released, "nothing the live VMM uses was released");
+    }
+
+    @Test
+    void reconcileKeepsWhatRunsStopsWhatDiedAndReleasesWhatNobodyOwns() {
+        VmRecord a = lifecycle.create(new VmLifecycle.Request("live-otter", null, null, null, null, null, true),
+                (p, d) -> { });
+        VmRecord b = lifecycle.create(new VmLifecycle.Request("dead-otter", null, null, null, null, null, false),
+                (p, d) -> { });
+        lifecycle.start(a.name(), (p, d) -> { });
+        store.updateState(b.id(), "running", 4242L, java.time.Instant.now(), null); // its QEMU died while nobody watched
+        store.updateState(a.id(), "starting", null, null, null); // and a's start was cut short
+        infra.disks.addAll(List.of(a.id(), b.id(), "0ddba11")); // 0ddba11: deleted while storage was down
+
+        VmLifecycle.Reconciled r = lifecycle.reconcile();
+        assertTrue(r.ran());
+        assertEquals(List.of("dead-otter"), r.stopped());
+        assertEquals(List.of("live-otter"), r.adopted());
+        assertEquals(List.of("0ddba11"), r.orphanDisks());
+        assertEquals(List.of("[" + a.id() + "] nat {" + a.id() + "=" + store.resolve(a.id()).ip() + "}"),
+                infra.networkKept, "the net service keeps only what runs");
+        assertTrue(infra.released.contains("disks 0ddba11"));
+        assertFalse(infra.released.contains("disks " + b.id()), "a stopped VM keeps its disks");
+        assertEquals("stopped", store.resolve(b.id()).state());
+        assertEquals("running", store.resolve(a.id()).state());
+    }
+
+    @Test
+    void reconcileLeavesAloneWhatAVerbIsSettingUp() throws Exception {
+        VmRecord vm = lifecycle.create(new VmLifecycle.Request("busy-otter", null, null, null, null, null, false),
+                (p, d) -> { });
+        java.util.concurrent.CountDownLatch inTap = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        infra.tapStep = () -> {
+            inTap.countDown();
+            try {
+                go.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        var start = java.util.concurrent.CompletableFuture.supplyAsync(() -> lifecycle.start(vm.name(), (p, d) -> { }));
+        assertTrue(inTap.await(5, TimeUnit.SECONDS));
+        assertFalse(lifecycle.reconcile().ran(), "a start is making its TAP: reconcile waits for the next round");
+        go.countDown();
+        assertEquals("running", start.get(10, TimeUnit.SECONDS).state());
+        assertTrue(lifecycle.reconcile().ran());
+    }
+
+    @Test
+    void concurrentCreatesNeverCollideOnAGeneratedName() {
+        List<java.util.concurrent.CompletableFuture<VmRecord>> all = java.util.stream.IntStream.range(0, 24)
+                .mapToObj(i -> java.util.concurrent.CompletableFuture.supplyAsync(() -> lifecycle.create(
+                        new VmLifecycle.Request(null, null, null, null, null, null, false), (p, d) -> { }))).toList();
+        List<String> names = all.stream().map(f -> f.join().name()).toList();
+        assertEquals(24, new HashSet<>(names).size(), "every create got its own name: " + names);
     }
 
     @Test
@@ -364,6 +434,19 @@ class VmLifecycleTest {
         public void releaseNat(String vmId) {
             released.add("nat " + vmId);
         }
+
+        final java.util.Set<String> disks = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final List<String> networkKept = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void reconcileNetwork(java.util.Set<String> keepTaps, java.util.Map<String, String> keepNatIps) {
+            networkKept.add(new java.util.TreeSet<>(keepTaps) + " nat " + new java.util.TreeMap<>(keepNatIps));
+        }
+
+        @Override
+        public java.util.Set<String> vmsWithDisks() {
+            return new java.util.TreeSet<>(disks);
+        }
     }
 
     /** A VMM whose "guest" is a stand-in sshd on 127.0.0.2 that sends its banner. */
@@ -371,7 +454,8 @@ class VmLifecycleTest {
         int launches;
         boolean launchedAfterConfig;
         private ServerSocket sshd;
-        private volatile boolean running;
+        /** The VMs whose (fake) VMM runs; the fake sshd answers while any does. */
+        final java.util.Set<String> alive = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         int port() throws IOException {
             if (sshd == null) {
@@ -380,7 +464,7 @@ class VmLifecycleTest {
                 Thread t = new Thread(() -> {
                     while (!sshd.isClosed()) {
                         try (Socket c = sshd.accept(); OutputStream out = c.getOutputStream()) {
-                            if (running) {
+                            if (!alive.isEmpty()) {
                                 out.write("SSH-2.0-fake\r\n".getBytes(StandardCharsets.US_ASCII));
                             }
                         } catch (IOException e) {
@@ -409,13 +493,13 @@ class VmLifecycleTest {
             launches++;
             launchedAfterConfig = s.rootDisk() != null && s.workDisk() != null && s.configDisk() != null && s.tap() != null
                     && Files.exists(s.vmDir().resolve("ssh_host_ed25519_key"));
-            running = true;
+            alive.add(s.vmId());
             return ProcessHandle.current().pid();
         }
 
         @Override
         public Optional<Long> pid(VmmSpec s) {
-            return running ? Optional.of(ProcessHandle.current().pid()) : Optional.empty();
+            return alive.contains(s.vmId()) ? Optional.of(ProcessHandle.current().pid()) : Optional.empty();
         }
 
         /** A wedged guest: power button ignored, and an exit is waited for up to the caller's bound. */
@@ -423,28 +507,28 @@ class VmLifecycleTest {
 
         @Override
         public void powerdown(VmmSpec s) {
-            running = running && wedged;
+            if (!wedged) {
+                alive.remove(s.vmId());
+            }
         }
 
         @Override
         public boolean kill(VmmSpec s, boolean force) {
-            boolean was = running;
-            running = false;
-            return was;
+            return alive.remove(s.vmId());
         }
 
         @Override
         public boolean awaitExit(VmmSpec s, Duration within) {
             long end = System.nanoTime() + within.toNanos();
-            while (wedged && running && System.nanoTime() < end) {
+            while (wedged && alive.contains(s.vmId()) && System.nanoTime() < end) {
                 try {
                     Thread.sleep(20);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return !running;
+                    return !alive.contains(s.vmId());
                 }
             }
-            return !running;
+            return !alive.contains(s.vmId());
         }
 
         @Override

@@ -68,6 +68,28 @@ class QemuTest {
     }
 
     @Test
+    void aPidFileNamingAProcessThatOnlyMentionsTheVmIsNotItsVmm() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("vms/0f3c"));
+        Path console = Files.writeString(dir.resolve("console.log"), "");
+        VmmSpec s = spec(dir);
+        QemuVmm qemu = new QemuVmm(Accel.TCG, List.of(), OptionalLong.empty());
+        Process tail = new ProcessBuilder("tail", "-f", console.toString()).start(); // the user watching the console
+        Process vmmLike = new ProcessBuilder("sh", "-c", "sleep 30", "qemu", "-pidfile", dir.resolve("vmm.pid")
+                .toString()).start();
+        try {
+            Files.writeString(dir.resolve("vmm.pid"), tail.pid() + "\n");
+            assertTrue(qemu.pid(s).isEmpty(), "a stale pid file must never make banger signal the tail");
+            assertFalse(qemu.kill(s, true));
+            assertTrue(tail.isAlive());
+            Files.writeString(dir.resolve("vmm.pid"), vmmLike.pid() + "\n");
+            assertEquals(java.util.Optional.of(vmmLike.pid()), qemu.pid(s), "started with this VM's -pidfile: its VMM");
+        } finally {
+            tail.destroyForcibly();
+            vmmLike.destroyForcibly();
+        }
+    }
+
+    @Test
     void kvmUsesTheHostCpu() {
         List<String> a = QemuCommand.argv(spec(Path.of("/v")), Accel.KVM, OptionalLong.of(2_600_000));
         assertEquals("kvm", a.get(a.indexOf("-accel") + 1));
