@@ -157,6 +157,21 @@ public final class StorageService {
         }
     }
 
+    /**
+     * Removes the temp files and reflink probes a kill left in the VMs' directories (as
+     * the owner), and this service's own stage directories; run at start, before any
+     * call is served.
+     */
+    public void sweepLeftovers() {
+        files.runner().run(List.of("find", paths.vmsDir().toString(), "-mindepth", "1", "-maxdepth", "2",
+                "(", "-name", ".*.tmp-*", "-o", "-name", ".reflink-probe*", ")", "-delete"));
+        try (Stream<Path> stages = Files.list(privateTmp)) {
+            stages.filter(p -> p.getFileName().toString().startsWith("config-stage-")).forEach(FileTrees::deleteTree);
+        } catch (IOException e) {
+            // nothing to sweep
+        }
+    }
+
     /** Removes every disk of the VM (and its snapshot, if any). Returns whether there was anything. */
     public boolean releaseVmDisks(String vmId) {
         StorageInputs.requireVmId(vmId);

@@ -134,6 +134,17 @@ class StorageServiceTest {
     }
 
     @Test
+    void leftoversOfAKillAreSweptAtStartAndDisksKept() throws Exception {
+        StorageService.Disk d = storage.createWorkDisk("vm1", "img1", 32 * MIB);
+        Path dir = d.path().getParent();
+        run.check("setpriv", "--reuid=" + owner, "--regid=" + owner, "--clear-groups", "--", "truncate", "-s", "1M",
+                dir.resolve(".work.ext4.tmp-dead").toString());
+        storage.sweepLeftovers();
+        assertEquals(List.of(), leftovers());
+        assertTrue(Files.exists(d.path()));
+    }
+
+    @Test
     void releaseRemovesEverythingOnce() throws Exception {
         storage.createRootDisk("vm1", "img1", 512 * MIB);
         storage.createWorkDisk("vm1", "img1", 32 * MIB);

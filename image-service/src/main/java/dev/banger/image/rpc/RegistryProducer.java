@@ -70,6 +70,17 @@ public class RegistryProducer {
                 agentJar, this::ext4FromTar);
     }
 
+    /** A kill mid-build or mid-download leaves stage and temp files; nothing is in progress at start. */
+    void sweepLeftovers(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent e) {
+        var removed = new java.util.ArrayList<Path>();
+        removed.addAll(dev.banger.fs.StaleTemps.sweep(stateDir.toAbsolutePath().resolve("images"), 2));
+        removed.addAll(dev.banger.fs.StaleTemps.sweep(cacheDir.toAbsolutePath(), 2));
+        if (!removed.isEmpty()) {
+            java.util.logging.Logger.getLogger(RegistryProducer.class.getName())
+                    .info("removed leftovers of interrupted builds: " + removed);
+        }
+    }
+
     private void ext4FromTar(Path tar, Path output, long sizeBytes, String label) {
         new FakerootExt4(new ProcessRunner()).build(tar, output, sizeBytes, label);
     }

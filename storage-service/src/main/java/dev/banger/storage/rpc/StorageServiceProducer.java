@@ -39,6 +39,31 @@ public class StorageServiceProducer {
         new OwnerFiles(owner.runner()).mkdirs(paths.vmsDir());
         CowBackend backend = cow.equals("auto") ? CowBackend.detect(root, owner.runner(), paths.vmsDir())
                 : CowBackend.parse(cow);
-        return new StorageService(paths, root, backend, owner, Path.of(System.getProperty("java.io.tmpdir")));
+        StorageService storage = new StorageService(paths, root, backend, owner, privateTmp());
+        storage.sweepLeftovers();
+        return storage;
+    }
+
+    /**
+     * This service's own stage directory: one per state dir (several storage services,
+     * e.g. parallel test daemons, may share /tmp), root's alone (0700). Under systemd the
+     * unit's PrivateTmp holds it.
+     */
+    private Path privateTmp() {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "banger-storage-"
+                + dev.banger.fs.Sha256.hex(stateDir.toAbsolutePath().toString()).substring(0, 12));
+        try {
+            if (!java.nio.file.Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                java.nio.file.Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x")));
+            }
+            if ((int) java.nio.file.Files.getAttribute(dir, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    != ServiceHost.currentUid()) {
+                throw new IllegalStateException(dir + " belongs to someone else: refusing to stage in it");
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot make " + dir, e);
+        }
+        return dir;
     }
 }
