@@ -11,7 +11,7 @@ import java.util.logging.Logger;
  * {@code op 3f2a… start calm-otter: boot took 212 ms}. Passes each step on to the
  * caller's progress as well. Steps may report from other threads.
  */
-final class StepLog implements BiConsumer<String, String> {
+public final class StepLog implements BiConsumer<String, String> {
     private static final Logger LOG = Logger.getLogger("dev.banger.orchestrator.lifecycle");
     private final String prefix;
     private final BiConsumer<String, String> progress;
@@ -19,7 +19,7 @@ final class StepLog implements BiConsumer<String, String> {
     private String step;
     private long stepBegan = began;
 
-    StepLog(String verb, String vm, BiConsumer<String, String> progress) {
+    public StepLog(String verb, String vm, BiConsumer<String, String> progress) {
         this.prefix = "op " + OpIds.current() + " " + verb + " " + vm + ": ";
         this.progress = progress;
     }
@@ -36,7 +36,7 @@ final class StepLog implements BiConsumer<String, String> {
     }
 
     /** The last step's and the whole verb's time, or where it failed. */
-    synchronized void done(Throwable failure) {
+    public synchronized void done(Throwable failure) {
         long now = System.nanoTime();
         String last = step == null ? "" : step + " took " + millis(now - stepBegan) + " ms; ";
         if (failure == null) {

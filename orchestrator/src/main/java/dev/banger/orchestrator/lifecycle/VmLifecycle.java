@@ -454,7 +454,13 @@ public final class VmLifecycle {
     /** Runs a verb with its steps logged (StepLog), the outcome included. */
     private VmRecord logged(String verb, String ref, BiConsumer<String, String> progress,
             java.util.function.Function<StepLog, VmRecord> body) {
-        StepLog log = new StepLog(verb, ref, progress);
+        String who = ref;
+        try {
+            who = store.resolve(ref).name(); // logs say calm-otter, whatever the caller named it by
+        } catch (RuntimeException notYet) {
+            // a create's new name, or a ref the verb itself will refuse
+        }
+        StepLog log = new StepLog(verb, who, progress);
         verbs.readLock().lock();
         try {
             VmRecord done = body.apply(log);

@@ -1,5 +1,6 @@
 package dev.banger.orchestrator.vm;
 
+import dev.banger.orchestrator.lifecycle.StepLog;
 import dev.banger.orchestrator.lifecycle.Parallel;
 import dev.banger.orchestrator.lifecycle.VmLifecycle;
 import dev.banger.orchestrator.ssh.SshKeys;
@@ -186,9 +187,28 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
                 workspaces.requireNetworkForTools(vm, plan);
             }
             WorkspaceProgress progress = workspaceProgress(t0, response);
-            workspaces.prepare(vm, plan, progress);
-            if (r.getBootstrap()) {
-                workspaces.bootstrap(vm, plan, progress);
+            // Each phase in the orchestrator's log too, with its duration and op id.
+            StepLog log = new StepLog("workspace prepare", vm.name(), progress::phase);
+            WorkspaceProgress logged = new WorkspaceProgress() {
+                @Override
+                public void phase(String phase, String detail) {
+                    log.accept(phase, detail);
+                }
+
+                @Override
+                public void warning(String message) {
+                    progress.warning(message);
+                }
+            };
+            try {
+                workspaces.prepare(vm, plan, logged);
+                if (r.getBootstrap()) {
+                    workspaces.bootstrap(vm, plan, logged);
+                }
+                log.done(null);
+            } catch (RuntimeException e) {
+                log.done(e);
+                throw e;
             }
             return WorkspaceEvent.newBuilder().setPreparedPath(plan.guestPath()).build();
         });
@@ -332,7 +352,16 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
             java.util.function.Function<String, VmRecord> action) {
         Map<String, CompletableFuture<VmRecord>> running = new LinkedHashMap<>();
         for (String ref : new LinkedHashSet<>(r.getRefsList())) {
-            running.put(ref, CompletableFuture.supplyAsync(() -> action.apply(ref), perRef));
+            // Context-wrapped: the op id (and deadline) of the call go with the work.
+            io.grpc.Context call = io.grpc.Context.current();
+            running.put(ref, CompletableFuture.supplyAsync(() -> {
+                io.grpc.Context before = call.attach();
+                try {
+                    return action.apply(ref);
+                } finally {
+                    call.detach(before);
+                }
+            }, perRef));
         }
         return running;
     }
