@@ -23,7 +23,8 @@ public final class Scenarios {
      * the whole ruleset: with --jobs they run alone, after the others.
      */
     public static final java.util.Set<String> ALONE = java.util.Set.of("orchestrator-restart-keeps-a-running-vm",
-            "prune-keeps-running-vms", "bootstrap-needs-nat");
+            "prune-keeps-running-vms", "bootstrap-needs-nat", "orchestrator-killed-mid-start-adopts-the-vm",
+            "delete-while-net-service-is-down-leaks-nothing");
     /** Scenarios that boot the dev image: the harness builds it only for them. */
     public static final java.util.Set<String> NEEDS_DEV_IMAGE = java.util.Set.of("dev-image-tools");
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -158,6 +159,7 @@ public final class Scenarios {
             expect(!h.inNetns("nft", "list", "ruleset").stdout().contains("masquerade"), "rule removed on delete", null);
         });
         WorkspaceScenarios.register(ALL);
+        CrashScenarios.register(ALL);
     }
 
     private Scenarios() {
