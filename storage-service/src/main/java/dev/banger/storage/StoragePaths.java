@@ -1,7 +1,5 @@
 package dev.banger.storage;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -80,17 +78,5 @@ public final class StoragePaths {
                 return;
             }
         }
-    }
-
-    /** Creates a directory (and its parents) under the state dir, refusing links on the way. */
-    public Path ensureDir(Path dir) {
-        requireNoLinks(dir);
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir, e);
-        }
-        requireNoLinks(dir);
-        return dir;
     }
 }
