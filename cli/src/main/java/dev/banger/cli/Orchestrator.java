@@ -1,5 +1,6 @@
 package dev.banger.cli;
 
+import dev.banger.cli.output.ErrorKind;
 import dev.banger.cli.config.BangerPaths;
 import dev.banger.cli.output.UserError;
 import dev.banger.rpc.UdsChannels;
@@ -56,7 +57,7 @@ public final class Orchestrator implements AutoCloseable {
     }
 
     public static UserError notRunning(Path socket) {
-        return new UserError("unavailable",
+        return new UserError(ErrorKind.UNAVAILABLE,
                 "the banger daemon is not running (no socket at " + socket + "); start it with: banger daemon start");
     }
 

@@ -1,5 +1,6 @@
 package dev.banger.image;
 
+import dev.banger.errors.InvalidArgumentException;
 import java.util.regex.Pattern;
 
 /** Image and kernel names: what users type. Checked before anything is created (QA-3). */
@@ -11,7 +12,7 @@ public final class Names {
 
     public static String require(String name, String what) {
         if (name == null || !NAME.matcher(name).matches() || name.contains("..")) {
-            throw new IllegalArgumentException(what + " name must be 1-63 of a-z 0-9 . _ - starting with a letter or"
+            throw new InvalidArgumentException(what + " name must be 1-63 of a-z 0-9 . _ - starting with a letter or"
                     + " digit, got '" + name + "'");
         }
         return name;

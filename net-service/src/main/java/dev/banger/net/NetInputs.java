@@ -1,5 +1,6 @@
 package dev.banger.net;
 
+import dev.banger.errors.InvalidArgumentException;
 import dev.banger.ip.Ipv4Cidr;
 import java.util.regex.Pattern;
 
@@ -18,14 +19,14 @@ public final class NetInputs {
 
     public static String requireVmId(String vmId) {
         if (vmId == null || !VM_ID.matcher(vmId).matches()) {
-            throw new IllegalArgumentException("vm_id must be 1-32 lowercase letters or digits, got '" + vmId + "'");
+            throw new InvalidArgumentException("vm_id must be 1-32 lowercase letters or digits, got '" + vmId + "'");
         }
         return vmId;
     }
 
     public static String requireInterfaceName(String name, String what) {
         if (name == null || !IFNAME.matcher(name).matches()) {
-            throw new IllegalArgumentException(what + " must be a network interface name (1-15 of A-Z a-z 0-9 _ . -),"
+            throw new InvalidArgumentException(what + " must be a network interface name (1-15 of A-Z a-z 0-9 _ . -),"
                     + " got '" + name + "'");
         }
         return name;
@@ -33,7 +34,7 @@ public final class NetInputs {
 
     public static String requireNetnsName(String name) {
         if (name == null || !NETNS.matcher(name).matches()) {
-            throw new IllegalArgumentException("banger.net.netns must be a namespace name (1-64 of A-Z a-z 0-9 _ . -),"
+            throw new InvalidArgumentException("banger.net.netns must be a namespace name (1-64 of A-Z a-z 0-9 _ . -),"
                     + " got '" + name + "'");
         }
         return name;
@@ -43,7 +44,7 @@ public final class NetInputs {
     public static int requireGuestIp(String ip, Ipv4Cidr gateway) {
         int a = Ipv4Cidr.parseAddress(ip == null ? "" : ip);
         if (!gateway.hostInSubnet(a)) {
-            throw new IllegalArgumentException("guest_ip " + ip + " is not a guest address of " + gateway);
+            throw new InvalidArgumentException("guest_ip " + ip + " is not a guest address of " + gateway);
         }
         return a;
     }

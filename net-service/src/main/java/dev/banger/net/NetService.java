@@ -1,5 +1,7 @@
 package dev.banger.net;
 
+import dev.banger.errors.FailedPreconditionException;
+import dev.banger.errors.InvalidArgumentException;
 import dev.banger.exec.CommandRunner;
 import dev.banger.ip.GuestMac;
 import dev.banger.net.guard.Forwarding;
@@ -61,14 +63,14 @@ public final class NetService implements AutoCloseable {
     public synchronized BridgeState ensureBridge(String name, String cidr) {
         if (!name.isEmpty() && !name.equals(settings.bridge())
                 || !cidr.isEmpty() && !cidr.equals(settings.gateway().toString())) {
-            throw new IllegalArgumentException("this net service manages bridge " + settings.bridge() + " "
+            throw new InvalidArgumentException("this net service manages bridge " + settings.bridge() + " "
                     + settings.gateway() + "; it will not create " + name + " " + cidr);
         }
         Optional<Link> existing = links.get(settings.bridge());
         if (existing.isEmpty()) {
             links.addBridge(settings.bridge());
         } else if (!existing.get().kind().equals("bridge")) {
-            throw new IllegalStateException(settings.bridge() + " exists and is not a bridge");
+            throw new FailedPreconditionException(settings.bridge() + " exists and is not a bridge");
         }
         if (!links.addresses(settings.bridge()).contains(settings.gateway().toString())) {
             links.addAddress(settings.bridge(), settings.gateway().toString());
@@ -89,7 +91,7 @@ public final class NetService implements AutoCloseable {
         GuestMac.require(mac);
         List<Link> all = links.list();
         if (all.stream().noneMatch(l -> l.name().equals(settings.bridge()))) {
-            throw new IllegalStateException("bridge " + settings.bridge() + " does not exist: call EnsureBridge first");
+            throw new FailedPreconditionException("bridge " + settings.bridge() + " does not exist: call EnsureBridge first");
         }
         TapPool.Acquired acquired = taps.acquire(vmId, all);
         isolation.bind(vmId, acquired.tap().name(), guestIp, mac);
@@ -200,14 +202,14 @@ public final class NetService implements AutoCloseable {
     /** VMs are isolated by nftables; without it the bridge is not made at all (fail closed). */
     private void requireFirewall() {
         if (!run.run(List.of("nft", "--version")).ok()) {
-            throw new IllegalStateException("nft is not installed: banger cannot isolate VMs without nftables"
+            throw new FailedPreconditionException("nft is not installed: banger cannot isolate VMs without nftables"
                     + " (install the nftables package)");
         }
     }
 
     private void requireBridge() {
         if (links.get(settings.bridge()).isEmpty()) {
-            throw new IllegalStateException("bridge " + settings.bridge() + " does not exist: call EnsureBridge first");
+            throw new FailedPreconditionException("bridge " + settings.bridge() + " does not exist: call EnsureBridge first");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.banger.net;
 
+import dev.banger.errors.InvalidArgumentException;
 import dev.banger.ip.Ipv4Cidr;
 import java.util.List;
 import java.util.Optional;
@@ -14,10 +15,10 @@ public record NetSettings(String bridge, Ipv4Cidr gateway, int poolSize, int tap
     public NetSettings {
         NetInputs.requireInterfaceName(bridge, "bridge");
         if (!List.of("auto", "nftables", "iptables").contains(natBackend)) {
-            throw new IllegalArgumentException("banger.net.nat must be auto, nftables or iptables, got " + natBackend);
+            throw new InvalidArgumentException("banger.net.nat must be auto, nftables or iptables, got " + natBackend);
         }
         if (poolSize < 0 || poolSize > 64) {
-            throw new IllegalArgumentException("tap pool size must be 0..64, got " + poolSize);
+            throw new InvalidArgumentException("tap pool size must be 0..64, got " + poolSize);
         }
     }
 }

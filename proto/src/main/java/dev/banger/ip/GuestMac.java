@@ -1,5 +1,6 @@
 package dev.banger.ip;
 
+import dev.banger.errors.InvalidArgumentException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
@@ -24,7 +25,7 @@ public final class GuestMac {
     /** A unicast MAC in lowercase colon form, or an IllegalArgumentException. */
     public static String require(String mac) {
         if (mac == null || !MAC.matcher(mac).matches() || (Integer.parseInt(mac.substring(0, 2), 16) & 1) != 0) {
-            throw new IllegalArgumentException("mac must be a unicast address like 52:54:00:12:34:56, got '" + mac + "'");
+            throw new InvalidArgumentException("mac must be a unicast address like 52:54:00:12:34:56, got '" + mac + "'");
         }
         return mac;
     }

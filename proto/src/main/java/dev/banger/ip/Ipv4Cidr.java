@@ -1,21 +1,23 @@
 package dev.banger.ip;
 
+import dev.banger.errors.InvalidArgumentException;
+
 /** An IPv4 address with its prefix length, e.g. 172.16.0.1/24. */
 public record Ipv4Cidr(int address, int prefix) {
 
     public static Ipv4Cidr parse(String cidr) {
         int slash = cidr.indexOf('/');
         if (slash < 0) {
-            throw new IllegalArgumentException("expected ADDRESS/PREFIX, got '" + cidr + "'");
+            throw new InvalidArgumentException("expected ADDRESS/PREFIX, got '" + cidr + "'");
         }
         int prefix;
         try {
             prefix = Integer.parseInt(cidr.substring(slash + 1));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("bad prefix length in '" + cidr + "'");
+            throw new InvalidArgumentException("bad prefix length in '" + cidr + "'");
         }
         if (prefix < 8 || prefix > 30) {
-            throw new IllegalArgumentException("prefix length must be 8..30, got " + prefix);
+            throw new InvalidArgumentException("prefix length must be 8..30, got " + prefix);
         }
         return new Ipv4Cidr(parseAddress(cidr.substring(0, slash)), prefix);
     }
@@ -24,12 +26,12 @@ public record Ipv4Cidr(int address, int prefix) {
     public static int parseAddress(String s) {
         String[] parts = s.split("\\.", -1);
         if (parts.length != 4) {
-            throw new IllegalArgumentException("not an IPv4 address: '" + s + "'");
+            throw new InvalidArgumentException("not an IPv4 address: '" + s + "'");
         }
         int value = 0;
         for (String p : parts) {
             if (!p.matches("0|[1-9][0-9]{0,2}") || Integer.parseInt(p) > 255) {
-                throw new IllegalArgumentException("not an IPv4 address: '" + s + "'");
+                throw new InvalidArgumentException("not an IPv4 address: '" + s + "'");
             }
             value = (value << 8) | Integer.parseInt(p);
         }

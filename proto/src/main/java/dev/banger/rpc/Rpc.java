@@ -1,9 +1,9 @@
 package dev.banger.rpc;
 
+import dev.banger.errors.DomainError;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
-import java.util.NoSuchElementException;
 import java.util.function.Supplier;
 
 /**
@@ -52,23 +52,20 @@ public final class Rpc {
         });
     }
 
-    /** Bad input, missing things and wrong states keep their meaning; anything else is internal. */
+    /**
+     * A domain error keeps its kind as the status code and its reason as an ErrorInfo;
+     * a status from another service passes through as it is; anything else is a fault
+     * of banger or a library and is INTERNAL (the op id trailer and the log line tell
+     * the rest).
+     */
     public static StatusRuntimeException toStatus(RuntimeException e) {
         if (e instanceof StatusRuntimeException s) {
             return s;
         }
-        Status status;
-        if (e instanceof IllegalArgumentException) {
-            status = Status.INVALID_ARGUMENT;
-        } else if (e instanceof AlreadyExistsException) {
-            status = Status.ALREADY_EXISTS;
-        } else if (e instanceof NoSuchElementException) {
-            status = Status.NOT_FOUND;
-        } else if (e instanceof IllegalStateException) {
-            status = Status.FAILED_PRECONDITION;
-        } else {
-            status = Status.INTERNAL;
+        if (e instanceof DomainError d) {
+            return ErrorReasons.status(d, e);
         }
-        return status.withDescription(e.getMessage()).withCause(e).asRuntimeException();
+        String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+        return Status.INTERNAL.withDescription(message).withCause(e).asRuntimeException();
     }
 }

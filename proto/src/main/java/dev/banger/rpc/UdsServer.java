@@ -5,6 +5,7 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.InternalNettyServerCredentials;
 import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
@@ -26,9 +27,12 @@ public final class UdsServer implements AutoCloseable {
     private final Server server;
     private final EpollEventLoopGroup boss;
     private final EpollEventLoopGroup workers;
+    private final HealthStatusManager health;
 
-    private UdsServer(Path socket, Server server, EpollEventLoopGroup boss, EpollEventLoopGroup workers) {
+    private UdsServer(Path socket, Server server, EpollEventLoopGroup boss, EpollEventLoopGroup workers,
+            HealthStatusManager health) {
         this.socket = socket;
+        this.health = health;
         this.server = server;
         this.boss = boss;
         this.workers = workers;
@@ -42,6 +46,12 @@ public final class UdsServer implements AutoCloseable {
      */
     public static UdsServer start(Path socket, String socketMode, int ownerUid, List<BindableService> services)
             throws IOException {
+        return start(socket, socketMode, ownerUid, services, new HealthStatusManager());
+    }
+
+    /** As above; {@code health} is told NOT_SERVING when the server begins to close. */
+    public static UdsServer start(Path socket, String socketMode, int ownerUid, List<BindableService> services,
+            HealthStatusManager health) throws IOException {
         Files.createDirectories(socket.getParent());
         removeStaleSocket(socket);
         EpollEventLoopGroup boss = new EpollEventLoopGroup(1, new DefaultThreadFactory("uds-boss", true));
@@ -64,7 +74,7 @@ public final class UdsServer implements AutoCloseable {
             // A root service's socket belongs to the user it serves, or that user could not connect.
             Files.setAttribute(socket, "unix:uid", ownerUid, LinkOption.NOFOLLOW_LINKS);
         }
-        return new UdsServer(socket, server, boss, workers);
+        return new UdsServer(socket, server, boss, workers, health);
     }
 
     private static void removeStaleSocket(Path socket) throws IOException {
@@ -84,6 +94,7 @@ public final class UdsServer implements AutoCloseable {
 
     @Override
     public void close() {
+        health.enterTerminalState();
         server.shutdown();
         try {
             if (!server.awaitTermination(5, TimeUnit.SECONDS)) {

@@ -1,5 +1,8 @@
 package dev.banger.vmm;
 
+import dev.banger.errors.FailedPreconditionException;
+import dev.banger.errors.InvalidArgumentException;
+
 /**
  * Which VMM runs a VM (DESIGN: vmm = auto|firecracker|qemu), with the reason in words
  * for progress output and doctor. auto prefers Firecracker, which needs three things:
@@ -26,7 +29,7 @@ public record VmmChoice(String vmm, boolean kvm, String reason) {
         return switch (wanted) {
             case FIRECRACKER -> {
                 if (missing != null) {
-                    throw new IllegalStateException("vmm = firecracker, but " + missing);
+                    throw new FailedPreconditionException("vmm = firecracker, but " + missing);
                 }
                 yield new VmmChoice(FIRECRACKER, true, "configured");
             }
@@ -34,7 +37,7 @@ public record VmmChoice(String vmm, boolean kvm, String reason) {
             case "auto" -> missing == null
                     ? new VmmChoice(FIRECRACKER, true, "firecracker on PATH, KVM usable, kernel fits")
                     : qemu(kvm, "not firecracker: " + missing);
-            default -> throw new IllegalArgumentException("vmm must be auto, firecracker or qemu, got '" + wanted + "'");
+            default -> throw new InvalidArgumentException("vmm must be auto, firecracker or qemu, got '" + wanted + "'");
         };
     }
 

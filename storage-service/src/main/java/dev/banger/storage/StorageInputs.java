@@ -1,5 +1,6 @@
 package dev.banger.storage;
 
+import dev.banger.errors.InvalidArgumentException;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
@@ -17,35 +18,35 @@ public final class StorageInputs {
 
     public static String requireVmId(String id) {
         if (id == null || !VM_ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("vm_id must be 1-32 lowercase letters or digits, got '" + id + "'");
+            throw new InvalidArgumentException("vm_id must be 1-32 lowercase letters or digits, got '" + id + "'");
         }
         return id;
     }
 
     public static String requireImageId(String id) {
         if (id == null || !IMAGE_ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("image_id must be 1-64 lowercase letters or digits, got '" + id + "'");
+            throw new InvalidArgumentException("image_id must be 1-64 lowercase letters or digits, got '" + id + "'");
         }
         return id;
     }
 
     public static long requireDiskSize(long bytes, String what) {
         if (bytes < MIN_DISK || bytes > MAX_DISK) {
-            throw new IllegalArgumentException(what + " must be between 16 MiB and 2 TiB, got " + bytes + " bytes");
+            throw new InvalidArgumentException(what + " must be between 16 MiB and 2 TiB, got " + bytes + " bytes");
         }
         return bytes;
     }
 
     public static String requireLabel(String label) {
         if (label == null || !LABEL.matcher(label).matches()) {
-            throw new IllegalArgumentException("an ext4 label is 1-16 of A-Z a-z 0-9 _ -, got '" + label + "'");
+            throw new InvalidArgumentException("an ext4 label is 1-16 of A-Z a-z 0-9 _ -, got '" + label + "'");
         }
         return label;
     }
 
     public static String requireHostname(String name) {
         if (name == null || !HOSTNAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("hostname must be one DNS label (VM-2), got '" + name + "'");
+            throw new InvalidArgumentException("hostname must be one DNS label (VM-2), got '" + name + "'");
         }
         return name;
     }
@@ -53,11 +54,11 @@ public final class StorageInputs {
     /** Where a copied agent auth file goes in the guest: under /root, no '..', no odd characters. */
     public static Path requireGuestAuthPath(String path) {
         if (path == null || !path.startsWith("/root/") || !path.matches("[A-Za-z0-9_./-]+")) {
-            throw new IllegalArgumentException("agent auth files go under /root/, got '" + path + "'");
+            throw new InvalidArgumentException("agent auth files go under /root/, got '" + path + "'");
         }
         Path p = Path.of(path);
         if (!p.normalize().equals(p) || path.contains("/../") || path.endsWith("/..")) {
-            throw new IllegalArgumentException("agent auth path must not contain '..': " + path);
+            throw new InvalidArgumentException("agent auth path must not contain '..': " + path);
         }
         return p;
     }
@@ -68,7 +69,7 @@ public final class StorageInputs {
             return "";
         }
         if (value.contains("\n") || value.contains("\r") || value.contains("\0")) {
-            throw new IllegalArgumentException(what + " must be one line");
+            throw new InvalidArgumentException(what + " must be one line");
         }
         return value;
     }

@@ -1,5 +1,6 @@
 package dev.banger.storage;
 
+import dev.banger.errors.InvalidArgumentException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -52,15 +53,15 @@ public final class StoragePaths {
      */
     public Path guard(String path) {
         if (path == null || path.isBlank()) {
-            throw new IllegalArgumentException("a path is required");
+            throw new InvalidArgumentException("a path is required");
         }
         Path p = Path.of(path);
         if (!p.isAbsolute()) {
-            throw new IllegalArgumentException("path must be absolute: " + path);
+            throw new InvalidArgumentException("path must be absolute: " + path);
         }
         Path normal = p.normalize();
         if (!normal.equals(p) || !normal.startsWith(state) || normal.equals(state)) {
-            throw new IllegalArgumentException("path must lie under " + state + " (no '..'): " + path);
+            throw new InvalidArgumentException("path must lie under " + state + " (no '..'): " + path);
         }
         requireNoLinks(normal);
         return normal;
@@ -72,7 +73,7 @@ public final class StoragePaths {
         for (Path part : state.relativize(normal)) {
             at = at.resolve(part);
             if (Files.isSymbolicLink(at)) {
-                throw new IllegalArgumentException("refusing to follow the symbolic link " + at);
+                throw new InvalidArgumentException("refusing to follow the symbolic link " + at);
             }
             if (!Files.exists(at, LinkOption.NOFOLLOW_LINKS)) {
                 return;

@@ -1,5 +1,8 @@
 package dev.banger.storage;
 
+import dev.banger.errors.Reason;
+import dev.banger.errors.NotFoundException;
+import dev.banger.errors.FailedPreconditionException;
 import dev.banger.exec.CommandResult;
 import dev.banger.exec.CommandRunner;
 import dev.banger.fs.FileTrees;
@@ -82,7 +85,7 @@ public final class StorageService {
         StorageInputs.requireDiskSize(overlayBytes, "overlay size");
         Path rootfs = paths.imageRootfs(imageId);
         long rootfsBytes = files.size(rootfs)
-                .orElseThrow(() -> new java.util.NoSuchElementException("image file missing: " + rootfs));
+                .orElseThrow(() -> new NotFoundException(Reason.IMAGE_MISSING, "image file missing: " + rootfs));
         synchronized (lock(vmId)) {
             Path dir = vmDir(vmId);
             if (backend == CowBackend.DM_SNAPSHOT) {
@@ -106,14 +109,14 @@ public final class StorageService {
         StorageInputs.requireDiskSize(sizeBytes, "work disk size");
         Path seed = paths.imageWorkSeed(imageId);
         if (files.size(seed).isEmpty()) {
-            throw new java.util.NoSuchElementException("image file missing: " + seed);
+            throw new NotFoundException(Reason.IMAGE_MISSING, "image file missing: " + seed);
         }
         synchronized (lock(vmId)) {
             Path target = vmDir(vmId).resolve(WORK);
             if (files.exists(target)) {
                 long current = files.requireSize(target);
                 if (sizeBytes < current) {
-                    throw new IllegalStateException("work disk of " + vmId + " is " + current
+                    throw new FailedPreconditionException("work disk of " + vmId + " is " + current
                             + " bytes; shrinking it to " + sizeBytes + " would lose data");
                 }
                 ext4.growTo(target, sizeBytes);

@@ -1,5 +1,6 @@
 package dev.banger.cli.config;
 
+import dev.banger.cli.output.ErrorKind;
 import dev.banger.cli.output.Sizes;
 import dev.banger.cli.output.UserError;
 import dev.banger.ip.Ipv4Cidr;
@@ -105,7 +106,7 @@ public record BangerConfig(Map<String, String> settings, List<Path> files) {
         try {
             s.put("vmm", KEYS.get("vmm").check().apply(vmm.strip()));
         } catch (IllegalArgumentException e) {
-            throw new UserError("bad request", "BANGER_VMM = '" + vmm + "': " + e.getMessage());
+            throw new UserError(ErrorKind.BAD_REQUEST, "BANGER_VMM = '" + vmm + "': " + e.getMessage());
         }
         return new BangerConfig(java.util.Collections.unmodifiableMap(s), files);
     }
@@ -122,19 +123,19 @@ public record BangerConfig(Map<String, String> settings, List<Path> files) {
             try {
                 p.load(new StringReader(Files.readString(f)));
             } catch (IOException | IllegalArgumentException e) {
-                throw new UserError("bad request", f + ": cannot read it: " + e.getMessage());
+                throw new UserError(ErrorKind.BAD_REQUEST, f + ": cannot read it: " + e.getMessage());
             }
             for (String key : p.stringPropertyNames()) {
                 Key k = KEYS.get(key);
                 if (k == null) {
-                    throw new UserError("bad request", f + ": unknown setting '" + key + "'; known: "
+                    throw new UserError(ErrorKind.BAD_REQUEST, f + ": unknown setting '" + key + "'; known: "
                             + String.join(", ", KEYS.keySet()));
                 }
                 String value = p.getProperty(key).strip();
                 try {
                     settings.put(key, k.check().apply(value));
                 } catch (IllegalArgumentException | UserError e) {
-                    throw new UserError("bad request", f + ": " + key + " = '" + value + "': " + e.getMessage());
+                    throw new UserError(ErrorKind.BAD_REQUEST, f + ": " + key + " = '" + value + "': " + e.getMessage());
                 }
             }
             read.add(f);

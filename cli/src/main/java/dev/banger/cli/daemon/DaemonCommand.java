@@ -1,5 +1,6 @@
 package dev.banger.cli.daemon;
 
+import dev.banger.cli.output.ErrorKind;
 import dev.banger.cli.Orchestrator;
 import dev.banger.cli.config.BangerConfig;
 import dev.banger.cli.config.BangerPaths;
@@ -71,7 +72,7 @@ public class DaemonCommand {
                 return startMissing(paths, timeout, settings);
             }
         } catch (IOException e) {
-            throw new UserError("unavailable", "cannot take the start lock in " + paths.runDir() + ": " + e.getMessage());
+            throw new UserError(ErrorKind.UNAVAILABLE, "cannot take the start lock in " + paths.runDir() + ": " + e.getMessage());
         }
     }
 
@@ -135,7 +136,7 @@ public class DaemonCommand {
         while (System.nanoTime() < deadline) {
             for (Map.Entry<Service, ProcessHandle> e : started.entrySet()) {
                 if (!e.getValue().isAlive()) {
-                    throw new UserError("unavailable", e.getKey().module() + " exited during start; last lines of "
+                    throw new UserError(ErrorKind.UNAVAILABLE, e.getKey().module() + " exited during start; last lines of "
                             + paths.log(e.getKey().shortName()) + ":\n" + processes.logTail(e.getKey(), 15));
                 }
             }
@@ -150,7 +151,7 @@ public class DaemonCommand {
             }
             sleep(150);
         }
-        throw new UserError("timed out", "the services did not all answer within " + timeout.toSeconds() + "s ("
+        throw new UserError(ErrorKind.TIMED_OUT, "the services did not all answer within " + timeout.toSeconds() + "s ("
                 + lastProblem + "); logs are in " + paths.logDir());
     }
 
@@ -196,7 +197,7 @@ public class DaemonCommand {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UserError("cancelled", "interrupted while waiting for the services");
+            throw new UserError(ErrorKind.CANCELLED, "interrupted while waiting for the services");
         }
     }
 }

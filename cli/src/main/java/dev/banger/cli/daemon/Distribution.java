@@ -1,5 +1,6 @@
 package dev.banger.cli.daemon;
 
+import dev.banger.cli.output.ErrorKind;
 import dev.banger.cli.output.UserError;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ public final class Distribution {
             dist = System.getProperty("banger.dist");
         }
         if (dist == null || dist.isBlank()) {
-            throw new UserError("bad request",
+            throw new UserError(ErrorKind.BAD_REQUEST,
                     "cannot find the banger services: set BANGER_DIST to the banger checkout or install directory"
                             + " (bin/banger sets it)");
         }
@@ -58,7 +59,7 @@ public final class Distribution {
         if (Files.isRegularFile(installed)) {
             return installed;
         }
-        throw new UserError("not found", "no jar for " + service.module() + " at " + built + " or " + installed
+        throw new UserError(ErrorKind.NOT_FOUND, "no jar for " + service.module() + " at " + built + " or " + installed
                 + "; build it with: ./mvnw -q package -DskipTests");
     }
 }

@@ -1,5 +1,7 @@
 package dev.banger.cli.image;
 
+import dev.banger.errors.Reason;
+import dev.banger.rpc.ErrorReasons;
 import dev.banger.cli.Orchestrator;
 import dev.banger.cli.daemon.Durations;
 import dev.banger.cli.output.Json;
@@ -90,7 +92,7 @@ public class ImageCommand {
         try {
             return java.util.Optional.of(call(s -> s.get(NameRef.newBuilder().setRef(ref).build()), 30));
         } catch (io.grpc.StatusRuntimeException e) {
-            if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+            if (ErrorReasons.is(e, Reason.IMAGE_MISSING)) {
                 return java.util.Optional.empty();
             }
             throw e;

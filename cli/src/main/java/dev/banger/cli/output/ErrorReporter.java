@@ -1,7 +1,6 @@
 package dev.banger.cli.output;
 
 import dev.banger.rpc.OpIds;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -23,34 +22,17 @@ public final class ErrorReporter implements CommandLine.IExecutionExceptionHandl
 
     public static String format(Throwable e) {
         if (e instanceof UserError u) {
-            return "banger: " + u.kind() + ": " + u.getMessage();
+            return "banger: " + u.kind().label() + ": " + u.getMessage();
         }
         if (e instanceof StatusRuntimeException s) {
             String description = s.getStatus().getDescription();
             String message = description == null || description.isBlank() ? s.getStatus().getCode().toString()
                     : description;
             String opId = OpIds.of(s);
-            return "banger: " + kind(s.getStatus().getCode()) + ": " + message + (opId == null ? "" : " (op " + opId + ")");
+            return "banger: " + ErrorKind.of(s.getStatus().getCode()).label() + ": " + message
+                    + (opId == null ? "" : " (op " + opId + ")");
         }
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return "banger: error: " + message;
-    }
-
-    static String kind(Status.Code code) {
-        switch (code) {
-            case NOT_FOUND: return "not found";
-            case ALREADY_EXISTS: return "already exists";
-            case INVALID_ARGUMENT: return "bad request";
-            case FAILED_PRECONDITION: return "failed precondition";
-            case PERMISSION_DENIED: return "permission denied";
-            case UNAUTHENTICATED: return "unauthenticated";
-            case UNAVAILABLE: return "unavailable";
-            case DEADLINE_EXCEEDED: return "timed out";
-            case UNIMPLEMENTED: return "not implemented";
-            case CANCELLED: return "cancelled";
-            case RESOURCE_EXHAUSTED: return "resource exhausted";
-            case ABORTED: return "aborted";
-            default: return "internal error";
-        }
+        return "banger: " + ErrorKind.ERROR.label() + ": " + message;
     }
 }

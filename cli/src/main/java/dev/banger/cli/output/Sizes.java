@@ -23,7 +23,7 @@ public final class Sizes {
     public static long parse(String s, String what) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,12})([KMGT]?)").matcher(s);
         if (!m.matches()) {
-            throw new UserError("bad request", what + " must be a size like 512M or 8G, got '" + s + "'");
+            throw new UserError(ErrorKind.BAD_REQUEST, what + " must be a size like 512M or 8G, got '" + s + "'");
         }
         int shift = switch (m.group(2)) {
             case "K" -> 10;
@@ -34,7 +34,7 @@ public final class Sizes {
         };
         long n = Long.parseLong(m.group(1));
         if (n > Long.MAX_VALUE >> shift) { // a shift would wrap round: 17179869185G is not 1 GiB
-            throw new UserError("bad request", what + " '" + s + "' is more bytes than banger can count");
+            throw new UserError(ErrorKind.BAD_REQUEST, what + " '" + s + "' is more bytes than banger can count");
         }
         return n << shift;
     }

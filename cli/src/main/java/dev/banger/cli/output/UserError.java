@@ -2,17 +2,16 @@ package dev.banger.cli.output;
 
 /**
  * A failure to report to the user as {@code banger: <kind>: <message>}, without a stack trace.
- * Kinds are short labels: "not found", "bad request", "unavailable", ...
  */
 public class UserError extends RuntimeException {
-    private final String kind;
+    private final ErrorKind kind;
 
-    public UserError(String kind, String message) {
+    public UserError(ErrorKind kind, String message) {
         super(message);
         this.kind = kind;
     }
 
-    public String kind() {
+    public ErrorKind kind() {
         return kind;
     }
 }

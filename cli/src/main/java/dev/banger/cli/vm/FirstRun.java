@@ -5,10 +5,12 @@ import dev.banger.cli.config.BangerPaths;
 import dev.banger.cli.daemon.DaemonCommand;
 import dev.banger.cli.image.ImageCommand;
 import dev.banger.cli.output.ProgressPrinter;
+import dev.banger.cli.output.ErrorKind;
 import dev.banger.cli.output.UserError;
 import dev.banger.proto.api.v1.Vm;
 import dev.banger.proto.api.v1.VmSpec;
-import dev.banger.rpc.StaleImage;
+import dev.banger.errors.Reason;
+import dev.banger.rpc.ErrorReasons;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -61,17 +63,12 @@ final class FirstRun {
 
     /** No socket (the CLI's own check) or a socket nobody answers on. */
     private static boolean daemonDown(RuntimeException e) {
-        return e instanceof UserError u ? u.kind().equals("unavailable")
+        return e instanceof UserError u ? u.kind() == ErrorKind.UNAVAILABLE
                 : e instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNAVAILABLE;
     }
 
     private static boolean imageMissingOrStale(RuntimeException e) {
-        if (!(e instanceof StatusRuntimeException s)) {
-            return false;
-        }
-        Status.Code code = s.getStatus().getCode();
-        return code == Status.Code.NOT_FOUND || (code == Status.Code.FAILED_PRECONDITION
-                && String.valueOf(s.getStatus().getDescription()).contains(StaleImage.WORDS));
+        return ErrorReasons.is(e, Reason.IMAGE_MISSING) || ErrorReasons.is(e, Reason.IMAGE_STALE);
     }
 
     private static void ensureDaemon() {
@@ -106,7 +103,7 @@ final class FirstRun {
                 ImageCommand.build(dev.banger.proto.api.v1.BuildImageRequest.newBuilder().setName(defaultImage)
                         .setFrom(DEFAULT_FROM).build(), progress);
             } catch (StatusRuntimeException e) {
-                if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
+                if (!ErrorReasons.is(e, Reason.NAME_TAKEN)) {
                     throw e;
                 }
                 awaitOtherBuild(defaultImage); // another `vm run` on this fresh install is building it
@@ -125,7 +122,7 @@ final class FirstRun {
             System.err.println("banger: the " + image + " image was built by an older banger; building it again");
             return true;
         } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() != Status.Code.FAILED_PRECONDITION) {
+            if (!ErrorReasons.is(e, Reason.IMAGE_IN_USE)) {
                 throw e;
             }
             System.err.println("banger: warning: the " + image + " image was built by an older banger and VMs still use"
@@ -139,13 +136,13 @@ final class FirstRun {
         long deadline = System.nanoTime() + Duration.ofMinutes(45).toNanos();
         while (!ImageCommand.exists(image)) {
             if (System.nanoTime() > deadline) {
-                throw new UserError("timed out", "the other build of " + image + " did not finish within 45 minutes");
+                throw new UserError(ErrorKind.TIMED_OUT, "the other build of " + image + " did not finish within 45 minutes");
             }
             try {
                 Thread.sleep(2000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new UserError("interrupted", "stopped waiting for the build of " + image);
+                throw new UserError(ErrorKind.INTERRUPTED, "stopped waiting for the build of " + image);
             }
         }
     }

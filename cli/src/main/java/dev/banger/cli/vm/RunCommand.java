@@ -1,5 +1,6 @@
 package dev.banger.cli.vm;
 
+import dev.banger.cli.output.ErrorKind;
 import dev.banger.cli.output.ErrorReporter;
 import dev.banger.cli.output.ProgressPrinter;
 import dev.banger.cli.output.UserError;
@@ -54,14 +55,14 @@ public class RunCommand implements Callable<Integer> {
         List<String> cmd = afterDoubleDash(command.commandLine().getParseResult().originalArgs(), all);
         List<String> paths = all.subList(0, all.size() - cmd.size());
         if (paths.size() > 1) {
-            throw new UserError("bad request", "one PATH at most, and the command after --: banger vm run [PATH] -- "
+            throw new UserError(ErrorKind.BAD_REQUEST, "one PATH at most, and the command after --: banger vm run [PATH] -- "
                     + String.join(" ", paths.subList(1, paths.size())));
         }
         if (detach && rm) {
-            throw new UserError("bad request", "-d and --rm contradict each other: a detached VM is meant to stay");
+            throw new UserError(ErrorKind.BAD_REQUEST, "-d and --rm contradict each other: a detached VM is meant to stay");
         }
         if (detach && !cmd.isEmpty()) {
-            throw new UserError("bad request", "-d runs no command; use `banger vm run -- CMD` or `banger vm exec`");
+            throw new UserError(ErrorKind.BAD_REQUEST, "-d runs no command; use `banger vm run -- CMD` or `banger vm exec`");
         }
         ProgressPrinter progress = ProgressPrinter.forTerminal(verbose);
         Path hostPath = WorkspaceOptions.hostPath(paths.isEmpty() ? null : paths.get(0));
@@ -74,7 +75,7 @@ public class RunCommand implements Callable<Integer> {
                 String tools = plan.getToolsList().stream().map(t -> t.getTool() + "@" + t.getVersion() + " ("
                         + t.getSource() + ")").collect(Collectors.joining(", "));
                 if (!spec.nat) {
-                    throw new UserError("bad request", "the repository pins " + tools + "; installing them needs the"
+                    throw new UserError(ErrorKind.BAD_REQUEST, "the repository pins " + tools + "; installing them needs the"
                             + " network: add --nat, or skip the installs with --no-bootstrap");
                 }
                 show(progress, "bootstrap plan", tools);

@@ -1,5 +1,6 @@
 package dev.banger.cli.vm;
 
+import dev.banger.cli.output.ErrorKind;
 import dev.banger.cli.output.UserError;
 import dev.banger.proto.api.v1.VmSpec;
 import picocli.CommandLine.Option;
@@ -28,7 +29,7 @@ public class SpecOptions {
         VmSpec.Builder b = VmSpec.newBuilder().setNat(nat);
         if (name != null) {
             if (!name.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
-                throw new UserError("bad request", "VM name must be one DNS label: 1-63 lowercase letters, digits or '-',"
+                throw new UserError(ErrorKind.BAD_REQUEST, "VM name must be one DNS label: 1-63 lowercase letters, digits or '-',"
                         + " not starting or ending with '-', got '" + name + "'");
             }
             b.setName(name);
@@ -38,13 +39,13 @@ public class SpecOptions {
         }
         if (vcpu != null) {
             if (vcpu < 1) {
-                throw new UserError("bad request", "--vcpu must be at least 1, got " + vcpu);
+                throw new UserError(ErrorKind.BAD_REQUEST, "--vcpu must be at least 1, got " + vcpu);
             }
             b.setVcpu(vcpu);
         }
         if (memory != null) {
             if (memory < 128) {
-                throw new UserError("bad request", "--memory must be at least 128 (MiB), got " + memory);
+                throw new UserError(ErrorKind.BAD_REQUEST, "--memory must be at least 128 (MiB), got " + memory);
             }
             b.setMemoryMib(memory);
         }

@@ -91,7 +91,7 @@ public class VmCommand {
     int set(@Parameters(paramLabel = "VM", arity = "1..*") List<String> refs, @Option(names = "--vcpu") Integer vcpu,
             @Option(names = "--memory", description = "MiB") Integer memory) {
         if (vcpu == null && memory == null) {
-            throw new dev.banger.cli.output.UserError("bad request", "give --vcpu and/or --memory");
+            throw new dev.banger.cli.output.UserError(dev.banger.cli.output.ErrorKind.BAD_REQUEST, "give --vcpu and/or --memory");
         }
         var req = dev.banger.proto.api.v1.SetVmRequest.newBuilder().addAllRefs(refs);
         if (vcpu != null) {
@@ -115,7 +115,7 @@ public class VmCommand {
         if (!force) {
             System.out.print(table(dry.getCandidatesList(), Instant.now()));
             if (System.console() == null) {
-                throw new dev.banger.cli.output.UserError("bad request",
+                throw new dev.banger.cli.output.UserError(dev.banger.cli.output.ErrorKind.BAD_REQUEST,
                         "not on a terminal, so not asking: confirm with -f");
             }
             String answer = System.console().readLine("delete these %d VM(s)? [y/N] ", dry.getCandidatesCount());

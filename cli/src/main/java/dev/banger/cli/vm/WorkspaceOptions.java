@@ -1,5 +1,6 @@
 package dev.banger.cli.vm;
 
+import dev.banger.cli.output.ErrorKind;
 import dev.banger.cli.output.UserError;
 import dev.banger.proto.api.v1.WorkspaceMode;
 import dev.banger.proto.api.v1.WorkspacePrepareRequest;
@@ -30,7 +31,7 @@ public class WorkspaceOptions {
     /** Checked here so that vm run refuses before it creates a VM; the daemon checks again. */
     WorkspacePrepareRequest.Builder request(Path hostPath) {
         if (from != null && branch == null) {
-            throw new UserError("bad request", "--from says where a new guest branch starts: give --branch NAME too");
+            throw new UserError(ErrorKind.BAD_REQUEST, "--from says where a new guest branch starts: give --branch NAME too");
         }
         WorkspacePrepareRequest.Builder b = WorkspacePrepareRequest.newBuilder().setHostPath(hostPath.toString())
                 .setMode(mode == Mode.full_copy ? WorkspaceMode.FULL_COPY : WorkspaceMode.SHALLOW)
@@ -51,7 +52,7 @@ public class WorkspaceOptions {
     static Path hostPath(String path) {
         Path p = Path.of(path == null ? "" : path).toAbsolutePath().normalize();
         if (!Files.exists(p)) {
-            throw new UserError("bad request", "no such file or directory: " + p);
+            throw new UserError(ErrorKind.BAD_REQUEST, "no such file or directory: " + p);
         }
         return p;
     }

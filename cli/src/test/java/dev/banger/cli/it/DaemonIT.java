@@ -126,6 +126,47 @@ class DaemonIT {
     }
 
     @Test
+    @Order(3)
+    void aClientWithNoProtoFilesFindsAndCallsTheApi() throws Exception {
+        GenericClients clients = new GenericClients(cli);
+        Path orchestrator = cli.bangerHome.resolve("run/orchestrator.sock");
+        CliRunner.Result services = clients.curl(orchestrator, "--list-services", "http://localhost");
+        assertEquals(0, services.exit(), services.toString());
+        for (String s : List.of("banger.api.v1.Vms", "banger.api.v1.Images", "banger.api.v1.System",
+                "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection")) {
+            assertTrue(services.out().lines().anyMatch(s::equals), s + " listed: " + services);
+        }
+
+        CliRunner.Result list = clients.curl(orchestrator, "http://localhost/banger.api.v1.Vms/List");
+        assertEquals(0, list.exit(), list.toString());
+        assertEquals("{}", list.out().strip(), "no VMs yet, as JSON");
+
+        CliRunner.Result health = clients.curl(orchestrator, "http://localhost/grpc.health.v1.Health/Check");
+        assertEquals(0, health.exit(), health.toString());
+        assertTrue(health.out().contains("\"status\": \"SERVING\""), health.toString());
+
+        // A failing call: the status code and the ErrorInfo reason a tool can act on.
+        CliRunner.Result get = clients.curl(orchestrator, "-d", "{\"ref\": \"ghost\"}",
+                "http://localhost/banger.api.v1.Vms/Get");
+        assertTrue(get.exit() != 0, get.toString());
+        assertTrue(get.err().contains("\"code\": \"not_found\""), get.toString());
+        com.google.rpc.ErrorInfo info = GenericClients.errorInfo(get.err());
+        assertEquals("VM_NOT_FOUND", info.getReason(), get.toString());
+        assertEquals("banger.dev", info.getDomain(), get.toString());
+
+        // Every service socket answers health and reflection, not only the public one.
+        Map<String, String> own = Map.of("net", "banger.internal.v1.Net", "storage", "banger.internal.v1.Storage",
+                "image", "banger.api.v1.Images");
+        for (Map.Entry<String, String> s : own.entrySet()) {
+            CliRunner.Result listed = clients.curl(cli.bangerHome.resolve("run/" + s.getKey() + ".sock"),
+                    "--list-services", "http://localhost");
+            assertEquals(0, listed.exit(), s + ": " + listed);
+            assertTrue(listed.out().lines().anyMatch("grpc.health.v1.Health"::equals), s + ": " + listed);
+            assertTrue(listed.out().lines().anyMatch(s.getValue()::equals), s + ": " + listed);
+        }
+    }
+
+    @Test
     @Order(4)
     void badInputGetsAClearErrorAndUsageExit() throws Exception {
         CliRunner.Result r = cli.run("vm", "list", "-o", "yaml");

@@ -57,7 +57,7 @@ class OutputTest {
                 ErrorReporter.format(Status.INVALID_ARGUMENT.withDescription("vcpu must be at least 1")
                         .asRuntimeException()));
         assertEquals("banger: unavailable: UNAVAILABLE", ErrorReporter.format(Status.UNAVAILABLE.asRuntimeException()));
-        assertEquals("banger: already exists: x", ErrorReporter.format(new UserError("already exists", "x")));
+        assertEquals("banger: already exists: x", ErrorReporter.format(new UserError(ErrorKind.ALREADY_EXISTS, "x")));
         assertEquals("banger: error: boom", ErrorReporter.format(new IllegalStateException("boom")));
     }
 }

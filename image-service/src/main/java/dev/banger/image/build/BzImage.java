@@ -1,5 +1,6 @@
 package dev.banger.image.build;
 
+import dev.banger.errors.InvalidArgumentException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -22,7 +23,7 @@ public final class BzImage {
         try (java.io.InputStream in = java.nio.file.Files.newInputStream(out)) {
             if (in.readNBytes(head, 0, 4) != 4 || head[0] != 0x7f || head[1] != 'E' || head[2] != 'L' || head[3] != 'F') {
                 java.nio.file.Files.deleteIfExists(out);
-                throw new IllegalArgumentException("decompressed payload is not an ELF vmlinux");
+                throw new InvalidArgumentException("decompressed payload is not an ELF vmlinux");
             }
         }
     }
@@ -33,21 +34,21 @@ public final class BzImage {
     private static Payload payload(byte[] bz) {
         ByteBuffer b = ByteBuffer.wrap(bz).order(ByteOrder.LITTLE_ENDIAN);
         if (bz.length < 0x250 || b.getInt(0x202) != 0x53726448) { // "HdrS"
-            throw new IllegalArgumentException("not a bzImage (no HdrS boot header)");
+            throw new InvalidArgumentException("not a bzImage (no HdrS boot header)");
         }
         int protocol = b.getShort(0x206) & 0xffff;
         if (protocol < 0x208) {
-            throw new IllegalArgumentException("boot protocol " + Integer.toHexString(protocol) + " has no payload fields");
+            throw new InvalidArgumentException("boot protocol " + Integer.toHexString(protocol) + " has no payload fields");
         }
         int setupSects = bz[0x1f1] & 0xff;
         int start = ((setupSects == 0 ? 4 : setupSects) + 1) * 512;
         int offset = start + b.getInt(0x248);
         int length = b.getInt(0x24c);
         if (offset < 0 || length <= 0 || offset + length > bz.length) {
-            throw new IllegalArgumentException("bzImage payload lies outside the file");
+            throw new InvalidArgumentException("bzImage payload lies outside the file");
         }
         if (!Lz4Legacy.isLz4Legacy(bz, offset)) {
-            throw new IllegalArgumentException("bzImage payload compression not supported (only LZ4, as Debian uses)");
+            throw new InvalidArgumentException("bzImage payload compression not supported (only LZ4, as Debian uses)");
         }
         return new Payload(offset, length);
     }

@@ -1,5 +1,6 @@
 package dev.banger.image.build;
 
+import dev.banger.errors.FailedPreconditionException;
 import dev.banger.exec.CommandRunner;
 import dev.banger.image.Names;
 import dev.banger.image.registry.ImageRegistry;
@@ -86,13 +87,13 @@ public final class ImageBuilder {
             BiConsumer<String, String> progress) {
         Names.require(name, "image");
         String chosenMirror = mirror == null || mirror.isEmpty()
-                ? HostMirror.find(Path.of("/etc/apt")).orElseThrow(() -> new IllegalStateException(
+                ? HostMirror.find(Path.of("/etc/apt")).orElseThrow(() -> new FailedPreconditionException(
                         "this host has no Debian mirror in its apt sources; pass --mirror URL"))
                 : mirror;
         List<String> all = new java.util.ArrayList<>(packages);
         all.addAll(preset.debianPackages());
         Recipe recipe = Recipe.of(from, all, chosenMirror);
-        Path jar = agentJar.filter(Files::isRegularFile).orElseThrow(() -> new IllegalStateException(
+        Path jar = agentJar.filter(Files::isRegularFile).orElseThrow(() -> new FailedPreconditionException(
                 "the guest agent jar is not available (banger.guest-agent.jar); build banger first"));
         registry.requireFreeImageName(name); // before a bootstrap that can take a minute
 

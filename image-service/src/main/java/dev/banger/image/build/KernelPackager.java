@@ -1,5 +1,6 @@
 package dev.banger.image.build;
 
+import dev.banger.errors.FailedPreconditionException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -57,10 +58,10 @@ public final class KernelPackager {
             }
         }
         if (bzImage == null) {
-            throw new IllegalStateException("the image has no /boot/vmlinuz-*: is linux-image-cloud-amd64 installed?");
+            throw new FailedPreconditionException("the image has no /boot/vmlinuz-*: is linux-image-cloud-amd64 installed?");
         }
         if (busybox == null) {
-            throw new IllegalStateException("the image has no busybox for the initramfs: is busybox-static installed?");
+            throw new FailedPreconditionException("the image has no busybox for the initramfs: is busybox-static installed?");
         }
         Files.createDirectories(outDir);
         Path bz = Files.write(outDir.resolve("bzImage"), bzImage);

@@ -1,5 +1,6 @@
 package dev.banger.image.build;
 
+import dev.banger.errors.InvalidArgumentException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,7 +37,7 @@ public final class Lz4Legacy {
     public static void decode(byte[] data, int offset, int length, java.io.OutputStream out) {
         ByteBuffer in = ByteBuffer.wrap(data, offset, length).order(ByteOrder.LITTLE_ENDIAN);
         if (in.remaining() < 4 || in.getInt() != MAGIC) {
-            throw new IllegalArgumentException("not an LZ4 legacy frame");
+            throw new InvalidArgumentException("not an LZ4 legacy frame");
         }
         while (in.remaining() >= 4) {
             int size = in.getInt();

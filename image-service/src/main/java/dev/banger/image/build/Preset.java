@@ -1,5 +1,6 @@
 package dev.banger.image.build;
 
+import dev.banger.errors.InvalidArgumentException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,7 +57,7 @@ public enum Preset {
         try {
             return valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--preset must be dev (or left out for a lean image), got '" + name + "'");
+            throw new InvalidArgumentException("--preset must be dev (or left out for a lean image), got '" + name + "'");
         }
     }
 }

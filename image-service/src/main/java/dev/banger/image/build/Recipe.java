@@ -1,5 +1,6 @@
 package dev.banger.image.build;
 
+import dev.banger.errors.InvalidArgumentException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,15 +28,15 @@ public record Recipe(String suite, List<String> packages, String mirror) {
     /** Parses {@code debian:SUITE} plus extra packages; the mirror must be an http(s) URL. */
     public static Recipe of(String from, List<String> extraPackages, String mirror) {
         if (from == null || !from.startsWith("debian:") || !SUITE.matcher(from.substring(7)).matches()) {
-            throw new IllegalArgumentException("--from must be debian:SUITE (e.g. debian:bookworm), got '" + from + "'");
+            throw new InvalidArgumentException("--from must be debian:SUITE (e.g. debian:bookworm), got '" + from + "'");
         }
         for (String p : extraPackages) {
             if (!PACKAGE.matcher(p).matches()) {
-                throw new IllegalArgumentException("not a Debian package name: '" + p + "'");
+                throw new InvalidArgumentException("not a Debian package name: '" + p + "'");
             }
         }
         if (mirror == null || !MIRROR.matcher(mirror).matches()) {
-            throw new IllegalArgumentException("--mirror must be an http(s) URL, got '" + mirror + "'");
+            throw new InvalidArgumentException("--mirror must be an http(s) URL, got '" + mirror + "'");
         }
         TreeSet<String> all = new TreeSet<>(BASE_PACKAGES);
         all.addAll(extraPackages);

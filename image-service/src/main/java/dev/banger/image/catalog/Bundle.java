@@ -1,5 +1,6 @@
 package dev.banger.image.catalog;
 
+import dev.banger.errors.InvalidArgumentException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -52,7 +53,7 @@ public final class Bundle {
         ObjectNode sums = manifest.putObject("files");
         for (Map.Entry<String, Path> f : files.entrySet()) {
             if (!FILES.contains(f.getKey())) {
-                throw new IllegalArgumentException("not a bundle file: " + f.getKey());
+                throw new InvalidArgumentException("not a bundle file: " + f.getKey());
             }
             sums.putObject(f.getKey()).put("size", Files.size(f.getValue())).put("sha256", FileTrees.sha256(f.getValue()));
         }
@@ -86,14 +87,14 @@ public final class Bundle {
                 String name = e.getName();
                 if (manifest == null) {
                     if (!name.equals("manifest.json") || e.getSize() > 1 << 20) {
-                        throw new IllegalArgumentException("bundle does not start with manifest.json");
+                        throw new InvalidArgumentException("bundle does not start with manifest.json");
                     }
                     manifest = parseManifest(tar.readAllBytes());
                     continue;
                 }
                 FileSum sum = manifest.files().get(name);
                 if (!e.isFile() || sum == null || seen.containsKey(name)) {
-                    throw new IllegalArgumentException("unexpected bundle entry '" + name + "'");
+                    throw new InvalidArgumentException("unexpected bundle entry '" + name + "'");
                 }
                 Path target = dir.resolve(name);
                 Files.createDirectories(target.getParent());
@@ -103,19 +104,19 @@ public final class Bundle {
                     n = new DigestInputStream(tar, md).transferTo(o);
                 }
                 if (n != sum.size() || !HexFormat.of().formatHex(md.digest()).equals(sum.sha256())) {
-                    throw new IllegalArgumentException("bundle file " + name + " does not match its manifest checksum");
+                    throw new InvalidArgumentException("bundle file " + name + " does not match its manifest checksum");
                 }
                 seen.put(name, true);
             }
         } catch (IOException e) {
-            throw new IllegalArgumentException("corrupt or truncated bundle: " + e.getMessage(), e);
+            throw new InvalidArgumentException("corrupt or truncated bundle: " + e.getMessage(), e);
         }
         if (manifest == null) {
-            throw new IllegalArgumentException("empty bundle");
+            throw new InvalidArgumentException("empty bundle");
         }
         for (String f : manifest.files().keySet()) {
             if (!seen.containsKey(f)) {
-                throw new IllegalArgumentException("bundle is missing " + f);
+                throw new InvalidArgumentException("bundle is missing " + f);
             }
         }
         return manifest;
@@ -126,28 +127,28 @@ public final class Bundle {
         try {
             m = JSON.readTree(json);
         } catch (IOException e) {
-            throw new IllegalArgumentException("malformed bundle manifest: " + e.getMessage());
+            throw new InvalidArgumentException("malformed bundle manifest: " + e.getMessage());
         }
         if (m == null || !FORMAT.equals(m.path("format").asText()) || !m.path("files").isObject()) {
-            throw new IllegalArgumentException("malformed bundle manifest: not " + FORMAT);
+            throw new InvalidArgumentException("malformed bundle manifest: not " + FORMAT);
         }
         String kind = m.path("kind").asText();
         if (!kind.equals("image") && !kind.equals("kernel")) {
-            throw new IllegalArgumentException("malformed bundle manifest: kind must be image or kernel");
+            throw new InvalidArgumentException("malformed bundle manifest: kind must be image or kernel");
         }
         Map<String, FileSum> files = new LinkedHashMap<>();
         m.path("files").fields().forEachRemaining(f -> {
             if (!FILES.contains(f.getKey())) {
-                throw new IllegalArgumentException("malformed bundle manifest: unknown file " + f.getKey());
+                throw new InvalidArgumentException("malformed bundle manifest: unknown file " + f.getKey());
             }
             String sha = f.getValue().path("sha256").asText("");
             if (!sha.matches("[0-9a-f]{64}") || f.getValue().path("size").asLong(-1) < 0) {
-                throw new IllegalArgumentException("malformed bundle manifest: bad checksum for " + f.getKey());
+                throw new InvalidArgumentException("malformed bundle manifest: bad checksum for " + f.getKey());
             }
             files.put(f.getKey(), new FileSum(f.getValue().path("size").asLong(), sha));
         });
         if (kind.equals("image") && !files.containsKey("rootfs.ext4")) {
-            throw new IllegalArgumentException("malformed bundle manifest: an image bundle needs rootfs.ext4");
+            throw new InvalidArgumentException("malformed bundle manifest: an image bundle needs rootfs.ext4");
         }
         return new Manifest(kind, m.path("name").asText(), m.path("distro").asText(), m.path("kernel").asText(), files);
     }

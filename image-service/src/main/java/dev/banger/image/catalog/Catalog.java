@@ -1,5 +1,7 @@
 package dev.banger.image.catalog;
 
+import dev.banger.errors.NotFoundException;
+import dev.banger.errors.InvalidArgumentException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -51,11 +53,11 @@ public final class Catalog {
         try {
             root = JSON.readTree(in);
         } catch (IOException e) {
-            throw new IllegalArgumentException(where + " is not valid JSON: " + e.getMessage());
+            throw new InvalidArgumentException(where + " is not valid JSON: " + e.getMessage());
         }
         JsonNode list = root == null ? null : root.get(kind);
         if (list == null || !list.isArray()) {
-            throw new IllegalArgumentException(where + " has no \"" + kind + "\" array");
+            throw new InvalidArgumentException(where + " has no \"" + kind + "\" array");
         }
         List<CatalogEntry> out = new ArrayList<>();
         for (JsonNode e : list) {
@@ -67,7 +69,7 @@ public final class Catalog {
 
     public CatalogEntry find(String name) {
         return entries.stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow(
-                () -> new NoSuchElementException("no " + kind.substring(0, kind.length() - 1) + " named " + name
+                () -> new NotFoundException("no " + kind.substring(0, kind.length() - 1) + " named " + name
                         + " in the catalog"));
     }
 

@@ -1,5 +1,6 @@
 package dev.banger.image.catalog;
 
+import dev.banger.errors.InvalidArgumentException;
 import dev.banger.image.Names;
 import java.util.regex.Pattern;
 
@@ -11,14 +12,14 @@ public record CatalogEntry(String name, String url, String sha256, long size) {
         Names.require(name, "catalog entry");
         if (url == null || !(url.startsWith("https://") || url.startsWith("http://") || url.startsWith("file:/")
                 || url.startsWith("/"))) {
-            throw new IllegalArgumentException("catalog entry " + name + ": url must be https://, http://, file:/ or an"
+            throw new InvalidArgumentException("catalog entry " + name + ": url must be https://, http://, file:/ or an"
                     + " absolute path, got '" + url + "'");
         }
         if (sha256 == null || !SHA256.matcher(sha256).matches()) {
-            throw new IllegalArgumentException("catalog entry " + name + ": sha256 must be 64 lowercase hex digits");
+            throw new InvalidArgumentException("catalog entry " + name + ": sha256 must be 64 lowercase hex digits");
         }
         if (size <= 0) {
-            throw new IllegalArgumentException("catalog entry " + name + ": size must be positive");
+            throw new InvalidArgumentException("catalog entry " + name + ": size must be positive");
         }
     }
 }

@@ -1,11 +1,13 @@
 package dev.banger.image.catalog;
 
+import dev.banger.errors.Reason;
+import dev.banger.errors.AlreadyExistsException;
+import dev.banger.errors.InvalidArgumentException;
 import dev.banger.fs.Bounded;
 import dev.banger.fs.FileTrees;
 import dev.banger.image.registry.ImageRegistry;
 import dev.banger.image.store.ImageRecord;
 import dev.banger.image.store.KernelRecord;
-import dev.banger.rpc.AlreadyExistsException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -50,7 +52,7 @@ public final class Puller {
                 progress.accept("unpack", bundle.getFileName().toString());
                 Bundle.Manifest m = Bundle.unpack(bundle, work);
                 if (!m.kind().equals("image")) {
-                    throw new IllegalArgumentException("catalog entry " + name + " is a " + m.kind() + " bundle");
+                    throw new InvalidArgumentException("catalog entry " + name + " is a " + m.kind() + " bundle");
                 }
                 progress.accept("register", name);
                 KernelRecord kernel = kernelFrom(m, work);
@@ -64,7 +66,7 @@ public final class Puller {
         CatalogEntry entry = catalog.find(name);
         synchronized (locks.computeIfAbsent("kernel:" + name, k -> new Object())) {
             if (registry.kernels().stream().anyMatch(k -> k.name().equals(name))) {
-                throw new AlreadyExistsException("a kernel named " + name + " already exists");
+                throw new AlreadyExistsException(Reason.NAME_TAKEN, "a kernel named " + name + " already exists");
             }
             Path bundle = fetch(entry, progress);
             Path work = stateDir.resolve("builds").resolve(ImageRegistry.newId());
@@ -112,7 +114,7 @@ public final class Puller {
                     progress.accept("verify", "sha256 " + entry.sha256().substring(0, 12));
                     String problem = verify(tmp, entry);
                     if (problem != null) {
-                        throw new IllegalArgumentException("bundle for " + entry.name() + " " + problem
+                        throw new InvalidArgumentException("bundle for " + entry.name() + " " + problem
                                 + "; nothing was installed");
                     }
                     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -1,5 +1,6 @@
 package dev.banger.image.oci;
 
+import dev.banger.errors.InvalidArgumentException;
 import com.github.luben.zstd.ZstdInputStream;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -66,7 +67,7 @@ public final class LayerMerger {
                     entries++;
                     bytes += Math.max(0, e.getSize());
                     if (entries > limits.maxEntries() || bytes > limits.maxBytes()) {
-                        throw new IllegalArgumentException("the image's layers expand to more than "
+                        throw new InvalidArgumentException("the image's layers expand to more than "
                                 + limits.maxEntries() + " entries or " + limits.maxBytes() + " bytes: refusing it");
                     }
                     String path = normalize(e.getName());
@@ -98,7 +99,7 @@ public final class LayerMerger {
             requireNoSymlinkOnTheWay(e.getKey(), owners);
             String hard = e.getValue().hardlinkTarget();
             if (hard != null && (!owners.containsKey(hard) || owners.get(hard).symlink())) {
-                throw new IllegalArgumentException("layer entry " + e.getKey() + " is a hard link to " + hard
+                throw new InvalidArgumentException("layer entry " + e.getKey() + " is a hard link to " + hard
                         + ", which the image does not have");
             }
         }
@@ -138,7 +139,7 @@ public final class LayerMerger {
     /** A path inside the root: relative, no '..', no empty name; "./a/b/" becomes "a/b". */
     static String normalize(String name) {
         if (name.startsWith("/")) {
-            throw new IllegalArgumentException("layer entry with an absolute path: " + name);
+            throw new InvalidArgumentException("layer entry with an absolute path: " + name);
         }
         List<String> parts = new ArrayList<>();
         for (String p : name.split("/")) {
@@ -146,7 +147,7 @@ public final class LayerMerger {
                 continue;
             }
             if (p.equals("..")) {
-                throw new IllegalArgumentException("layer entry escapes the root: " + name);
+                throw new InvalidArgumentException("layer entry escapes the root: " + name);
             }
             parts.add(p);
         }
@@ -161,7 +162,7 @@ public final class LayerMerger {
         while (slash > 0) {
             Final f = owners.get(path.substring(0, slash));
             if (f != null && f.symlink()) {
-                throw new IllegalArgumentException("layer entry " + path + " goes through the symbolic link "
+                throw new InvalidArgumentException("layer entry " + path + " goes through the symbolic link "
                         + path.substring(0, slash));
             }
             slash = path.indexOf('/', slash + 1);
@@ -181,7 +182,7 @@ public final class LayerMerger {
             in = new ZstdInputStream(in);
         } else if (!t.endsWith(".tar") && !t.endsWith("layer.v1.tar") && !t.isEmpty()) {
             in.close();
-            throw new IllegalArgumentException("unsupported layer media type " + t);
+            throw new InvalidArgumentException("unsupported layer media type " + t);
         }
         return new TarArchiveInputStream(in);
     }

@@ -1,5 +1,6 @@
 package dev.banger.image.oci;
 
+import dev.banger.errors.FailedPreconditionException;
 import dev.banger.image.Names;
 import dev.banger.image.build.Ext4FromTar;
 import dev.banger.image.build.GuestOverlay;
@@ -67,7 +68,7 @@ public final class OciImporter {
     }
 
     private List<GuestOverlay.GuestFile> guestFiles() throws IOException {
-        Path jar = agentJar.filter(Files::isRegularFile).orElseThrow(() -> new IllegalStateException(
+        Path jar = agentJar.filter(Files::isRegularFile).orElseThrow(() -> new FailedPreconditionException(
                 "the guest agent jar is not available (banger.guest-agent.jar)"));
         return GuestOverlay.guestFiles(jar);
     }

@@ -1,5 +1,6 @@
 package dev.banger.image.oci;
 
+import dev.banger.errors.InvalidArgumentException;
 import dev.banger.fs.Bounded;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,29 +47,29 @@ public final class OciManifests {
                     }
                 }
                 if (digest == null) {
-                    throw new IllegalArgumentException("the image has no linux/amd64 manifest");
+                    throw new InvalidArgumentException("the image has no linux/amd64 manifest");
                 }
                 f = source.manifest(digest);
                 requireDigest(f.body(), digest);
                 continue;
             }
             if (!m.has("layers") || !m.get("layers").isArray()) {
-                throw new IllegalArgumentException("malformed OCI manifest: no layers");
+                throw new InvalidArgumentException("malformed OCI manifest: no layers");
             }
             List<Layer> out = new ArrayList<>();
             for (JsonNode l : m.get("layers")) {
                 String digest = l.path("digest").asText();
                 if (!digest.matches("sha256:[0-9a-f]{64}")) {
-                    throw new IllegalArgumentException("malformed OCI manifest: layer digest '" + digest + "'");
+                    throw new InvalidArgumentException("malformed OCI manifest: layer digest '" + digest + "'");
                 }
                 out.add(new Layer(digest, l.path("mediaType").asText(), l.path("size").asLong(-1)));
             }
             if (out.isEmpty()) {
-                throw new IllegalArgumentException("malformed OCI manifest: no layers");
+                throw new InvalidArgumentException("malformed OCI manifest: no layers");
             }
             return out;
         }
-        throw new IllegalArgumentException("OCI index nests too deeply");
+        throw new InvalidArgumentException("OCI index nests too deeply");
     }
 
     /** The layer's file in the cache, fetched and verified if missing. */
@@ -87,7 +88,7 @@ public final class OciManifests {
             }
             String got = "sha256:" + FileTrees.sha256(tmp);
             if (!got.equals(layer.digest()) || layer.size() >= 0 && Files.size(tmp) != layer.size()) {
-                throw new IllegalArgumentException("layer " + layer.digest() + " arrived as " + got + " ("
+                throw new InvalidArgumentException("layer " + layer.digest() + " arrived as " + got + " ("
                         + Files.size(tmp) + " bytes): refusing it");
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -101,7 +102,7 @@ public final class OciManifests {
         try {
             String got = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
             if (!got.equals(digest)) {
-                throw new IllegalArgumentException("manifest " + digest + " arrived as " + got);
+                throw new InvalidArgumentException("manifest " + digest + " arrived as " + got);
             }
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -112,11 +113,11 @@ public final class OciManifests {
         try {
             JsonNode n = JSON.readTree(body);
             if (n == null || !n.isObject()) {
-                throw new IllegalArgumentException("malformed OCI manifest: not a JSON object");
+                throw new InvalidArgumentException("malformed OCI manifest: not a JSON object");
             }
             return n;
         } catch (IOException e) {
-            throw new IllegalArgumentException("malformed OCI manifest: " + new String(body, 0,
+            throw new InvalidArgumentException("malformed OCI manifest: " + new String(body, 0,
                     Math.min(body.length, 80), StandardCharsets.UTF_8));
         }
     }

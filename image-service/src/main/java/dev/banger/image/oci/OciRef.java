@@ -1,5 +1,6 @@
 package dev.banger.image.oci;
 
+import dev.banger.errors.InvalidArgumentException;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
@@ -23,13 +24,13 @@ public record OciRef(String registry, String repository, String reference, Path 
         if (ref.startsWith("/")) {
             Path layout = Path.of(ref).normalize();
             if (layout.getFileName() == null) {
-                throw new IllegalArgumentException("an OCI layout must be a directory below /, got '" + ref + "'");
+                throw new InvalidArgumentException("an OCI layout must be a directory below /, got '" + ref + "'");
             }
             return new OciRef(null, null, null, layout);
         }
         int slash = ref.indexOf('/');
         if (slash <= 0) {
-            throw new IllegalArgumentException("an OCI reference is HOST/REPOSITORY[:TAG|@DIGEST] or an absolute layout"
+            throw new InvalidArgumentException("an OCI reference is HOST/REPOSITORY[:TAG|@DIGEST] or an absolute layout"
                     + " path, got '" + ref + "'");
         }
         String host = ref.substring(0, slash);
@@ -42,20 +43,20 @@ public record OciRef(String registry, String repository, String reference, Path 
             repo = rest.substring(0, at);
             reference = rest.substring(at + 1);
             if (!DIGEST.matcher(reference).matches()) {
-                throw new IllegalArgumentException("bad digest in '" + ref + "'");
+                throw new InvalidArgumentException("bad digest in '" + ref + "'");
             }
         } else if (colon > rest.lastIndexOf('/')) {
             repo = rest.substring(0, colon);
             reference = rest.substring(colon + 1);
             if (!TAG.matcher(reference).matches()) {
-                throw new IllegalArgumentException("bad tag in '" + ref + "'");
+                throw new InvalidArgumentException("bad tag in '" + ref + "'");
             }
         } else {
             repo = rest;
             reference = "latest";
         }
         if (!HOST.matcher(host).matches() || !REPO.matcher(repo).matches()) {
-            throw new IllegalArgumentException("not an OCI reference: '" + ref + "'");
+            throw new InvalidArgumentException("not an OCI reference: '" + ref + "'");
         }
         return new OciRef(host, repo, reference, null);
     }

@@ -1,5 +1,6 @@
 package dev.banger.image.oci;
 
+import dev.banger.errors.InvalidArgumentException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ public interface OciSource {
     static OciSource layout(Path dir) {
         if (!Files.isRegularFile(dir.resolve("index.json"), LinkOption.NOFOLLOW_LINKS)
                 || !Files.isRegularFile(dir.resolve("oci-layout"), LinkOption.NOFOLLOW_LINKS)) {
-            throw new IllegalArgumentException(dir + " is not an OCI image layout (no oci-layout and index.json)");
+            throw new InvalidArgumentException(dir + " is not an OCI image layout (no oci-layout and index.json)");
         }
         return new OciSource() {
             @Override
@@ -58,11 +59,11 @@ public interface OciSource {
 
             private Path blobPath(String digest) {
                 if (!digest.matches("sha256:[0-9a-f]{64}")) {
-                    throw new IllegalArgumentException("bad digest " + digest);
+                    throw new InvalidArgumentException("bad digest " + digest);
                 }
                 Path p = dir.resolve("blobs/sha256").resolve(digest.substring(7));
                 if (Files.isSymbolicLink(p) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new IllegalArgumentException("layout has no blob " + digest);
+                    throw new InvalidArgumentException("layout has no blob " + digest);
                 }
                 return p;
             }

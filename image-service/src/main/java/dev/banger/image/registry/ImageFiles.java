@@ -1,5 +1,6 @@
 package dev.banger.image.registry;
 
+import dev.banger.errors.InvalidArgumentException;
 import dev.banger.exec.CommandRunner;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,7 +90,7 @@ public final class ImageFiles {
 
     static void requireRegularFile(Path f, String what) {
         if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IllegalArgumentException(what + " is not a regular file: " + f);
+            throw new InvalidArgumentException(what + " is not a regular file: " + f);
         }
     }
 

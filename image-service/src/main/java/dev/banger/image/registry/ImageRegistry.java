@@ -1,11 +1,15 @@
 package dev.banger.image.registry;
 
+import dev.banger.errors.AlreadyExistsException;
+import dev.banger.errors.NotFoundException;
+import dev.banger.errors.Reason;
+import dev.banger.errors.FailedPreconditionException;
+import dev.banger.errors.InvalidArgumentException;
 import dev.banger.fs.FileTrees;
 import dev.banger.image.Names;
 import dev.banger.image.store.ImageRecord;
 import dev.banger.image.store.ImageStore;
 import dev.banger.image.store.KernelRecord;
-import dev.banger.rpc.AlreadyExistsException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -42,7 +46,7 @@ public final class ImageRegistry {
     }
 
     public ImageRecord image(String ref) {
-        return store.image(ref).orElseThrow(() -> new NoSuchElementException("no image named " + ref));
+        return store.image(ref).orElseThrow(() -> new NotFoundException(Reason.IMAGE_MISSING, "no image named " + ref));
     }
 
     public List<KernelRecord> kernels() {
@@ -50,7 +54,7 @@ public final class ImageRegistry {
     }
 
     public KernelRecord kernel(String ref) {
-        return store.kernel(ref).orElseThrow(() -> new NoSuchElementException("no kernel named " + ref));
+        return store.kernel(ref).orElseThrow(() -> new NotFoundException(Reason.KERNEL_MISSING, "no kernel named " + ref));
     }
 
     public Path imageDir(String id) {
@@ -66,7 +70,7 @@ public final class ImageRegistry {
         Names.require(name, "image");
         ImageFiles.requireRegularFile(rootfs, "--rootfs");
         if (!ImageFiles.isExt4(rootfs)) {
-            throw new IllegalArgumentException(rootfs + " is not an ext4 filesystem image");
+            throw new InvalidArgumentException(rootfs + " is not an ext4 filesystem image");
         }
         Optional<KernelRecord> kernel = kernelRef == null || kernelRef.isEmpty() ? Optional.empty()
                 : Optional.of(kernel(kernelRef));
@@ -161,17 +165,17 @@ public final class ImageRegistry {
     public KernelRecord importKernel(String name, Path from, String source) {
         Names.require(name, "kernel");
         if (!Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IllegalArgumentException("--from must be a directory: " + from);
+            throw new InvalidArgumentException("--from must be a directory: " + from);
         }
         Optional<Path> bzImage = find(from, "bzImage", "vmlinuz").filter(ImageFiles::isBzImage);
         Optional<Path> vmlinux = find(from, "vmlinux").filter(ImageFiles::isElf);
         Optional<Path> initrd = find(from, "initrd", "initramfs");
         Path modules = from.resolve("modules");
         if (bzImage.isEmpty() && vmlinux.isEmpty()) {
-            throw new IllegalArgumentException(from + " holds neither a bzImage (vmlinuz*) nor an ELF vmlinux");
+            throw new InvalidArgumentException(from + " holds neither a bzImage (vmlinuz*) nor an ELF vmlinux");
         }
         if (store.kernel(name).isPresent()) {
-            throw new AlreadyExistsException("a kernel named " + name + " already exists");
+            throw new AlreadyExistsException(Reason.NAME_TAKEN, "a kernel named " + name + " already exists");
         }
         String id = newId();
         Path dir = kernelDir(id);
@@ -208,7 +212,7 @@ public final class ImageRegistry {
         KernelRecord k = kernel(ref);
         List<String> users = store.imagesUsingKernel(k.id());
         if (!users.isEmpty()) {
-            throw new IllegalStateException("kernel " + k.name() + " is used by image(s) " + String.join(", ", users));
+            throw new FailedPreconditionException(Reason.KERNEL_IN_USE, "kernel " + k.name() + " is used by image(s) " + String.join(", ", users));
         }
         store.deleteKernel(k.id());
         FileTrees.deleteTree(kernelDir(k.id()));
@@ -217,7 +221,7 @@ public final class ImageRegistry {
 
     public void requireFreeImageName(String name) {
         if (store.image(name).isPresent()) {
-            throw new AlreadyExistsException("an image named " + name + " already exists");
+            throw new AlreadyExistsException(Reason.NAME_TAKEN, "an image named " + name + " already exists");
         }
     }
 

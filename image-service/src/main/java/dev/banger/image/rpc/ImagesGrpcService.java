@@ -1,5 +1,6 @@
 package dev.banger.image.rpc;
 
+import dev.banger.errors.InvalidArgumentException;
 import dev.banger.image.build.ImageBuilder;
 import dev.banger.image.store.ImageRecord;
 import dev.banger.image.catalog.Puller;
@@ -117,7 +118,7 @@ public class ImagesGrpcService extends ImagesGrpc.ImagesImplBase {
 
     static Path absolute(String path) {
         if (path == null || path.isEmpty() || !Path.of(path).isAbsolute()) {
-            throw new IllegalArgumentException("an absolute path is required, got '" + path + "'");
+            throw new InvalidArgumentException("an absolute path is required, got '" + path + "'");
         }
         return Path.of(path);
     }

@@ -1,6 +1,9 @@
 package dev.banger.image.store;
 
-import dev.banger.rpc.AlreadyExistsException;
+import dev.banger.errors.AlreadyExistsException;
+import dev.banger.errors.Reason;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -95,8 +98,9 @@ public class ImageStore {
             }
             return ps.executeUpdate();
         } catch (SQLException e) {
-            if (e.getMessage() != null && e.getMessage().contains("UNIQUE constraint failed")) {
-                throw new AlreadyExistsException("already exists: " + e.getMessage());
+            if (e instanceof SQLiteException s && s.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE) {
+                // The only UNIQUE columns are the names.
+                throw new AlreadyExistsException(Reason.NAME_TAKEN, "already exists: " + e.getMessage());
             }
             throw new IllegalStateException("image store: " + e.getMessage(), e);
         }

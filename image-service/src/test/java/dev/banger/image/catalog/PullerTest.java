@@ -9,7 +9,7 @@ import dev.banger.exec.ProcessRunner;
 import dev.banger.fs.FileTrees;
 import dev.banger.image.registry.ImageRegistry;
 import dev.banger.image.store.ImageRecord;
-import dev.banger.rpc.AlreadyExistsException;
+import dev.banger.errors.AlreadyExistsException;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;

@@ -1,5 +1,6 @@
 package dev.banger.net.guard;
 
+import dev.banger.errors.FailedPreconditionException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.banger.exec.CommandRunner;
@@ -113,7 +114,7 @@ public final class Isolation {
         Map<String, Binding> all = bindings();
         for (Binding b : all.values()) {
             if (!b.vmId().equals(vmId) && (b.ip().equals(ip) || b.mac().equals(mac) || b.port().equals(port))) {
-                throw new IllegalStateException("VM " + b.vmId() + " already holds " + b.ip() + " / " + b.mac() + " on "
+                throw new FailedPreconditionException("VM " + b.vmId() + " already holds " + b.ip() + " / " + b.mac() + " on "
                         + b.port() + ": refusing to give any of them to " + vmId);
             }
         }

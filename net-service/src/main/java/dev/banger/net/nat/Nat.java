@@ -1,5 +1,6 @@
 package dev.banger.net.nat;
 
+import dev.banger.errors.FailedPreconditionException;
 import dev.banger.exec.CommandRunner;
 import java.util.List;
 
@@ -31,7 +32,7 @@ public interface Nat {
         if (!wanted.equals("nftables") && run.run(List.of("iptables", "--version")).ok()) {
             return new IptablesNat(run, bridge);
         }
-        throw new IllegalStateException("no " + (wanted.equals("auto") ? "nft or iptables" : wanted)
+        throw new FailedPreconditionException("no " + (wanted.equals("auto") ? "nft or iptables" : wanted)
                 + " command on this host: --nat cannot work (install nftables)");
     }
 }

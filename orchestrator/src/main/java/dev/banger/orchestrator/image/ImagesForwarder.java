@@ -1,5 +1,7 @@
 package dev.banger.orchestrator.image;
 
+import dev.banger.errors.Reason;
+import dev.banger.errors.FailedPreconditionException;
 import dev.banger.orchestrator.store.VmStore;
 import dev.banger.orchestrator.system.InternalServices;
 import dev.banger.proto.api.v1.BuildImageRequest;
@@ -79,7 +81,7 @@ public class ImagesForwarder extends ImagesGrpc.ImagesImplBase {
             Image image = images(30).get(request);
             List<String> users = vms.namesUsingImage(image.getId());
             if (!users.isEmpty()) {
-                throw new IllegalStateException("image " + image.getName() + " is used by VM(s) "
+                throw new FailedPreconditionException(Reason.IMAGE_IN_USE, "image " + image.getName() + " is used by VM(s) "
                         + String.join(", ", users) + "; delete them first");
             }
             return images(60).delete(NameRef.newBuilder().setRef(image.getId()).build());

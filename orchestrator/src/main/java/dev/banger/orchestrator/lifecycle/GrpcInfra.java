@@ -1,5 +1,9 @@
 package dev.banger.orchestrator.lifecycle;
 
+import dev.banger.errors.NotFoundException;
+import dev.banger.errors.Reason;
+import dev.banger.rpc.ErrorReasons;
+import dev.banger.errors.FailedPreconditionException;
 import dev.banger.orchestrator.system.InternalServices;
 import dev.banger.proto.api.v1.Image;
 import dev.banger.proto.api.v1.ImagesGrpc;
@@ -17,7 +21,6 @@ import dev.banger.proto.internal.v1.TapRequest;
 import dev.banger.proto.internal.v1.VmConfigRequest;
 import dev.banger.proto.internal.v1.VmDisksRequest;
 import dev.banger.proto.internal.v1.WorkDiskRequest;
-import dev.banger.rpc.StaleImage;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
@@ -38,20 +41,22 @@ public final class GrpcInfra implements Infra {
             Image i = ImagesGrpc.newBlockingStub(internal.channel("image")).withDeadlineAfter(30, TimeUnit.SECONDS)
                     .get(NameRef.newBuilder().setRef(ref).build());
             if (i.getKernelRef().isEmpty()) {
-                throw new IllegalStateException("image " + i.getName() + " has no kernel: register it with --kernel-ref");
+                throw new FailedPreconditionException(Reason.IMAGE_NO_KERNEL,
+                        "image " + i.getName() + " has no kernel: register it with --kernel-ref");
             }
             if (i.getGuestFilesStale()) {
                 // Its VMs would boot older guest files, which ignore banger's SSH host keys.
-                throw new IllegalStateException("image " + i.getName() + " was " + StaleImage.WORDS + "; build it again: banger image"
-                        + " delete " + i.getName() + " && banger image build " + i.getName() + " --from debian:bookworm");
+                throw new FailedPreconditionException(Reason.IMAGE_STALE, "image " + i.getName()
+                        + " was built by an older banger (other guest files); build it again: banger image delete "
+                        + i.getName() + " && banger image build " + i.getName() + " --from debian:bookworm");
             }
             Kernel k = KernelsGrpc.newBlockingStub(internal.channel("image")).withDeadlineAfter(30, TimeUnit.SECONDS)
                     .get(NameRef.newBuilder().setRef(i.getKernelRef()).build());
             return new BootImage(i.getId(), i.getName(), k.getName(), path(k.getBzimagePath()), path(k.getVmlinuxPath()),
                     path(k.getInitrdPath()));
         } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-                throw new NoSuchElementException(e.getStatus().getDescription()
+            if (ErrorReasons.is(e, Reason.IMAGE_MISSING)) {
+                throw new NotFoundException(Reason.IMAGE_MISSING, e.getStatus().getDescription()
                         + ("default".equals(ref) ? "; build it with: banger image build default --from debian:bookworm" : ""));
             }
             throw e;

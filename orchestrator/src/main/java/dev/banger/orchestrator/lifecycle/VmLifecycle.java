@@ -1,5 +1,9 @@
 package dev.banger.orchestrator.lifecycle;
 
+import dev.banger.errors.AlreadyExistsException;
+import dev.banger.errors.Reason;
+import dev.banger.errors.FailedPreconditionException;
+import dev.banger.errors.InvalidArgumentException;
 import dev.banger.ip.Ipv4Cidr;
 import dev.banger.orchestrator.agent.AgentClient;
 import dev.banger.orchestrator.agent.AgentTokens;
@@ -13,7 +17,6 @@ import dev.banger.orchestrator.vm.VmNames;
 import dev.banger.orchestrator.vmm.Vmm;
 import dev.banger.orchestrator.vmm.Vmms;
 import dev.banger.orchestrator.vmm.VmmSpec;
-import dev.banger.rpc.AlreadyExistsException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -109,7 +112,7 @@ public final class VmLifecycle {
             String vmm = vmms.choose(image.vmlinux()).vmm();
             java.util.Set<String> names = new HashSet<>(store.list().stream().map(VmRecord::name).toList());
             if (wanted != null && names.contains(wanted)) {
-                throw new AlreadyExistsException("a VM named " + wanted + " already exists");
+                throw new AlreadyExistsException(Reason.NAME_TAKEN, "a VM named " + wanted + " already exists");
             }
             String name = wanted == null ? VmNames.generate(names) : wanted;
             return store.insertWithNewIp(new VmRecord(id, name, "created", image.imageId(), image.imageName(),
@@ -181,7 +184,7 @@ public final class VmLifecycle {
                 try {
                     ssh.awaitReady(vm.ip(), SSH_DEADLINE);
                 } catch (IllegalStateException e) {
-                    throw new IllegalStateException(e.getMessage() + "; the guest's console is in " + spec.consoleLog(), e);
+                    throw new FailedPreconditionException(e.getMessage() + "; the guest's console is in " + spec.consoleLog(), e);
                 }
                 store.updateState(vm.id(), "running", pid, Instant.now(), null);
                 return store.resolve(vm.id());
@@ -244,7 +247,7 @@ public final class VmLifecycle {
         boolean force = signal == null || signal.isEmpty() || signal.equalsIgnoreCase("KILL")
                 || signal.equalsIgnoreCase("SIGKILL") || signal.equals("9");
         if (!force && !signal.equalsIgnoreCase("TERM") && !signal.equalsIgnoreCase("SIGTERM") && !signal.equals("15")) {
-            throw new IllegalArgumentException("--signal must be KILL or TERM, got " + signal);
+            throw new InvalidArgumentException("--signal must be KILL or TERM, got " + signal);
         }
         // The signal goes first, outside the VM's lock: a stop stuck waiting on a wedged
         // guest holds that lock, and kill is how a user ends it (SEC-4). The stop then
@@ -276,7 +279,7 @@ public final class VmLifecycle {
     public VmRecord set(String ref, Integer vcpu, Integer memoryMib) {
         return withVm(ref, vm -> {
             if (!vm.state().equals("stopped") && !vm.state().equals("created") && !vm.state().equals("error")) {
-                throw new IllegalStateException("VM " + vm.name() + " is " + vm.state() + "; stop it first");
+                throw new FailedPreconditionException(Reason.VM_RUNNING, "VM " + vm.name() + " is " + vm.state() + "; stop it first");
             }
             int v = range(vcpu == null ? vm.vcpu() : vcpu, 1, 64, "vcpu");
             int m = range(memoryMib == null ? vm.memoryMib() : memoryMib, 128, 1 << 20, "memory (MiB)");
@@ -372,7 +375,7 @@ public final class VmLifecycle {
     public VmRecord deleteUnlessRunning(String ref) {
         return logged("prune", ref, (p, d) -> { }, log -> withVm(ref, vm -> {
             if (vm.state().equals("running") || vm.state().equals("starting")) {
-                throw new IllegalStateException(vm.name() + " started meanwhile; prune never touches a running VM");
+                throw new FailedPreconditionException(Reason.VM_RUNNING, vm.name() + " started meanwhile; prune never touches a running VM");
             }
             return deleteLocked(vm, log);
         }));
@@ -503,14 +506,14 @@ public final class VmLifecycle {
 
     private static int range(int v, int min, int max, String what) {
         if (v < min || v > max) {
-            throw new IllegalArgumentException(what + " must be between " + min + " and " + max + ", got " + v);
+            throw new InvalidArgumentException(what + " must be between " + min + " and " + max + ", got " + v);
         }
         return v;
     }
 
     private static long range(long v, long min, long max, String what) {
         if (v < min || v > max) {
-            throw new IllegalArgumentException(what + " must be between " + min + " and " + max + " bytes, got " + v);
+            throw new InvalidArgumentException(what + " must be between " + min + " and " + max + " bytes, got " + v);
         }
         return v;
     }

@@ -1,5 +1,6 @@
 package dev.banger.orchestrator.ssh;
 
+import dev.banger.errors.FailedPreconditionException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,7 +62,7 @@ public final class GuestSsh {
             }
             sleep(40);
         }
-        throw new IllegalStateException("the guest at " + ip + " did not answer SSH within " + deadline.toSeconds() + "s ("
+        throw new FailedPreconditionException("the guest at " + ip + " did not answer SSH within " + deadline.toSeconds() + "s ("
                 + last + ")");
     }
 

@@ -1,5 +1,10 @@
 package dev.banger.orchestrator.store;
 
+import dev.banger.errors.Reason;
+import dev.banger.errors.NotFoundException;
+import dev.banger.errors.UnavailableException;
+import dev.banger.errors.FailedPreconditionException;
+import dev.banger.errors.InvalidArgumentException;
 import dev.banger.ip.Ipv4Cidr;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -7,6 +12,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,10 +61,10 @@ public class VmStore {
             return prefixed.get(0);
         }
         if (prefixed.size() > 1) {
-            throw new IllegalArgumentException("'" + ref + "' is ambiguous: " + String.join(", ",
+            throw new InvalidArgumentException(Reason.VM_AMBIGUOUS, "'" + ref + "' is ambiguous: " + String.join(", ",
                     prefixed.stream().map(VmRecord::name).toList()));
         }
-        throw new java.util.NoSuchElementException("no VM named " + ref);
+        throw new NotFoundException(Reason.VM_NOT_FOUND, "no VM named " + ref);
     }
 
     /** vm set (VM-3): new sizes for a stopped VM. */
@@ -121,7 +128,7 @@ public class VmStore {
             } catch (SQLException e) {
                 throw new StoreException("cannot read IP allocations", e);
             }
-            String ip = subnet.firstFree(used).orElseThrow(() -> new IllegalStateException(
+            String ip = subnet.firstFree(used).orElseThrow(() -> new FailedPreconditionException(
                     "no free guest address left in " + subnet + "; delete a VM or widen the subnet"));
             VmRecord withIp = new VmRecord(vm.id(), vm.name(), vm.state(), vm.imageId(), vm.imageName(), vm.kernelName(),
                     ip, vm.vcpu(), vm.memoryMib(), vm.diskSizeBytes(), vm.systemOverlaySizeBytes(), vm.nat(), vm.vmm(),
@@ -130,14 +137,14 @@ public class VmStore {
                 insert(withIp);
                 return withIp;
             } catch (StoreException e) {
-                if (!(e.getCause() instanceof SQLException s) || s.getMessage() == null
-                        || !s.getMessage().contains("ip_allocations.ip")) {
+                if (!(e.getCause() instanceof SQLiteException s)
+                        || s.getResultCode() != SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY) {
                     throw e;
                 }
-                // someone else took that address meanwhile: look again
+                // someone else took that address (ip_allocations' key) meanwhile: look again
             }
         }
-        throw new IllegalStateException("could not allocate a guest address: too much contention");
+        throw new UnavailableException("could not allocate a guest address: too much contention");
     }
 
     /** Adds a VM and, when it has one, its IP, in one transaction. */

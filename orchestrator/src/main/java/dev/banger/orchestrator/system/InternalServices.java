@@ -1,5 +1,6 @@
 package dev.banger.orchestrator.system;
 
+import dev.banger.errors.InvalidArgumentException;
 import dev.banger.rpc.UdsChannels;
 import io.grpc.ManagedChannel;
 import jakarta.annotation.PreDestroy;
@@ -38,7 +39,7 @@ public class InternalServices {
     public ManagedChannel channel(String service) {
         Path socket = sockets().get(service);
         if (socket == null) {
-            throw new IllegalArgumentException("no internal service named " + service);
+            throw new InvalidArgumentException("no internal service named " + service);
         }
         return connections.computeIfAbsent(service, s -> UdsChannels.connect(socket)).channel();
     }

@@ -1,5 +1,6 @@
 package dev.banger.orchestrator.vm;
 
+import dev.banger.errors.InvalidArgumentException;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Set;
@@ -29,7 +30,7 @@ public final class VmNames {
 
     public static String require(String name) {
         if (name == null || !LABEL.matcher(name).matches()) {
-            throw new IllegalArgumentException("VM name must be 1-63 lowercase letters, digits or '-', not starting or"
+            throw new InvalidArgumentException("VM name must be 1-63 lowercase letters, digits or '-', not starting or"
                     + " ending with '-' (one DNS label), got '" + name + "'");
         }
         return name;

@@ -1,5 +1,7 @@
 package dev.banger.orchestrator.vm;
 
+import dev.banger.errors.Reason;
+import dev.banger.errors.FailedPreconditionException;
 import dev.banger.orchestrator.lifecycle.StepLog;
 import dev.banger.orchestrator.lifecycle.Parallel;
 import dev.banger.orchestrator.lifecycle.VmLifecycle;
@@ -36,6 +38,7 @@ import dev.banger.proto.api.v1.WorkspaceEvent;
 import dev.banger.proto.api.v1.WorkspaceExportChunk;
 import dev.banger.proto.api.v1.WorkspaceExportRequest;
 import dev.banger.proto.api.v1.WorkspacePrepareRequest;
+import dev.banger.rpc.ErrorReasons;
 import dev.banger.rpc.Rpc;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
@@ -301,7 +304,7 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
         Rpc.answer(response, () -> {
             VmRecord vm = store.resolve(r.getRef());
             if (!vm.state().equals("running")) {
-                throw new IllegalStateException("VM " + vm.name() + " is " + vm.state() + ", not running");
+                throw new FailedPreconditionException(Reason.VM_NOT_RUNNING, "VM " + vm.name() + " is " + vm.state() + ", not running");
             }
             keys.publicKey();
             SshTarget.Builder t = SshTarget.newBuilder().setHost(vm.ip()).setPort(22).setUser("root")
@@ -322,8 +325,10 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
             try {
                 res.setOk(true).setId(Parallel.result(e.getValue()).id());
             } catch (RuntimeException ex) {
-                var status = Rpc.toStatus(ex).getStatus();
-                res.setOk(false).setErrorKind(status.getCode().name()).setMessage(String.valueOf(status.getDescription()));
+                var failure = Rpc.toStatus(ex);
+                res.setOk(false).setErrorKind(failure.getStatus().getCode().name())
+                        .setMessage(String.valueOf(failure.getStatus().getDescription()));
+                ErrorReasons.of(failure).ifPresent(reason -> res.setReason(reason.name()));
             }
             out.addResults(res);
         }

@@ -1,5 +1,6 @@
 package dev.banger.orchestrator.vm;
 
+import dev.banger.errors.InvalidArgumentException;
 import dev.banger.orchestrator.workspace.ToolPins;
 import dev.banger.orchestrator.workspace.WorkspaceMode;
 import dev.banger.orchestrator.workspace.WorkspacePlan;
@@ -15,7 +16,7 @@ final class WorkspaceMessages {
 
     static WorkspaceRequest request(WorkspacePrepareRequest r) {
         if (r.getHostPath().isEmpty()) {
-            throw new IllegalArgumentException("host_path is required (an absolute path inside the repository)");
+            throw new InvalidArgumentException("host_path is required (an absolute path inside the repository)");
         }
         return new WorkspaceRequest(Path.of(r.getHostPath()), r.getGuestPath(), mode(r.getMode()),
                 r.getIncludeUntracked(), emptyToNull(r.getBranch()), emptyToNull(r.getFrom()));

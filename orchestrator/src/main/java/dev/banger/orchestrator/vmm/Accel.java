@@ -1,5 +1,6 @@
 package dev.banger.orchestrator.vmm;
 
+import dev.banger.errors.InvalidArgumentException;
 import dev.banger.vmm.KvmSupport;
 import java.nio.file.Path;
 
@@ -21,7 +22,7 @@ public enum Accel {
             case "kvm" -> KVM;
             case "tcg" -> TCG;
             case "auto" -> detect(Path.of("/sys"), Path.of("/dev/kvm"));
-            default -> throw new IllegalArgumentException("banger.vmm.accel must be auto, kvm or tcg, got " + wanted);
+            default -> throw new InvalidArgumentException("banger.vmm.accel must be auto, kvm or tcg, got " + wanted);
         };
     }
 }

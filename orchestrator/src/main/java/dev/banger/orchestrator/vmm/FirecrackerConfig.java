@@ -1,5 +1,6 @@
 package dev.banger.orchestrator.vmm;
 
+import dev.banger.errors.InvalidArgumentException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,7 +20,7 @@ public final class FirecrackerConfig {
 
     public static ObjectNode build(VmmSpec s) {
         if (s.vmlinux() == null) {
-            throw new IllegalArgumentException("Firecracker boots an ELF vmlinux; this kernel has none");
+            throw new InvalidArgumentException("Firecracker boots an ELF vmlinux; this kernel has none");
         }
         ObjectNode root = JSON.createObjectNode();
         ObjectNode boot = root.putObject("boot-source");

@@ -1,5 +1,6 @@
 package dev.banger.orchestrator.vmm;
 
+import dev.banger.errors.FailedPreconditionException;
 import dev.banger.vmm.KvmSupport;
 import dev.banger.vmm.VmmChoice;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ public final class Vmms {
     public Vmm get(String name) {
         Vmm v = byName.get(name);
         if (v == null) {
-            throw new IllegalStateException("this VM was made for VMM '" + name + "', which banger does not know");
+            throw new FailedPreconditionException("this VM was made for VMM '" + name + "', which banger does not know");
         }
         return v;
     }

@@ -1,5 +1,6 @@
 package dev.banger.orchestrator.workspace;
 
+import dev.banger.errors.InvalidArgumentException;
 import dev.banger.exec.CommandResult;
 import dev.banger.exec.CommandRunner;
 import dev.banger.exec.StreamingCommand;
@@ -46,28 +47,28 @@ public final class HostRepo {
      */
     public static HostRepo enclosing(Path path, CommandRunner run) {
         if (!path.isAbsolute()) {
-            throw new IllegalArgumentException("the host path must be absolute, got " + path);
+            throw new InvalidArgumentException("the host path must be absolute, got " + path);
         }
         if (!Files.exists(path)) {
-            throw new IllegalArgumentException("no such file or directory: " + path);
+            throw new InvalidArgumentException("no such file or directory: " + path);
         }
         Path dir = Files.isDirectory(path) ? path : path.getParent();
         CommandResult bare = run.run(List.of("git", "-C", dir.toString(), "rev-parse", "--is-bare-repository"),
                 GIT_TIMEOUT);
         if (!bare.ok()) {
-            throw new IllegalArgumentException(path + " is not inside a git repository");
+            throw new InvalidArgumentException(path + " is not inside a git repository");
         }
         if (bare.stdout().strip().equals("true")) {
-            throw new IllegalArgumentException(path + " is a bare repository: it has no working tree to put in a VM;"
+            throw new InvalidArgumentException(path + " is a bare repository: it has no working tree to put in a VM;"
                     + " clone it and prepare the clone");
         }
         CommandResult top = run.run(List.of("git", "-C", dir.toString(), "rev-parse", "--show-toplevel"), GIT_TIMEOUT);
         if (!top.ok() || top.stdout().isBlank()) {
-            throw new IllegalArgumentException(path + " is inside a git directory, not a working tree");
+            throw new InvalidArgumentException(path + " is inside a git directory, not a working tree");
         }
         HostRepo repo = new HostRepo(run, Path.of(top.stdout().strip()));
         if (!repo.git("rev-parse", "--verify", "-q", "HEAD^{commit}").ok()) {
-            throw new IllegalArgumentException("the repository at " + repo.root + " has no commits yet: commit once,"
+            throw new InvalidArgumentException("the repository at " + repo.root + " has no commits yet: commit once,"
                     + " then prepare it");
         }
         return repo;
@@ -81,7 +82,7 @@ public final class HostRepo {
     public String commit(String rev) {
         CommandResult r = git("rev-parse", "--verify", "-q", rev + "^{commit}");
         if (!r.ok()) {
-            throw new IllegalArgumentException("'" + rev + "' is not a commit of the repository at " + root);
+            throw new InvalidArgumentException("'" + rev + "' is not a commit of the repository at " + root);
         }
         return r.stdout().strip();
     }

@@ -1,5 +1,6 @@
 package dev.banger.orchestrator.workspace;
 
+import dev.banger.errors.InvalidArgumentException;
 import dev.banger.exec.CommandRunner;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -31,7 +32,7 @@ public final class WorkspacePlanner {
 
     public WorkspacePlan plan(WorkspaceRequest r) {
         if (r.from() != null && r.branch() == null) {
-            throw new IllegalArgumentException("--from says where a new guest branch starts: give --branch NAME too");
+            throw new InvalidArgumentException("--from says where a new guest branch starts: give --branch NAME too");
         }
         String guestPath = guestPath(r.guestPath());
         if (r.branch() != null) {
@@ -42,12 +43,12 @@ public final class WorkspacePlanner {
         List<String> submodules = tracked.stream().filter(t -> t.mode().equals(HostRepo.SUBMODULE_MODE))
                 .map(HostRepo.Tracked::path).toList();
         if (r.mode() == WorkspaceMode.SHALLOW && !submodules.isEmpty()) {
-            throw new IllegalArgumentException("the repository has submodules (" + String.join(", ", submodules)
+            throw new InvalidArgumentException("the repository has submodules (" + String.join(", ", submodules)
                     + "), which a shallow clone cannot carry: use --mode full_copy");
         }
         if (r.mode() == WorkspaceMode.FULL_COPY && !Files.isDirectory(repo.root().resolve(".git"),
                 LinkOption.NOFOLLOW_LINKS)) {
-            throw new IllegalArgumentException(repo.root() + " is a linked worktree (its .git is a file):"
+            throw new InvalidArgumentException(repo.root() + " is a linked worktree (its .git is a file):"
                     + " full_copy needs the main checkout, or use the default shallow mode");
         }
         String head = repo.commit(r.from() == null ? "HEAD" : r.from());
@@ -88,12 +89,12 @@ public final class WorkspacePlanner {
         String path = p == null || p.isEmpty() ? WorkspaceRequest.DEFAULT_GUEST_PATH : p;
         if (!GUEST_PATH.matcher(path).matches() || !Path.of(path).normalize().toString().equals(path)
                 || path.contains("/./") || path.contains("/../") || path.endsWith("/..") || path.endsWith("/.")) {
-            throw new IllegalArgumentException("--guest-path must be an absolute path two levels deep or more, made of"
+            throw new InvalidArgumentException("--guest-path must be an absolute path two levels deep or more, made of"
                     + " letters, digits and ._+- (such as /root/repo), got '" + path + "'");
         }
         String top = path.split("/")[1];
         if (SYSTEM_DIRS.contains(top)) {
-            throw new IllegalArgumentException("--guest-path " + path + " is inside /" + top
+            throw new InvalidArgumentException("--guest-path " + path + " is inside /" + top
                     + ", which belongs to the guest's system: use a path under /root, /home, /srv or /opt");
         }
         return path;
@@ -102,7 +103,7 @@ public final class WorkspacePlanner {
     private void requireBranchName(String branch) {
         if (!run.run(List.of("git", "check-ref-format", "--branch", branch), Duration.ofSeconds(10)).ok()
                 || branch.startsWith("-")) {
-            throw new IllegalArgumentException("'" + branch + "' is not a valid git branch name");
+            throw new InvalidArgumentException("'" + branch + "' is not a valid git branch name");
         }
     }
 

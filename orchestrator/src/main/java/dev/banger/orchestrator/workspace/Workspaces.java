@@ -1,5 +1,8 @@
 package dev.banger.orchestrator.workspace;
 
+import dev.banger.errors.Reason;
+import dev.banger.errors.FailedPreconditionException;
+import dev.banger.errors.InvalidArgumentException;
 import dev.banger.exec.CommandRunner;
 import dev.banger.exec.StreamingCommand;
 import dev.banger.orchestrator.ssh.GuestSession;
@@ -85,14 +88,14 @@ public final class Workspaces {
         requireRunning(vm);
         ReentrantLock lock = busy.computeIfAbsent(vm.id(), k -> new ReentrantLock());
         if (!lock.tryLock()) {
-            throw new IllegalStateException("a workspace prepare of " + vm.name() + " is already running");
+            throw new FailedPreconditionException(Reason.WORKSPACE_BUSY, "a workspace prepare of " + vm.name() + " is already running");
         }
         try {
             String fingerprint = plan.repo().fingerprint();
             try (GuestSession s = ssh.open(vm.ip(), READ_TIMEOUT)) {
                 send(s, plan, progress);
             } catch (IOException e) {
-                throw new IllegalStateException("the workspace could not be sent to " + vm.name() + ": "
+                throw new FailedPreconditionException("the workspace could not be sent to " + vm.name() + ": "
                         + e.getMessage(), e);
             }
             WorkspaceRecord w = new WorkspaceRecord(vm.id(), plan.repo().root().toString(), plan.guestPath(),
@@ -180,7 +183,7 @@ public final class Workspaces {
     /** RUN-6: installing pinned tools needs the network; checked before a prepare sends anything. */
     public void requireNetworkForTools(VmRecord vm, WorkspacePlan plan) {
         if (!plan.tools().isEmpty() && !vm.nat()) {
-            throw new IllegalArgumentException(vm.name() + " has no --nat, and installing the repository's tools"
+            throw new InvalidArgumentException(vm.name() + " has no --nat, and installing the repository's tools"
                     + " needs the network: skip them with --no-bootstrap");
         }
     }
@@ -195,7 +198,7 @@ public final class Workspaces {
         try (GuestSession s = ssh.open(vm.ip(), READ_TIMEOUT)) {
             export(s, w.guestPath(), base, out);
         } catch (IOException e) {
-            throw new IllegalStateException("the changes could not be read from " + vm.name() + ": " + e.getMessage(),
+            throw new FailedPreconditionException("the changes could not be read from " + vm.name() + ": " + e.getMessage(),
                     e);
         }
     }
@@ -210,7 +213,7 @@ public final class Workspaces {
     public String exportBase(VmRecord vm, String asked) {
         String base = asked == null || asked.isEmpty() ? recorded(vm).headCommit() : asked;
         if (!base.matches("[0-9a-fA-F]{4,64}")) {
-            throw new IllegalArgumentException("--base-commit must be a commit id (hex), got '" + base + "'");
+            throw new InvalidArgumentException("--base-commit must be a commit id (hex), got '" + base + "'");
         }
         return base;
     }
@@ -225,23 +228,23 @@ public final class Workspaces {
     }
 
     private WorkspaceRecord recorded(VmRecord vm) {
-        return store.forVm(vm.id()).orElseThrow(() -> new IllegalStateException(vm.name()
+        return store.forVm(vm.id()).orElseThrow(() -> new FailedPreconditionException(Reason.WORKSPACE_MISSING, vm.name()
                 + " has no workspace: prepare one with `banger vm workspace prepare " + vm.name() + " [PATH]`"));
     }
 
     private static void requireRunning(VmRecord vm) {
         if (!vm.state().equals("running")) {
-            throw new IllegalStateException("VM " + vm.name() + " is " + vm.state() + ", not running");
+            throw new FailedPreconditionException(Reason.VM_NOT_RUNNING, "VM " + vm.name() + " is " + vm.state() + ", not running");
         }
     }
 
     /** A refusal is the user's error (its stderr says why); any other failure is the guest's. */
     private static void require(GuestShell.Outcome o, String what) {
         if (o.exit() == GuestScripts.REFUSED) {
-            throw new IllegalArgumentException(o.stderr().strip());
+            throw new InvalidArgumentException(o.stderr().strip());
         }
         if (!o.ok()) {
-            throw new IllegalStateException(what + " failed in the guest (exit " + o.exit() + "): "
+            throw new FailedPreconditionException(what + " failed in the guest (exit " + o.exit() + "): "
                     + lastLines(o.stderr(), 10));
         }
     }

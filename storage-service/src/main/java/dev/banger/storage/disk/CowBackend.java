@@ -1,5 +1,6 @@
 package dev.banger.storage.disk;
 
+import dev.banger.errors.InvalidArgumentException;
 import dev.banger.exec.CommandRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ public enum CowBackend {
                 return b;
             }
         }
-        throw new IllegalArgumentException("banger.storage.cow must be auto, dm-snapshot, reflink or sparse-copy, got '"
+        throw new InvalidArgumentException("banger.storage.cow must be auto, dm-snapshot, reflink or sparse-copy, got '"
                 + s + "'");
     }
 

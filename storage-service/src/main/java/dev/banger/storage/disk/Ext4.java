@@ -1,5 +1,6 @@
 package dev.banger.storage.disk;
 
+import dev.banger.errors.FailedPreconditionException;
 import dev.banger.exec.CommandResult;
 import dev.banger.exec.CommandRunner;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ public final class Ext4 {
     public void requireClean(Path file) {
         CommandResult r = fsck(file);
         if (r.exit() >= 4) {
-            throw new IllegalStateException("e2fsck could not repair " + file + " (exit " + r.exit() + "): "
+            throw new FailedPreconditionException("e2fsck could not repair " + file + " (exit " + r.exit() + "): "
                     + r.stdout().strip());
         }
     }

@@ -1,5 +1,6 @@
 package dev.banger.storage.disk;
 
+import dev.banger.errors.InvalidArgumentException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.banger.exec.CommandResult;
@@ -41,7 +42,7 @@ public final class LoopDevices {
         Loop loop = list().stream().filter(l -> l.device().equals(device)).findFirst().orElse(null);
         if (loop == null || !ownedRegularFile(loop)) {
             detach(device);
-            throw new IllegalArgumentException("refusing " + file + ": it is not a regular file of uid " + ownerUid
+            throw new InvalidArgumentException("refusing " + file + ": it is not a regular file of uid " + ownerUid
                     + " (a link or a swapped directory on the way?)");
         }
         return device;

@@ -1,5 +1,6 @@
 package dev.banger.storage.owner;
 
+import dev.banger.errors.InvalidArgumentException;
 import dev.banger.exec.CommandRunner;
 import dev.banger.exec.ProcessRunner;
 import dev.banger.rpc.ServiceHost;
@@ -14,7 +15,7 @@ import java.util.List;
 public record OwnerCredentials(int uid, int gid) {
     public OwnerCredentials {
         if (uid < 0 || gid < 0) {
-            throw new IllegalArgumentException("owner uid and gid must be >= 0, got " + uid + ":" + gid);
+            throw new InvalidArgumentException("owner uid and gid must be >= 0, got " + uid + ":" + gid);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.banger.storage.owner;
 
+import dev.banger.errors.NotFoundException;
 import dev.banger.exec.CommandResult;
 import dev.banger.exec.CommandRunner;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ public final class OwnerFiles {
     }
 
     public long requireSize(Path file) {
-        return size(file).orElseThrow(() -> new java.util.NoSuchElementException("no disk image at " + file));
+        return size(file).orElseThrow(() -> new NotFoundException("no disk image at " + file));
     }
 
     /** Whether anything at all (a link included) is at path. */

@@ -1,5 +1,6 @@
 package dev.banger.storage.vmconfig;
 
+import dev.banger.errors.InvalidArgumentException;
 import dev.banger.storage.StorageInputs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,17 +42,17 @@ public final class VmConfigDisk {
         requireIp(c.guestIp(), "guest_ip");
         requireIp(c.gateway(), "gateway");
         if (c.prefixLength() < 8 || c.prefixLength() > 30) {
-            throw new IllegalArgumentException("prefix_length must be 8..30, got " + c.prefixLength());
+            throw new InvalidArgumentException("prefix_length must be 8..30, got " + c.prefixLength());
         }
         c.dnsServers().forEach(d -> requireIp(d, "dns server"));
         c.authorizedKeys().forEach(k -> {
             StorageInputs.requireOneLine(k, "an authorized key");
             if (!k.matches("(ssh-|ecdsa-|sk-)[A-Za-z0-9@._-]+ [A-Za-z0-9+/=]+( .*)?")) {
-                throw new IllegalArgumentException("not an OpenSSH public key line: '" + k + "'");
+                throw new InvalidArgumentException("not an OpenSSH public key line: '" + k + "'");
             }
         });
         if (c.agentToken() == null || !c.agentToken().matches("[A-Za-z0-9_-]{16,128}")) {
-            throw new IllegalArgumentException("agent_token must be 16-128 of A-Z a-z 0-9 _ -");
+            throw new InvalidArgumentException("agent_token must be 16-128 of A-Z a-z 0-9 _ -");
         }
         StorageInputs.requireOneLine(c.gitUserName(), "git user.name");
         StorageInputs.requireOneLine(c.gitUserEmail(), "git user.email");
@@ -60,15 +61,15 @@ public final class VmConfigDisk {
             String priv = new String(c.sshHostKey().privateKey(), StandardCharsets.US_ASCII);
             if (c.sshHostKey().privateKey().length > 4096 || !priv.startsWith("-----BEGIN OPENSSH PRIVATE KEY-----\n")
                     || !priv.endsWith("-----END OPENSSH PRIVATE KEY-----\n")) {
-                throw new IllegalArgumentException("ssh_host_key must be an OpenSSH private key file");
+                throw new InvalidArgumentException("ssh_host_key must be an OpenSSH private key file");
             }
             if (!c.sshHostKey().publicLine().matches("ssh-ed25519 [A-Za-z0-9+/=]{40,200}( [A-Za-z0-9@._-]*)?")) {
-                throw new IllegalArgumentException("ssh_host_key_pub must be one ssh-ed25519 public key line");
+                throw new InvalidArgumentException("ssh_host_key_pub must be one ssh-ed25519 public key line");
             }
         }
         long total = c.agentAuthFiles().values().stream().mapToLong(b -> b.length).sum();
         if (total > 1 << 20) {
-            throw new IllegalArgumentException("agent auth files total more than 1 MiB");
+            throw new InvalidArgumentException("agent auth files total more than 1 MiB");
         }
     }
 
@@ -121,7 +122,7 @@ public final class VmConfigDisk {
 
     private static void requireIp(String ip, String what) {
         if (ip == null || !IPV4.matcher(ip).matches()) {
-            throw new IllegalArgumentException(what + " is not an IPv4 address: '" + ip + "'");
+            throw new InvalidArgumentException(what + " is not an IPv4 address: '" + ip + "'");
         }
     }
 
