@@ -107,10 +107,19 @@ public class DaemonCommand {
     int stop() {
         BangerPaths paths = BangerPaths.fromEnvironment();
         ServiceProcesses processes = new ServiceProcesses(paths);
+        // The orchestrator first (it is the others' only client), then the rest at once.
         List<String> stopped = new ArrayList<>();
-        for (Service s : Service.STOP_ORDER) {
-            if (processes.stop(s, STOP_GRACE)) {
-                stopped.add(s.shortName());
+        if (processes.stop(Service.ORCHESTRATOR, STOP_GRACE)) {
+            stopped.add(Service.ORCHESTRATOR.shortName());
+        }
+        List<Service> rest = Service.STOP_ORDER.stream().filter(s -> s != Service.ORCHESTRATOR).toList();
+        List<java.util.concurrent.CompletableFuture<Boolean>> stops = rest.stream()
+                .map(s -> java.util.concurrent.CompletableFuture.supplyAsync(() -> processes.stop(s, STOP_GRACE),
+                        r -> new Thread(r, "stop " + s.shortName()).start()))
+                .toList();
+        for (int i = 0; i < rest.size(); i++) {
+            if (stops.get(i).join()) {
+                stopped.add(rest.get(i).shortName());
             }
         }
         System.out.println(stopped.isEmpty() ? "banger daemon was not running"

@@ -1,16 +1,14 @@
 package dev.banger.cli.daemon;
 
 import dev.banger.cli.config.BangerPaths;
+import dev.banger.exec.PidFileProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Starts and stops dev-mode service processes. A pid is only ever signalled after
@@ -44,45 +42,20 @@ public final class ServiceProcesses {
 
     /** The live process of this service started from this BANGER_HOME, if any. */
     public Optional<ProcessHandle> running(Service service) {
-        Path pidFile = paths.pidFile(service.shortName());
-        long pid;
-        try {
-            pid = Long.parseLong(Files.readString(pidFile).trim());
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
-        String marker = ServiceCommandLine.socketFlag(service, paths);
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(h -> cmdlineHas(h.pid(), marker));
+        return PidFileProcess.find(paths.pidFile(service.shortName()),
+                List.of(ServiceCommandLine.socketFlag(service, paths)));
     }
 
     /** SIGTERM, then SIGKILL after the grace period. Returns whether a process was stopped. */
     public boolean stop(Service service, Duration grace) {
         Optional<ProcessHandle> handle = running(service);
-        handle.ifPresent(h -> {
-            h.destroy();
-            try {
-                h.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception timedOut) {
-                h.destroyForcibly();
-                h.onExit().join();
-            }
-        });
+        handle.ifPresent(h -> PidFileProcess.terminate(h, grace));
         try {
             Files.deleteIfExists(paths.pidFile(service.shortName()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return handle.isPresent();
-    }
-
-    static boolean cmdlineHas(long pid, String arg) {
-        try {
-            String cmdline = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
-                    StandardCharsets.UTF_8);
-            return Arrays.asList(cmdline.split("\0")).contains(arg);
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** The last lines of a service's log, for an error message. */

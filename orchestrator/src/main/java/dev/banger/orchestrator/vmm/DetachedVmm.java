@@ -1,12 +1,11 @@
 package dev.banger.orchestrator.vmm;
 
+import dev.banger.exec.PidFileProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -57,13 +56,7 @@ abstract class DetachedVmm implements Vmm {
 
     @Override
     public Optional<Long> pid(VmmSpec s) {
-        try {
-            long pid = Long.parseLong(Files.readString(pidFile(s)).strip());
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .filter(h -> hasArguments(pid, identifyingArguments(s))).map(h -> pid);
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
+        return PidFileProcess.find(pidFile(s), identifyingArguments(s)).map(ProcessHandle::pid);
     }
 
     @Override
@@ -71,22 +64,10 @@ abstract class DetachedVmm implements Vmm {
         return pid(s).flatMap(ProcessHandle::of).map(h -> force ? h.destroyForcibly() : h.destroy()).orElse(false);
     }
 
-    /** Waits on the process itself (at once for the orchestrator's own children), not by polling. */
     @Override
     public boolean awaitExit(VmmSpec s, Duration within) {
         Optional<ProcessHandle> vmm = pid(s).flatMap(ProcessHandle::of);
-        if (vmm.isEmpty()) {
-            return true;
-        }
-        try {
-            vmm.get().onExit().get(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-            // still running, or the handle failed: the pid check below decides
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-        return pid(s).isEmpty();
+        return vmm.isEmpty() || PidFileProcess.awaitExit(vmm.get(), within) || pid(s).isEmpty();
     }
 
     /**
@@ -95,16 +76,6 @@ abstract class DetachedVmm implements Vmm {
      * directory (a {@code tail -f} of its console, an editor) is not its VMM.
      */
     abstract List<String> identifyingArguments(VmmSpec s);
-
-    static boolean hasArguments(long pid, List<String> wanted) {
-        try {
-            String cmdline = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
-                    StandardCharsets.UTF_8);
-            return java.util.Collections.indexOfSubList(Arrays.asList(cmdline.split("\0")), wanted) >= 0;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
     static String tail(Path log) {
         try {
