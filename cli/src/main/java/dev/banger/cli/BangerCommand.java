@@ -5,16 +5,23 @@ import dev.banger.cli.doctor.DoctorCommand;
 import dev.banger.cli.vm.VmCommand;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import picocli.AutoComplete;
+import java.util.List;
 import picocli.CommandLine.Command;
 
 @TopCommand
 @Command(name = "banger", mixinStandardHelpOptions = true,
         versionProvider = BangerCommand.Version.class,
-        description = "Disposable micro-VMs with your repository inside.",
-        subcommands = {VmCommand.class, dev.banger.cli.image.ImageCommand.class, dev.banger.cli.image.KernelCommand.class,
-                DaemonCommand.class, DoctorCommand.class, VersionCommand.class,
-                AutoComplete.GenerateCompletion.class})
+        description = "Disposable micro-VMs with your repository inside.")
 public class BangerCommand {
+    /**
+     * The top-level commands, in help order. Not in the annotation: CommandLineSetup
+     * models only the branch a command line names (picocli would model all of them on
+     * every start).
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(VmCommand.class, dev.banger.cli.image.ImageCommand.class,
+            dev.banger.cli.image.KernelCommand.class, DaemonCommand.class, DoctorCommand.class, VersionCommand.class,
+            AutoComplete.GenerateCompletion.class);
+
     static final class Version implements picocli.CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {

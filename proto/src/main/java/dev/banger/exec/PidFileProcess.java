@@ -66,7 +66,7 @@ public final class PidFileProcess {
     }
 
     /** Alive and not a zombie (state Z or X in /proc/PID/stat, after the command name). */
-    static boolean running(ProcessHandle process) {
+    public static boolean running(ProcessHandle process) {
         if (!process.isAlive()) {
             return false;
         }
