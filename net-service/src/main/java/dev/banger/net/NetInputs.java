@@ -10,18 +10,10 @@ import java.util.regex.Pattern;
  */
 public final class NetInputs {
     /** VM ids are the orchestrator's: lowercase letters and digits, 1-32 of them. */
-    private static final Pattern VM_ID = Pattern.compile("[a-z0-9]{1,32}");
     private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,14}");
     private static final Pattern NETNS = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     private NetInputs() {
-    }
-
-    public static String requireVmId(String vmId) {
-        if (vmId == null || !VM_ID.matcher(vmId).matches()) {
-            throw new InvalidArgumentException("vm_id must be 1-32 lowercase letters or digits, got '" + vmId + "'");
-        }
-        return vmId;
     }
 
     public static String requireInterfaceName(String name, String what) {

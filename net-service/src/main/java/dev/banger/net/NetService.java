@@ -1,5 +1,6 @@
 package dev.banger.net;
 
+import dev.banger.ids.Names;
 import dev.banger.errors.FailedPreconditionException;
 import dev.banger.errors.InvalidArgumentException;
 import dev.banger.exec.CommandRunner;
@@ -86,7 +87,7 @@ public final class NetService implements AutoCloseable {
 
     /** The VM's TAP, allowed to send only as guestIp and mac (SEC-3). */
     public synchronized TapPool.Acquired ensureTap(String vmId, String guestIp, String mac) {
-        NetInputs.requireVmId(vmId);
+        Names.requireVmId(vmId);
         NetInputs.requireGuestIp(guestIp, settings.gateway());
         GuestMac.require(mac);
         List<Link> all = links.list();
@@ -102,13 +103,13 @@ public final class NetService implements AutoCloseable {
     }
 
     public synchronized boolean releaseTap(String vmId) {
-        NetInputs.requireVmId(vmId);
+        Names.requireVmId(vmId);
         boolean bound = firewallPresent() && isolation.unbind(vmId);
         return taps.release(vmId) || bound;
     }
 
     public synchronized NatRule ensureNat(String vmId, String guestIp) {
-        NetInputs.requireVmId(vmId);
+        Names.requireVmId(vmId);
         NetInputs.requireGuestIp(guestIp, settings.gateway());
         requireBridge();
         forwarding.enable();
@@ -116,7 +117,7 @@ public final class NetService implements AutoCloseable {
     }
 
     public synchronized boolean releaseNat(String vmId) {
-        NetInputs.requireVmId(vmId);
+        Names.requireVmId(vmId);
         if (nat == null && !firewallPresent()) {
             return false;
         }
@@ -135,10 +136,10 @@ public final class NetService implements AutoCloseable {
 
     /** Releases every banger TAP and NAT rule the orchestrator did not name (after any restart). */
     public synchronized State reconcile(Set<String> keepTaps, List<NatRule> keepNat) {
-        keepTaps.forEach(NetInputs::requireVmId);
+        keepTaps.forEach(Names::requireVmId);
         Set<String> natVms = new HashSet<>();
         for (NatRule r : keepNat) {
-            NetInputs.requireVmId(r.vmId());
+            Names.requireVmId(r.vmId());
             NetInputs.requireGuestIp(r.guestIp(), settings.gateway());
             natVms.add(r.vmId());
         }

@@ -1,5 +1,6 @@
 package dev.banger.net;
 
+import dev.banger.ids.Names;
 import dev.banger.ip.Ipv4Cidr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,9 +36,9 @@ class NetInputsTest {
 
     @Test
     void vmIdsAndInterfaceNamesAreStrict() {
-        assertEquals("0f3cabc", NetInputs.requireVmId("0f3cabc"));
+        assertEquals("0f3cabc", Names.requireVmId("0f3cabc"));
         for (String bad : new String[] {"", "A1", "a-b", "../x", "a b", "a;rm", "x".repeat(33), null}) {
-            assertThrows(IllegalArgumentException.class, () -> NetInputs.requireVmId(bad), String.valueOf(bad));
+            assertThrows(IllegalArgumentException.class, () -> Names.requireVmId(bad), String.valueOf(bad));
         }
         assertEquals("banger0", NetInputs.requireInterfaceName("banger0", "bridge"));
         assertEquals("banger-t-0a1b2c-host", NetInputs.requireNetnsName("banger-t-0a1b2c-host"));

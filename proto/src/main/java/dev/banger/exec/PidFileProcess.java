@@ -17,8 +17,6 @@ import java.util.Optional;
  * program, or one that merely mentions the same path) can never hit the wrong process.
  */
 public final class PidFileProcess {
-    private static final long POLL_MILLIS = 10;
-
     private PidFileProcess() {
     }
 
@@ -50,19 +48,7 @@ public final class PidFileProcess {
      * Returns whether it exited within the bound.
      */
     public static boolean awaitExit(ProcessHandle process, Duration within) {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (running(process)) {
-            if (System.nanoTime() - deadline >= 0) {
-                return false;
-            }
-            try {
-                Thread.sleep(POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return !running(process);
-            }
-        }
-        return true;
+        return Poll.until(within, Duration.ofMillis(10), () -> !running(process));
     }
 
     /** Alive and not a zombie (state Z or X in /proc/PID/stat, after the command name). */

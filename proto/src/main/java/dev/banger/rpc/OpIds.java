@@ -1,5 +1,6 @@
 package dev.banger.rpc;
 
+import dev.banger.ids.RandomIds;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.ForwardingServerCall;
@@ -9,8 +10,6 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,7 +20,6 @@ import java.util.logging.Logger;
 public final class OpIds implements ServerInterceptor {
     public static final Metadata.Key<String> KEY = Metadata.Key.of("banger-op-id", Metadata.ASCII_STRING_MARSHALLER);
     private static final Logger LOG = Logger.getLogger(OpIds.class.getName());
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private static final Context.Key<String> CURRENT = Context.key("banger-op-id");
 
@@ -32,9 +30,7 @@ public final class OpIds implements ServerInterceptor {
     }
 
     public static String newId() {
-        byte[] b = new byte[6];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
+        return RandomIds.hex(6);
     }
 
     /** The op id a failed call came back with, or null. */

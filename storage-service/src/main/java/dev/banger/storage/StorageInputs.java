@@ -1,33 +1,17 @@
 package dev.banger.storage;
 
+import dev.banger.ids.Names;
 import dev.banger.errors.InvalidArgumentException;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 /** Validation of what callers hand the storage service; refused before anything is touched. */
 public final class StorageInputs {
-    private static final Pattern VM_ID = Pattern.compile("[a-z0-9]{1,32}");
-    private static final Pattern IMAGE_ID = Pattern.compile("[a-z0-9]{1,64}");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_-]{1,16}");
-    private static final Pattern HOSTNAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     public static final long MIN_DISK = 16L << 20;
     public static final long MAX_DISK = 2L << 40;
 
     private StorageInputs() {
-    }
-
-    public static String requireVmId(String id) {
-        if (id == null || !VM_ID.matcher(id).matches()) {
-            throw new InvalidArgumentException("vm_id must be 1-32 lowercase letters or digits, got '" + id + "'");
-        }
-        return id;
-    }
-
-    public static String requireImageId(String id) {
-        if (id == null || !IMAGE_ID.matcher(id).matches()) {
-            throw new InvalidArgumentException("image_id must be 1-64 lowercase letters or digits, got '" + id + "'");
-        }
-        return id;
     }
 
     public static long requireDiskSize(long bytes, String what) {
@@ -45,8 +29,8 @@ public final class StorageInputs {
     }
 
     public static String requireHostname(String name) {
-        if (name == null || !HOSTNAME.matcher(name).matches()) {
-            throw new InvalidArgumentException("hostname must be one DNS label (VM-2), got '" + name + "'");
+        if (!Names.isDnsLabel(name)) {
+            throw new InvalidArgumentException("hostname must be one DNS label, got '" + name + "'");
         }
         return name;
     }

@@ -1,5 +1,7 @@
 package dev.banger.storage;
 
+import dev.banger.ids.Names;
+import dev.banger.layout.ImageDir;
 import dev.banger.errors.InvalidArgumentException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -31,19 +33,19 @@ public final class StoragePaths {
     }
 
     public Path vmDir(String vmId) {
-        return vmsDir().resolve(StorageInputs.requireVmId(vmId));
+        return vmsDir().resolve(Names.requireVmId(vmId));
     }
 
     public Path imageDir(String imageId) {
-        return state.resolve("images").resolve(StorageInputs.requireImageId(imageId));
+        return state.resolve("images").resolve(Names.requireImageId(imageId));
     }
 
     public Path imageRootfs(String imageId) {
-        return imageDir(imageId).resolve("rootfs.ext4");
+        return new ImageDir(imageDir(imageId)).rootfs();
     }
 
     public Path imageWorkSeed(String imageId) {
-        return imageDir(imageId).resolve("work-seed.ext4");
+        return new ImageDir(imageDir(imageId)).workSeed();
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.banger.storage;
 
+import dev.banger.ids.RandomIds;
+import dev.banger.ids.Names;
+import dev.banger.layout.VmDir;
 import dev.banger.errors.Reason;
 import dev.banger.errors.NotFoundException;
 import dev.banger.errors.FailedPreconditionException;
@@ -20,9 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,11 +38,7 @@ import java.util.stream.Stream;
  * are serialised; different VMs run in parallel.
  */
 public final class StorageService {
-    public static final String ROOT = "root.ext4";
-    public static final String WORK = "work.ext4";
-    public static final String CONFIG = "config.ext4";
     static final long CONFIG_DISK_BYTES = 8L << 20;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final StoragePaths paths;
     private final Ext4 ext4;
@@ -81,7 +78,7 @@ public final class StorageService {
 
     /** The VM's root disk: kept if it exists (a restart reuses it), else made from the image. */
     public Disk createRootDisk(String vmId, String imageId, long overlayBytes) {
-        StorageInputs.requireVmId(vmId);
+        Names.requireVmId(vmId);
         StorageInputs.requireDiskSize(overlayBytes, "overlay size");
         Path rootfs = paths.imageRootfs(imageId);
         long rootfsBytes = files.size(rootfs)
@@ -89,10 +86,10 @@ public final class StorageService {
         synchronized (lock(vmId)) {
             Path dir = vmDir(vmId);
             if (backend == CowBackend.DM_SNAPSHOT) {
-                Path dev = dm.create(vmId, rootfs, dir.resolve("root.cow"), rootfsBytes, overlayBytes);
+                Path dev = dm.create(vmId, rootfs, new VmDir(dir).rootCow(), rootfsBytes, overlayBytes);
                 return new Disk(vmId, dev, backend.label(), rootfsBytes);
             }
-            Path target = dir.resolve(ROOT);
+            Path target = new VmDir(dir).rootDisk();
             if (!files.exists(target)) {
                 atomically(target, tmp -> ext4.cloneFile(rootfs, tmp));
             }
@@ -105,14 +102,14 @@ public final class StorageService {
      * sizeBytes. An existing one keeps its data: it is checked and grown, never shrunk.
      */
     public Disk createWorkDisk(String vmId, String imageId, long sizeBytes) {
-        StorageInputs.requireVmId(vmId);
+        Names.requireVmId(vmId);
         StorageInputs.requireDiskSize(sizeBytes, "work disk size");
         Path seed = paths.imageWorkSeed(imageId);
         if (files.size(seed).isEmpty()) {
             throw new NotFoundException(Reason.IMAGE_MISSING, "image file missing: " + seed);
         }
         synchronized (lock(vmId)) {
-            Path target = vmDir(vmId).resolve(WORK);
+            Path target = new VmDir(vmDir(vmId)).workDisk();
             if (files.exists(target)) {
                 long current = files.requireSize(target);
                 if (sizeBytes < current) {
@@ -147,7 +144,7 @@ public final class StorageService {
                 VmConfigDisk.stage(config, stage);
                 shareWithOwner(stage);
                 Path from = stage;
-                atomically(dir.resolve(CONFIG), tmp -> ext4.mkfs(tmp, CONFIG_DISK_BYTES, "banger-cfg",
+                atomically(new VmDir(dir).configDisk(), tmp -> ext4.mkfs(tmp, CONFIG_DISK_BYTES, "banger-cfg",
                         Optional.of(from)));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot stage the config of " + config.vmId(), e);
@@ -156,7 +153,7 @@ public final class StorageService {
                     FileTrees.deleteTree(stage);
                 }
             }
-            return disk(config.vmId(), dir.resolve(CONFIG));
+            return disk(config.vmId(), new VmDir(dir).configDisk());
         }
     }
 
@@ -177,7 +174,7 @@ public final class StorageService {
 
     /** Removes every disk of the VM (and its snapshot, if any). Returns whether there was anything. */
     public boolean releaseVmDisks(String vmId) {
-        StorageInputs.requireVmId(vmId);
+        Names.requireVmId(vmId);
         synchronized (lock(vmId)) {
             Path dir = paths.vmDir(vmId);
             boolean existed = false;
@@ -202,9 +199,9 @@ public final class StorageService {
     public State state() {
         List<Disk> disks = new ArrayList<>();
         for (OwnerFiles.Listed f : files.filesOneLevelDown(paths.vmsDir())) {
-            if (List.of(ROOT, WORK, CONFIG).contains(f.name())) {
+            if (VmDir.DISK_NAMES.contains(f.name())) {
                 Path p = paths.vmsDir().resolve(f.dir()).resolve(f.name());
-                disks.add(new Disk(f.dir(), p, f.name().equals(ROOT) ? backend.label() : "file", f.sizeBytes()));
+                disks.add(new Disk(f.dir(), p, VmDir.isRootDisk(p) ? backend.label() : "file", f.sizeBytes()));
             }
         }
         return new State(disks, loopsBacking(paths.stateDir()), backend.label());
@@ -263,7 +260,7 @@ public final class StorageService {
     }
 
     private Disk disk(String vmId, Path p) {
-        return new Disk(vmId, p, p.getFileName().toString().equals(ROOT) ? backend.label() : "file",
+        return new Disk(vmId, p, VmDir.isRootDisk(p) ? backend.label() : "file",
                 files.requireSize(p));
     }
 
@@ -272,8 +269,6 @@ public final class StorageService {
     }
 
     private static String suffix() {
-        byte[] b = new byte[4];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
+        return RandomIds.hex(4);
     }
 }

@@ -1,5 +1,6 @@
 package dev.banger.storage;
 
+import dev.banger.ids.Names;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -39,8 +40,8 @@ class StorageInputsTest {
 
     @Test
     void idsSizesLabelsAndGuestPaths() {
-        assertThrows(IllegalArgumentException.class, () -> StorageInputs.requireVmId("../x"));
-        assertThrows(IllegalArgumentException.class, () -> StorageInputs.requireImageId("IMG"));
+        assertThrows(IllegalArgumentException.class, () -> Names.requireVmId("../x"));
+        assertThrows(IllegalArgumentException.class, () -> Names.requireImageId("IMG"));
         assertThrows(IllegalArgumentException.class, () -> StorageInputs.requireDiskSize(1024, "size"));
         assertThrows(IllegalArgumentException.class, () -> StorageInputs.requireDiskSize(3L << 40, "size"));
         assertEquals(8L << 30, StorageInputs.requireDiskSize(8L << 30, "size"));

@@ -1,5 +1,6 @@
 package dev.banger.cli.daemon;
 
+import dev.banger.exec.Poll;
 import dev.banger.cli.output.ErrorKind;
 import dev.banger.cli.Orchestrator;
 import dev.banger.cli.config.BangerConfig;
@@ -140,9 +141,8 @@ public class DaemonCommand {
 
     private static DaemonStatusResponse awaitReady(BangerPaths paths, ServiceProcesses processes,
             Map<Service, ProcessHandle> started, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String lastProblem = "no answer yet";
-        while (System.nanoTime() < deadline) {
+        String[] lastProblem = {"no answer yet"};
+        Optional<DaemonStatusResponse> ready = Poll.until(timeout, Duration.ofMillis(150), () -> {
             for (Map.Entry<Service, ProcessHandle> e : started.entrySet()) {
                 if (!e.getValue().isAlive()) {
                     throw new UserError(ErrorKind.UNAVAILABLE, e.getKey().module() + " exited during start; last lines of "
@@ -150,18 +150,19 @@ public class DaemonCommand {
                 }
             }
             Optional<DaemonStatusResponse> status = tryStatus(paths);
-            if (status.isPresent()) {
-                List<String> down = status.get().getServicesList().stream().filter(s -> !s.getReachable())
-                        .map(s -> s.getName() + " (" + s.getError() + ")").toList();
-                if (down.isEmpty()) {
-                    return status.get();
-                }
-                lastProblem = "not answering: " + String.join(", ", down);
+            if (status.isEmpty()) {
+                return status;
             }
-            sleep(150);
+            List<String> down = status.get().getServicesList().stream().filter(s -> !s.getReachable())
+                    .map(s -> s.getName() + " (" + s.getError() + ")").toList();
+            lastProblem[0] = "not answering: " + String.join(", ", down);
+            return down.isEmpty() ? status : Optional.empty();
+        });
+        if (ready.isPresent()) {
+            return ready.get();
         }
         throw new UserError(ErrorKind.TIMED_OUT, "the services did not all answer within " + timeout.toSeconds() + "s ("
-                + lastProblem + "); logs are in " + paths.logDir());
+                + lastProblem[0] + "); logs are in " + paths.logDir());
     }
 
     private static Optional<DaemonStatusResponse> tryStatus(BangerPaths paths) {
@@ -199,14 +200,5 @@ public class DaemonCommand {
     private static List<String> extraJvmFlags() {
         String opts = System.getenv("BANGER_SERVICE_JAVA_OPTS");
         return opts == null || opts.isBlank() ? List.of() : Arrays.asList(opts.trim().split("\\s+"));
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UserError(ErrorKind.CANCELLED, "interrupted while waiting for the services");
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.banger.cli.vm;
 
+import dev.banger.exec.Poll;
 import dev.banger.cli.config.BangerConfig;
 import dev.banger.cli.config.BangerPaths;
 import dev.banger.cli.daemon.DaemonCommand;
@@ -133,17 +134,12 @@ final class FirstRun {
 
     private static void awaitOtherBuild(String image) {
         System.err.println("banger: another command is building " + image + "; waiting for it");
-        long deadline = System.nanoTime() + Duration.ofMinutes(45).toNanos();
-        while (!ImageCommand.exists(image)) {
-            if (System.nanoTime() > deadline) {
+        try {
+            if (!Poll.until(Duration.ofMinutes(45), Duration.ofSeconds(2), () -> ImageCommand.exists(image))) {
                 throw new UserError(ErrorKind.TIMED_OUT, "the other build of " + image + " did not finish within 45 minutes");
             }
-            try {
-                Thread.sleep(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new UserError(ErrorKind.INTERRUPTED, "stopped waiting for the build of " + image);
-            }
+        } catch (java.util.concurrent.CancellationException e) {
+            throw new UserError(ErrorKind.INTERRUPTED, "stopped waiting for the build of " + image);
         }
     }
 }

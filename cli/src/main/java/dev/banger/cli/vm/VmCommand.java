@@ -47,7 +47,7 @@ public class VmCommand {
         return VmVerbs.eachVm("started", refs, s -> s::start, verbose, 600);
     }
 
-    @Command(name = "stop", description = "Stop VMs without losing data (VM-6).", mixinStandardHelpOptions = true)
+    @Command(name = "stop", description = "Stop VMs without losing data.", mixinStandardHelpOptions = true)
     int stop(@Parameters(paramLabel = "VM", arity = "1..*") List<String> refs) {
         return VmVerbs.refs("stopped", refs, s -> s::stop, null, 600);
     }
@@ -65,7 +65,7 @@ public class VmCommand {
         return VmVerbs.refs("deleted", refs, s -> s::delete, null, 300);
     }
 
-    @Command(name = "restart", description = "Reboot VMs for real: the guest's boot id changes (VM-5).",
+    @Command(name = "restart", description = "Reboot VMs for real: the guest's boot id changes.",
             mixinStandardHelpOptions = true)
     int restart(@Parameters(paramLabel = "VM", arity = "1..*") List<String> refs,
             @Option(names = {"-v", "--verbose"}) boolean verbose) {

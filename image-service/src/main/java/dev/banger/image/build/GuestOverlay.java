@@ -1,5 +1,6 @@
 package dev.banger.image.build;
 
+import dev.banger.fs.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -60,9 +61,9 @@ public final class GuestOverlay {
         StringBuilder s = new StringBuilder("banger-guest-v1\n");
         for (GuestFile f : files) {
             s.append(f.path()).append(' ').append(f.executable()).append(' ')
-                    .append(Recipe.sha256(new String(f.content(), StandardCharsets.ISO_8859_1))).append('\n');
+                    .append(Sha256.hex(new String(f.content(), StandardCharsets.ISO_8859_1))).append('\n');
         }
-        return Recipe.sha256(s.toString());
+        return Sha256.hex(s.toString());
     }
 
     public static void write(Path baseTar, List<GuestFile> files, Path outTar) throws IOException {

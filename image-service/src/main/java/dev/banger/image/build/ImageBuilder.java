@@ -1,8 +1,10 @@
 package dev.banger.image.build;
 
+import dev.banger.fs.Sha256;
+import dev.banger.ids.Names;
+import dev.banger.layout.ImageDir;
 import dev.banger.errors.FailedPreconditionException;
 import dev.banger.exec.CommandRunner;
-import dev.banger.image.Names;
 import dev.banger.image.registry.ImageRegistry;
 import dev.banger.image.store.ImageRecord;
 import dev.banger.image.store.KernelRecord;
@@ -85,7 +87,7 @@ public final class ImageBuilder {
 
     public ImageRecord build(String name, String from, List<String> packages, String mirror, Preset preset,
             BiConsumer<String, String> progress) {
-        Names.require(name, "image");
+        Names.requireImageName(name, "image");
         String chosenMirror = mirror == null || mirror.isEmpty()
                 ? HostMirror.find(Path.of("/etc/apt")).orElseThrow(() -> new FailedPreconditionException(
                         "this host has no Debian mirror in its apt sources; pass --mirror URL"))
@@ -111,14 +113,14 @@ public final class ImageBuilder {
             Files.writeString(imageDir.resolve(GUEST_HASH_FILE), GuestOverlay.hash(guest) + "\n");
             Path tar = work.resolve("rootfs.tar");
             GuestOverlay.write(base, guest, layers, tar);
-            ext4.build(tar, imageDir.resolve("rootfs.ext4"), sizeFor(Files.size(tar)), "rootfs");
+            ext4.build(tar, new ImageDir(imageDir).rootfs(), sizeFor(Files.size(tar)), "rootfs");
             Files.delete(tar);
 
             progress.accept("kernel", "bzImage, vmlinux, initramfs");
             KernelRecord kernel = kernelFor(base, work.resolve("kernel"));
 
             progress.accept("register", name);
-            String recipeHash = Recipe.sha256(recipe.baseHash() + "\n" + GuestOverlay.hash(guest)
+            String recipeHash = Sha256.hex(recipe.baseHash() + "\n" + GuestOverlay.hash(guest)
                     + (preset.npmPackages().isEmpty() ? "" : "\n" + String.join(" ", preset.npmPackages())));
             return registry.adopt(id, name, "debian", kernel, "build", recipeHash);
         });
@@ -164,7 +166,7 @@ public final class ImageBuilder {
     private KernelRecord kernelFor(Path base, Path dir) throws IOException {
         KernelPackager.Packaged k = KernelPackager.fromTree(base, dir);
         // The initramfs is banger's, so a kernel is named by both: a new initramfs is a new kernel.
-        String name = "debian-" + k.version() + "-" + Recipe.sha256(Files.readAllBytes(k.initrd())).substring(0, 8);
+        String name = "debian-" + k.version() + "-" + Sha256.hex(Files.readAllBytes(k.initrd())).substring(0, 8);
         try {
             return registry.kernel(name);
         } catch (NoSuchElementException missing) {

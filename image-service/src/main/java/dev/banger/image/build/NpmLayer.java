@@ -1,5 +1,6 @@
 package dev.banger.image.build;
 
+import dev.banger.fs.Sha256;
 import dev.banger.exec.CommandRunner;
 import dev.banger.fs.FileTrees;
 import java.io.IOException;
@@ -44,7 +45,7 @@ public final class NpmLayer {
     /** The cached layer tar of a preset's packages, installed first when missing. */
     public Path layer(Preset preset, BiConsumer<String, String> progress) throws IOException {
         List<String> packages = preset.npmPackages();
-        String key = Recipe.sha256("banger-npm-v1\n" + String.join("\n", packages) + "\n"
+        String key = Sha256.hex("banger-npm-v1\n" + String.join("\n", packages) + "\n"
                 + new java.util.TreeMap<>(preset.portableBinaries()));
         Path tar = cacheDir.resolve("npm-" + key + ".tar");
         synchronized (NpmLayer.class) {

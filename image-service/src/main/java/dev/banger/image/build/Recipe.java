@@ -1,11 +1,8 @@
 package dev.banger.image.build;
 
+import dev.banger.fs.Sha256;
 import dev.banger.errors.InvalidArgumentException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -45,18 +42,7 @@ public record Recipe(String suite, List<String> packages, String mirror) {
 
     /** Keys the cached mmdebstrap tree: only what changes its contents. */
     public String baseHash() {
-        return sha256("banger-base-v1\n" + suite + "\n" + mirror + "\n" + String.join(",", packages));
+        return Sha256.hex("banger-base-v1\n" + suite + "\n" + mirror + "\n" + String.join(",", packages));
     }
 
-    static String sha256(String s) {
-        return sha256(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.banger.image.catalog;
 
+import dev.banger.fs.Sha256;
 import dev.banger.errors.InvalidArgumentException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,7 +98,7 @@ public final class Bundle {
                 }
                 Path target = dir.resolve(name);
                 Files.createDirectories(target.getParent());
-                MessageDigest md = sha256();
+                MessageDigest md = Sha256.digest();
                 long n;
                 try (OutputStream o = Files.newOutputStream(target)) {
                     n = new DigestInputStream(tar, md).transferTo(o);
@@ -160,13 +160,5 @@ public final class Bundle {
         tar.putArchiveEntry(e);
         data.transferTo(tar);
         tar.closeArchiveEntry();
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

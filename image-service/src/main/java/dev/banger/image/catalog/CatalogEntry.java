@@ -1,7 +1,7 @@
 package dev.banger.image.catalog;
 
+import dev.banger.ids.Names;
 import dev.banger.errors.InvalidArgumentException;
-import dev.banger.image.Names;
 import java.util.regex.Pattern;
 
 /** One published bundle: where it is, and the size and sha256 it must have (IMG-4). */
@@ -9,7 +9,7 @@ public record CatalogEntry(String name, String url, String sha256, long size) {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     public CatalogEntry {
-        Names.require(name, "catalog entry");
+        Names.requireImageName(name, "catalog entry");
         if (url == null || !(url.startsWith("https://") || url.startsWith("http://") || url.startsWith("file:/")
                 || url.startsWith("/"))) {
             throw new InvalidArgumentException("catalog entry " + name + ": url must be https://, http://, file:/ or an"

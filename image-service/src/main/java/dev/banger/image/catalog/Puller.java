@@ -1,5 +1,6 @@
 package dev.banger.image.catalog;
 
+import dev.banger.layout.ImageDir;
 import dev.banger.errors.Reason;
 import dev.banger.errors.AlreadyExistsException;
 import dev.banger.errors.InvalidArgumentException;
@@ -56,7 +57,7 @@ public final class Puller {
                 }
                 progress.accept("register", name);
                 KernelRecord kernel = kernelFrom(m, work);
-                Files.move(work.resolve("rootfs.ext4"), imageDir.resolve("rootfs.ext4"));
+                Files.move(new ImageDir(work).rootfs(), new ImageDir(imageDir).rootfs());
                 return registry.adopt(id, name, m.distro(), kernel, "catalog", null);
             });
         }

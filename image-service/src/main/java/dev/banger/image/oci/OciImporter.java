@@ -1,7 +1,8 @@
 package dev.banger.image.oci;
 
+import dev.banger.ids.Names;
+import dev.banger.layout.ImageDir;
 import dev.banger.errors.FailedPreconditionException;
-import dev.banger.image.Names;
 import dev.banger.image.build.Ext4FromTar;
 import dev.banger.image.build.GuestOverlay;
 import dev.banger.image.build.ImageBuilder;
@@ -42,7 +43,7 @@ public final class OciImporter {
 
     public ImageRecord pull(String reference, BiConsumer<String, String> progress) {
         OciRef ref = OciRef.parse(reference);
-        String name = Names.require(ref.defaultName(), "image");
+        String name = Names.requireImageName(ref.defaultName(), "image");
         registry.requireFreeImageName(name);
         OciSource source = ref.isLayout() ? OciSource.layout(ref.layout())
                 : OciSource.registry(new RegistryClient(endpoint(ref), ref.repository()), ref.reference());
@@ -61,7 +62,7 @@ public final class OciImporter {
             Path tar = work.resolve("rootfs.tar");
             GuestOverlay.write(merged, guestFiles(), tar);
             Files.delete(merged);
-            ext4.build(tar, imageDir.resolve("rootfs.ext4"), ImageBuilder.sizeFor(Files.size(tar)), "rootfs");
+            ext4.build(tar, new ImageDir(imageDir).rootfs(), ImageBuilder.sizeFor(Files.size(tar)), "rootfs");
             progress.accept("register", name);
             return registry.adopt(id, name, "unknown", null, "oci", null);
         });

@@ -1,5 +1,6 @@
 package dev.banger.image.oci;
 
+import dev.banger.fs.Sha256;
 import dev.banger.errors.InvalidArgumentException;
 import dev.banger.fs.Bounded;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,9 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /** Resolves a reference to the linux/amd64 image's layers and fetches them into a digest-keyed cache. */
@@ -99,13 +98,9 @@ public final class OciManifests {
     }
 
     static void requireDigest(byte[] body, String digest) {
-        try {
-            String got = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-            if (!got.equals(digest)) {
-                throw new InvalidArgumentException("manifest " + digest + " arrived as " + got);
-            }
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        String got = "sha256:" + Sha256.hex(body);
+        if (!got.equals(digest)) {
+            throw new InvalidArgumentException("manifest " + digest + " arrived as " + got);
         }
     }
 

@@ -1,12 +1,14 @@
 package dev.banger.image.registry;
 
+import dev.banger.ids.RandomIds;
+import dev.banger.ids.Names;
+import dev.banger.layout.ImageDir;
 import dev.banger.errors.AlreadyExistsException;
 import dev.banger.errors.NotFoundException;
 import dev.banger.errors.Reason;
 import dev.banger.errors.FailedPreconditionException;
 import dev.banger.errors.InvalidArgumentException;
 import dev.banger.fs.FileTrees;
-import dev.banger.image.Names;
 import dev.banger.image.store.ImageRecord;
 import dev.banger.image.store.ImageStore;
 import dev.banger.image.store.KernelRecord;
@@ -15,9 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -29,7 +29,6 @@ import java.util.stream.Stream;
  * finds by the same id. A failed add leaves neither a record nor a directory.
  */
 public final class ImageRegistry {
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ImageStore store;
     private final ImageFiles files;
@@ -67,7 +66,7 @@ public final class ImageRegistry {
 
     /** Adds an existing ext4 rootfs as an image (copied in, so the original may go). */
     public ImageRecord register(String name, Path rootfs, String kernelRef, String source, String recipeHash) {
-        Names.require(name, "image");
+        Names.requireImageName(name, "image");
         ImageFiles.requireRegularFile(rootfs, "--rootfs");
         if (!ImageFiles.isExt4(rootfs)) {
             throw new InvalidArgumentException(rootfs + " is not an ext4 filesystem image");
@@ -79,9 +78,9 @@ public final class ImageRegistry {
         Path dir = imageDir(id);
         try {
             Files.createDirectories(dir);
-            Path target = dir.resolve("rootfs.ext4");
+            Path target = new ImageDir(dir).rootfs();
             files.copy(rootfs, target);
-            Path seed = dir.resolve("work-seed.ext4");
+            Path seed = new ImageDir(dir).workSeed();
             files.makeWorkSeed(seed);
             ImageRecord record = new ImageRecord(id, name, files.distro(target).orElse("unknown"), "amd64",
                     kernel.map(KernelRecord::id).orElse(null), kernel.map(KernelRecord::name).orElse(null),
@@ -110,7 +109,7 @@ public final class ImageRegistry {
      * directory as well: nothing half-made stays in the store.
      */
     public ImageRecord create(String name, NewImage maker) {
-        Names.require(name, "image");
+        Names.requireImageName(name, "image");
         requireFreeImageName(name);
         String id = newId();
         Path work = stateDir.resolve("builds").resolve(id);
@@ -138,13 +137,13 @@ public final class ImageRegistry {
      */
     public ImageRecord adopt(String id, String name, String distro, KernelRecord kernel, String source,
             String recipeHash) {
-        Names.require(name, "image");
+        Names.requireImageName(name, "image");
         Path dir = imageDir(id);
-        Path rootfs = dir.resolve("rootfs.ext4");
+        Path rootfs = new ImageDir(dir).rootfs();
         try {
             ImageFiles.requireRegularFile(rootfs, "built rootfs");
             requireFreeImageName(name);
-            Path seed = dir.resolve("work-seed.ext4");
+            Path seed = new ImageDir(dir).workSeed();
             files.makeWorkSeed(seed);
             ImageRecord record = new ImageRecord(id, name, files.distro(rootfs).orElse(distro), "amd64",
                     kernel == null ? null : kernel.id(), kernel == null ? null : kernel.name(), rootfs.toString(),
@@ -163,7 +162,7 @@ public final class ImageRegistry {
      * vmlinux, optionally an initrd (initrd*, initramfs*) and a modules/ directory.
      */
     public KernelRecord importKernel(String name, Path from, String source) {
-        Names.require(name, "kernel");
+        Names.requireImageName(name, "kernel");
         if (!Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
             throw new InvalidArgumentException("--from must be a directory: " + from);
         }
@@ -245,8 +244,6 @@ public final class ImageRegistry {
     }
 
     public static String newId() {
-        byte[] b = new byte[8];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
+        return RandomIds.newId();
     }
 }

@@ -1,8 +1,7 @@
 package dev.banger.net.link;
 
+import dev.banger.ids.RandomIds;
 import dev.banger.net.NetSettings;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,7 +13,6 @@ import java.util.Optional;
 public final class TapPool {
     public static final String IDLE = "banger:idle";
     static final String VM_PREFIX = "banger:vm=";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Links links;
     private final NetSettings settings;
@@ -113,16 +111,11 @@ public final class TapPool {
     }
 
     private String createTap() {
-        String name = dev.banger.net.guard.Isolation.PORT_PREFIX + HexFormat.of().formatHex(random4()); // 13 chars: within IFNAMSIZ
+        String name = dev.banger.net.guard.Isolation.PORT_PREFIX + RandomIds.hex(4); // 13 chars: within IFNAMSIZ
         links.addTap(name, settings.tapOwnerUid());
         return name;
     }
 
-    private static byte[] random4() {
-        byte[] b = new byte[4];
-        RANDOM.nextBytes(b);
-        return b;
-    }
 
     /** Attached to the bridge, isolated, up: the same whether the TAP is new, pooled or reused. */
     private void prepare(String name) {

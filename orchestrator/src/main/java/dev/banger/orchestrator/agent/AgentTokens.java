@@ -1,13 +1,13 @@
 package dev.banger.orchestrator.agent;
 
+import dev.banger.layout.VmDir;
+import dev.banger.ids.RandomIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import dev.banger.fs.AtomicFiles;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
@@ -16,7 +16,6 @@ import java.util.regex.Pattern;
  * the agent later and across its own restarts, and gone with the VM.
  */
 public final class AgentTokens {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern TOKEN = Pattern.compile("[0-9a-f]{48}");
 
     private AgentTokens() {
@@ -28,7 +27,7 @@ public final class AgentTokens {
      * the first use get the same one.
      */
     public static String forVm(Path vmDir) {
-        Path file = vmDir.resolve("agent-token");
+        Path file = new VmDir(vmDir).agentToken();
         try {
             for (int attempt = 0; attempt < 3; attempt++) {
                 if (Files.isRegularFile(file)) {
@@ -38,9 +37,7 @@ public final class AgentTokens {
                     }
                     Files.deleteIfExists(file);
                 }
-                byte[] b = new byte[24];
-                RANDOM.nextBytes(b);
-                AtomicFiles.createIfAbsent(file, (HexFormat.of().formatHex(b) + "\n").getBytes(StandardCharsets.US_ASCII));
+                AtomicFiles.createIfAbsent(file, (RandomIds.hex(24) + "\n").getBytes(StandardCharsets.US_ASCII));
             }
             throw new IOException("the token file keeps changing under us");
         } catch (IOException e) {

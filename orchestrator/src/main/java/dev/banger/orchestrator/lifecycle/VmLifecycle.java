@@ -1,5 +1,8 @@
 package dev.banger.orchestrator.lifecycle;
 
+import dev.banger.ids.RandomIds;
+import dev.banger.ids.Names;
+import dev.banger.orchestrator.store.VmState;
 import dev.banger.errors.AlreadyExistsException;
 import dev.banger.errors.Reason;
 import dev.banger.errors.FailedPreconditionException;
@@ -16,14 +19,13 @@ import dev.banger.orchestrator.store.VmStore;
 import dev.banger.orchestrator.vm.VmNames;
 import dev.banger.orchestrator.vmm.Vmm;
 import dev.banger.orchestrator.vmm.Vmms;
+import dev.banger.orchestrator.vmm.VmHandle;
 import dev.banger.orchestrator.vmm.VmmSpec;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -42,7 +44,6 @@ import java.util.logging.Logger;
  */
 public final class VmLifecycle {
     private static final Logger LOG = Logger.getLogger(VmLifecycle.class.getName());
-    private static final SecureRandom RANDOM = new SecureRandom();
     static final Duration SSH_DEADLINE = Duration.ofSeconds(180);
 
     /** Daemon defaults for what a create leaves out (VM-1). */
@@ -100,8 +101,8 @@ public final class VmLifecycle {
         long disk = range(r.diskBytes() == null ? defaults.diskBytes() : r.diskBytes(), 64L << 20, 2L << 40, "disk size");
         long overlay = range(r.overlayBytes() == null ? defaults.overlayBytes() : r.overlayBytes(), 64L << 20, 2L << 40,
                 "system overlay size");
-        String wanted = r.name() == null || r.name().isEmpty() ? null : VmNames.require(r.name());
-        String id = HexFormat.of().formatHex(random(8));
+        String wanted = r.name() == null || r.name().isEmpty() ? null : Names.requireVmName(r.name());
+        String id = RandomIds.newId();
         // Choosing a free name and taking it are one step: two creates at once must not
         // both pick it (the second would fail on the store's unique name as an internal error).
         // The image is looked up inside it too, so an image delete (withNoCreate) cannot
@@ -115,7 +116,7 @@ public final class VmLifecycle {
                 throw new AlreadyExistsException(Reason.NAME_TAKEN, "a VM named " + wanted + " already exists");
             }
             String name = wanted == null ? VmNames.generate(names) : wanted;
-            return store.insertWithNewIp(new VmRecord(id, name, "created", image.imageId(), image.imageName(),
+            return store.insertWithNewIp(new VmRecord(id, name, VmState.CREATED, image.imageId(), image.imageName(),
                     image.kernelName(), null, vcpu, memory, disk, overlay, r.nat(), vmm, null,
                     vmsDir.resolve(id).toString(), null, null, Instant.now(), null), gateway);
         }
@@ -138,18 +139,18 @@ public final class VmLifecycle {
             vm = store.resolve(vm.id());
             Vmm vmm = vmms.get(vm.vmm());
             Infra.BootImage image = infra.resolveImage(vm.imageId());
-            Optional<Long> live = vmm.pid(spec(vm, image, null, null, null, null));
+            Optional<Long> live = vmm.pid(handle(vm));
             if (live.isPresent()) {
                 // Its VMM runs (a start cut short by a kill of this process, say): adopt it,
                 // never re-run the steps under it, which would free the TAP and disks it uses.
-                if (!vm.state().equals("running")) {
+                if (vm.state() != VmState.RUNNING) {
                     progress.accept("wait ssh", vm.ip());
                     ssh.awaitReady(vm.ip(), SSH_DEADLINE);
-                    store.updateState(vm.id(), "running", live.get(), Instant.now(), null);
+                    store.updateState(vm.id(), VmState.RUNNING, live.get(), Instant.now(), null);
                 }
                 return store.resolve(vm.id());
             }
-            store.updateState(vm.id(), "starting", null, null, null);
+            store.updateState(vm.id(), VmState.STARTING, null, null, null);
             VmmSpec spec = null;
             try {
                 VmRecord v = vm;
@@ -186,14 +187,14 @@ public final class VmLifecycle {
                 } catch (IllegalStateException e) {
                     throw new FailedPreconditionException(e.getMessage() + "; the guest's console is in " + spec.consoleLog(), e);
                 }
-                store.updateState(vm.id(), "running", pid, Instant.now(), null);
+                store.updateState(vm.id(), VmState.RUNNING, pid, Instant.now(), null);
                 return store.resolve(vm.id());
             } catch (IOException | RuntimeException e) {
                 if (spec != null) {
-                    vmm.kill(spec, true);
+                    vmm.kill(spec.handle(), true);
                 }
                 releaseNetwork(vm);
-                store.updateState(vm.id(), "error", null, null, e.getMessage());
+                store.updateState(vm.id(), VmState.ERROR, null, null, e.getMessage());
                 throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
             }
         } finally {
@@ -212,7 +213,7 @@ public final class VmLifecycle {
     public VmRecord stop(String ref) {
         return logged("stop", ref, (p, d) -> { }, log -> withVm(ref, vm -> {
             Vmm vmm = vmms.get(vm.vmm());
-            VmmSpec spec = spec(vm, null, null, null, null, null);
+            VmHandle spec = handle(vm);
             if (vmm.pid(spec).isPresent()) {
                 log.accept("poweroff over ssh", "");
                 try {
@@ -237,7 +238,7 @@ public final class VmLifecycle {
             }
             log.accept("release network", "");
             releaseNetwork(vm);
-            store.updateState(vm.id(), "stopped", null, null, null);
+            store.updateState(vm.id(), VmState.STOPPED, null, null, null);
             return store.resolve(vm.id());
         }));
     }
@@ -253,18 +254,18 @@ public final class VmLifecycle {
         // guest holds that lock, and kill is how a user ends it (SEC-4). The stop then
         // sees its VMM gone and finishes; the bookkeeping below waits for it.
         VmRecord target = store.resolve(ref);
-        VmmSpec first = spec(target, null, null, null, null, null);
+        VmHandle first = handle(target);
         vmms.get(target.vmm()).kill(first, force);
         return logged("kill", ref, (p, d) -> { }, log -> withVm(ref, vm -> {
             Vmm vmm = vmms.get(vm.vmm());
-            VmmSpec spec = spec(vm, null, null, null, null, null);
+            VmHandle spec = handle(vm);
             vmm.kill(spec, force);
             if (!vmm.awaitExit(spec, Duration.ofSeconds(10))) {
                 vmm.kill(spec, true);
                 vmm.awaitExit(spec, Duration.ofSeconds(5));
             }
             releaseNetwork(vm);
-            store.updateState(vm.id(), "stopped", null, null, null);
+            store.updateState(vm.id(), VmState.STOPPED, null, null, null);
             return store.resolve(vm.id());
         }));
     }
@@ -278,8 +279,9 @@ public final class VmLifecycle {
     /** vm set: new vCPU count and/or memory for a stopped VM (they apply at its next start). */
     public VmRecord set(String ref, Integer vcpu, Integer memoryMib) {
         return withVm(ref, vm -> {
-            if (!vm.state().equals("stopped") && !vm.state().equals("created") && !vm.state().equals("error")) {
-                throw new FailedPreconditionException(Reason.VM_RUNNING, "VM " + vm.name() + " is " + vm.state() + "; stop it first");
+            if (!vm.state().atRest()) {
+                throw new FailedPreconditionException(Reason.VM_RUNNING,
+                        "VM " + vm.name() + " is " + vm.state() + "; stop it first");
             }
             int v = range(vcpu == null ? vm.vcpu() : vcpu, 1, 64, "vcpu");
             int m = range(memoryMib == null ? vm.memoryMib() : memoryMib, 128, 1 << 20, "memory (MiB)");
@@ -324,18 +326,18 @@ public final class VmLifecycle {
             java.util.Map<String, String> keepNat = new java.util.TreeMap<>();
             for (VmRecord vm : store.list()) {
                 ids.add(vm.id());
-                Optional<Long> pid = vmms.get(vm.vmm()).pid(spec(vm, null, null, null, null, null));
+                Optional<Long> pid = vmms.get(vm.vmm()).pid(handle(vm));
                 if (pid.isPresent()) {
                     keepTaps.add(vm.id());
                     if (vm.nat() && vm.ip() != null) {
                         keepNat.put(vm.id(), vm.ip());
                     }
-                    if (!vm.state().equals("running")) {
-                        store.updateState(vm.id(), "running", pid.get(), Instant.now(), null);
+                    if (vm.state() != VmState.RUNNING) {
+                        store.updateState(vm.id(), VmState.RUNNING, pid.get(), Instant.now(), null);
                         adopted.add(vm.name());
                     }
-                } else if (List.of("running", "starting", "stopping").contains(vm.state())) {
-                    store.updateState(vm.id(), "stopped", null, null, null);
+                } else if (vm.state().mayHaveVmm()) {
+                    store.updateState(vm.id(), VmState.STOPPED, null, null, null);
                     stopped.add(vm.name());
                 }
             }
@@ -368,14 +370,24 @@ public final class VmLifecycle {
         }
     }
 
+    /** VM-4: what prune would delete, as it stands now: every VM that is not running or starting. */
+    public List<VmRecord> pruneCandidates() {
+        return store.list().stream().filter(v -> prunable(v.state())).toList();
+    }
+
+    private static boolean prunable(VmState state) {
+        return state != VmState.RUNNING && state != VmState.STARTING;
+    }
+
     /**
      * VM-4: deletes the VM unless it is running or starting, decided under the VM's own
      * lock, so a start that slips in between prune's listing and this call is never undone.
      */
     public VmRecord deleteUnlessRunning(String ref) {
         return logged("prune", ref, (p, d) -> { }, log -> withVm(ref, vm -> {
-            if (vm.state().equals("running") || vm.state().equals("starting")) {
-                throw new FailedPreconditionException(Reason.VM_RUNNING, vm.name() + " started meanwhile; prune never touches a running VM");
+            if (!prunable(vm.state())) {
+                throw new FailedPreconditionException(Reason.VM_RUNNING,
+                        vm.name() + " started meanwhile; prune never touches a running VM");
             }
             return deleteLocked(vm, log);
         }));
@@ -384,9 +396,9 @@ public final class VmLifecycle {
     /** Rotates the console log of every running VM that has outgrown its cap (SEC-5). */
     public void capConsoleLogs() {
         for (VmRecord vm : store.list()) {
-            if (vm.state().equals("running")) {
+            if (vm.state() == VmState.RUNNING) {
                 try {
-                    ConsoleLogs.cap(spec(vm, null, null, null, null, null).consoleLog());
+                    ConsoleLogs.cap(handle(vm).files().consoleLog());
                 } catch (IOException e) {
                     LOG.log(Level.WARNING, "cannot cap the console log of " + vm.name() + ": " + e.getMessage());
                 }
@@ -405,11 +417,11 @@ public final class VmLifecycle {
      * after SSH (under emulation its JVM takes a few seconds more).
      */
     public String agentStatus(VmRecord vm) {
-        if (!vm.state().equals("running")) {
+        if (vm.state() != VmState.RUNNING) {
             return "";
         }
         String token = AgentTokens.forVm(Path.of(vm.dir()));
-        Optional<Path> vsock = vmms.get(vm.vmm()).vsockSocket(spec(vm, null, null, null, null, null));
+        Optional<Path> vsock = vmms.get(vm.vmm()).vsockSocket(handle(vm));
         try {
             return "ok, boot id " + (vsock.isPresent()
                     ? AgentClient.pingVsock(vsock.get(), AgentClient.PORT, token, Duration.ofSeconds(2))
@@ -426,7 +438,7 @@ public final class VmLifecycle {
 
     private VmRecord deleteLocked(VmRecord vm, StepLog log) {
         Vmm vmm = vmms.get(vm.vmm());
-        VmmSpec spec = spec(vm, null, null, null, null, null);
+        VmHandle spec = handle(vm);
         log.accept("end vmm", "");
         if (vmm.kill(spec, true)) {
             vmm.awaitExit(spec, Duration.ofSeconds(10));
@@ -488,6 +500,10 @@ public final class VmLifecycle {
         }
     }
 
+    private static VmHandle handle(VmRecord vm) {
+        return VmHandle.of(vm.id(), Path.of(vm.dir()));
+    }
+
     private VmmSpec spec(VmRecord vm, Infra.BootImage image, Path root, Path work, Path config, String tap) {
         return new VmmSpec(vm.id(), vm.vcpu(), vm.memoryMib(), image == null ? null : image.bzImage(),
                 image == null ? null : image.vmlinux(), image == null ? null : image.initrd(), root, work, config, tap,
@@ -496,12 +512,6 @@ public final class VmLifecycle {
 
     private ReentrantLock lock(String id) {
         return locks.computeIfAbsent(id, k -> new ReentrantLock());
-    }
-
-    private static byte[] random(int n) {
-        byte[] b = new byte[n];
-        RANDOM.nextBytes(b);
-        return b;
     }
 
     private static int range(int v, int min, int max, String what) {

@@ -1,5 +1,6 @@
 package dev.banger.orchestrator.ssh;
 
+import dev.banger.exec.Poll;
 import dev.banger.errors.FailedPreconditionException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -48,22 +49,22 @@ public final class GuestSsh {
      * often; under emulation a full login would cost the guest most of a second.
      */
     public void awaitReady(String ip, Duration deadline) {
-        long end = System.nanoTime() + deadline.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < end) {
+        String[] last = {"no answer"};
+        boolean answered = Poll.until(deadline, Duration.ofMillis(40), () -> {
             try {
                 String banner = banner(ip, port);
-                if (banner.startsWith("SSH-2.0-")) {
-                    return;
-                }
-                last = "not an SSH banner: " + banner;
+                last[0] = "not an SSH banner: " + banner;
+                return banner.startsWith("SSH-2.0-");
             } catch (IOException e) {
-                last = e.getMessage();
+                last[0] = e.getMessage();
+                return false;
             }
-            sleep(40);
+        });
+        if (answered) {
+            return;
         }
         throw new FailedPreconditionException("the guest at " + ip + " did not answer SSH within " + deadline.toSeconds() + "s ("
-                + last + ")");
+                + last[0] + ")");
     }
 
     /** The first line sshd sends. */
@@ -163,14 +164,5 @@ public final class GuestSsh {
                 return known.keyFor(host).map(k -> List.of(k.split(" ")[0])).orElse(List.of());
             }
         };
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 }

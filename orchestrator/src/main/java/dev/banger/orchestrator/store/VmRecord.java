@@ -6,7 +6,7 @@ import java.time.Instant;
 public record VmRecord(
         String id,
         String name,
-        String state,
+        VmState state,
         String imageId,
         String imageName,
         String kernelName,

@@ -81,10 +81,10 @@ public class VmStore {
     }
 
     /** Records a state change; pid and startedAt are set when given, lastError replaced. */
-    public void updateState(String id, String state, Long vmmPid, Instant startedAt, String lastError) {
+    public void updateState(String id, VmState state, Long vmmPid, Instant startedAt, String lastError) {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "UPDATE vms SET state = ?, vmm_pid = ?, started_at = COALESCE(?, started_at), last_error = ? WHERE id = ?")) {
-            ps.setString(1, state);
+            ps.setString(1, state.label());
             ps.setObject(2, vmmPid);
             ps.setString(3, startedAt == null ? null : startedAt.toString());
             ps.setString(4, lastError);
@@ -157,7 +157,7 @@ public class VmStore {
                 int i = 0;
                 ps.setString(++i, vm.id());
                 ps.setString(++i, vm.name());
-                ps.setString(++i, vm.state());
+                ps.setString(++i, vm.state().label());
                 ps.setString(++i, vm.imageId());
                 ps.setString(++i, vm.imageName());
                 ps.setString(++i, vm.kernelName());
@@ -226,7 +226,7 @@ public class VmStore {
     private static VmRecord read(ResultSet rs) throws SQLException {
         long pid = rs.getLong("vmm_pid");
         Long vmmPid = rs.wasNull() ? null : pid;
-        return new VmRecord(rs.getString("id"), rs.getString("name"), rs.getString("state"),
+        return new VmRecord(rs.getString("id"), rs.getString("name"), VmState.fromLabel(rs.getString("state")),
                 rs.getString("image_id"), rs.getString("image_name"), rs.getString("kernel_name"),
                 rs.getString("ip"), rs.getInt("vcpu"), rs.getInt("memory_mib"), rs.getLong("disk_size_bytes"),
                 rs.getLong("system_overlay_size_bytes"), rs.getInt("nat") == 1, rs.getString("vmm"), vmmPid,

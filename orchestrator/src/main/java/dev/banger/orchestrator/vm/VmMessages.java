@@ -16,7 +16,7 @@ final class VmMessages {
         Vm.Builder b = Vm.newBuilder()
                 .setId(r.id())
                 .setName(r.name())
-                .setState(VmState.valueOf(r.state().toUpperCase(Locale.ROOT)))
+                .setState(r.state().toProto())
                 .setImageId(r.imageId())
                 .setImageName(r.imageName())
                 .setKernelName(r.kernelName())
@@ -27,8 +27,8 @@ final class VmMessages {
                 .setNat(r.nat())
                 .setVmm(r.vmm())
                 .setDir(r.dir())
-                .setVmmLog(java.nio.file.Path.of(r.dir(), "vmm.log").toString())
-                .setConsoleLog(java.nio.file.Path.of(r.dir(), "console.log").toString())
+                .setVmmLog(new dev.banger.layout.VmDir(java.nio.file.Path.of(r.dir())).vmmLog().toString())
+                .setConsoleLog(new dev.banger.layout.VmDir(java.nio.file.Path.of(r.dir())).consoleLog().toString())
                 .setCreated(timestamp(r.createdAt()));
         if (r.ip() != null) {
             b.setIp(r.ip());

@@ -1,18 +1,15 @@
 package dev.banger.orchestrator.vm;
 
+import dev.banger.ids.RandomIds;
 import dev.banger.errors.InvalidArgumentException;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
- * VM names (VM-2): one DNS label, 1-63 of a-z 0-9 '-', no '-' at either end, never
- * normalised (what the user typed is checked, not fixed). Checked by the CLI and again
- * here for every other API caller. With no name given, a readable adjective-noun one.
+ * VM names when none is given: a readable adjective-noun one. The rule a given name
+ * must meet (one DNS label, VM-2) is {@link dev.banger.ids.Names#requireVmName}.
  */
 public final class VmNames {
-    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     static final List<String> ADJECTIVES = List.of("brave", "calm", "clever", "eager", "fancy", "gentle", "happy",
             "jolly", "keen", "lively", "lucky", "merry", "nimble", "proud", "quick", "quiet", "sharp", "shiny", "sunny",
             "swift", "tidy", "witty", "bold", "cosmic", "amber", "bright", "crisp", "daring", "dusty", "fuzzy", "glad",
@@ -23,23 +20,14 @@ public final class VmNames {
             "quokka", "wombat", "lemur", "osprey", "beaver", "condor", "dingo", "egret", "fox", "gibbon", "hare",
             "jackal", "kestrel", "llama", "magpie", "narwhal", "ocelot", "pelican", "quail", "robin", "seal", "tern",
             "urchin", "vole", "wren", "zebra", "crane", "mole");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private VmNames() {
-    }
-
-    public static String require(String name) {
-        if (name == null || !LABEL.matcher(name).matches()) {
-            throw new InvalidArgumentException("VM name must be 1-63 lowercase letters, digits or '-', not starting or"
-                    + " ending with '-' (one DNS label), got '" + name + "'");
-        }
-        return name;
     }
 
     /** A free adjective-noun name; a number is added only when every pair is taken. */
     public static String generate(Set<String> taken) {
         for (int attempt = 0; attempt < 64; attempt++) {
-            String n = ADJECTIVES.get(RANDOM.nextInt(ADJECTIVES.size())) + "-" + NOUNS.get(RANDOM.nextInt(NOUNS.size()));
+            String n = RandomIds.pick(ADJECTIVES) + "-" + RandomIds.pick(NOUNS);
             if (!taken.contains(n)) {
                 return n;
             }

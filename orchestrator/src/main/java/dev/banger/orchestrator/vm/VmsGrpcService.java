@@ -1,5 +1,6 @@
 package dev.banger.orchestrator.vm;
 
+import dev.banger.orchestrator.store.VmState;
 import dev.banger.errors.Reason;
 import dev.banger.errors.FailedPreconditionException;
 import dev.banger.orchestrator.lifecycle.StepLog;
@@ -122,13 +123,12 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
                 ref -> lifecycle.set(ref, r.hasVcpu() ? r.getVcpu() : null, r.hasMemoryMib() ? r.getMemoryMib() : null)));
     }
 
-    /** VM-4: every VM that is not running; dry_run lists them for the confirmation table. */
+    /** VM-4: the lifecycle's prune candidates; dry_run lists them for the confirmation table. */
     @Override
     public void prune(PruneRequest r, StreamObserver<PruneResponse> response) {
         Rpc.answer(response, () -> {
             PruneResponse.Builder out = PruneResponse.newBuilder();
-            java.util.List<VmRecord> candidates = store.list().stream()
-                    .filter(v -> !v.state().equals("running") && !v.state().equals("starting")).toList();
+            java.util.List<VmRecord> candidates = lifecycle.pruneCandidates();
             candidates.forEach(v -> out.addCandidates(VmMessages.toProto(v)));
             if (!r.getDryRun()) {
                 out.addAllResults(each(RefsRequest.newBuilder().addAllRefs(candidates.stream().map(VmRecord::name).toList())
@@ -303,7 +303,7 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
     public void getSshTarget(SshTargetRequest r, StreamObserver<SshTarget> response) {
         Rpc.answer(response, () -> {
             VmRecord vm = store.resolve(r.getRef());
-            if (!vm.state().equals("running")) {
+            if (vm.state() != VmState.RUNNING) {
                 throw new FailedPreconditionException(Reason.VM_NOT_RUNNING, "VM " + vm.name() + " is " + vm.state() + ", not running");
             }
             keys.publicKey();

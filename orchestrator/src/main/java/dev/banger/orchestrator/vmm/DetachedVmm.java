@@ -1,5 +1,7 @@
 package dev.banger.orchestrator.vmm;
 
+import dev.banger.exec.Poll;
+import java.io.UncheckedIOException;
 import dev.banger.exec.PidFileProcess;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,8 +25,8 @@ abstract class DetachedVmm implements Vmm {
         this.prefix = List.copyOf(prefix);
     }
 
-    static Path pidFile(VmmSpec s) {
-        return s.vmDir().resolve("vmm.pid");
+    static Path pidFile(VmHandle vm) {
+        return vm.files().vmmPid();
     }
 
     /** Starts argv (after the prefix) with its output appended to a file in the VM's directory and no stdin. */
@@ -38,36 +40,43 @@ abstract class DetachedVmm implements Vmm {
 
     /** Polls until ready says the VMM can be controlled; kills it and explains if it exits or takes too long. */
     long awaitStarted(VmmSpec s, Process p, String what, java.util.function.BooleanSupplier ready) throws IOException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<Long> pid = pid(s);
-            if (pid.isPresent() && ready.getAsBoolean()) {
-                return pid.get();
-            }
-            if (!p.isAlive()) {
-                throw new IOException(what + " exited at start (" + p.exitValue() + "): " + tail(s.vmmLog())
-                        + tail(s.consoleLog()));
-            }
-            sleep(20);
+        Optional<Long> started;
+        try {
+            started = Poll.until(Duration.ofSeconds(20), Duration.ofMillis(20), () -> {
+                Optional<Long> pid = pid(s.handle());
+                if (pid.isPresent() && ready.getAsBoolean()) {
+                    return pid;
+                }
+                if (!p.isAlive()) {
+                    throw new UncheckedIOException(new IOException(what + " exited at start (" + p.exitValue() + "): "
+                            + tail(s.vmmLog()) + tail(s.consoleLog())));
+                }
+                return Optional.empty();
+            });
+        } catch (UncheckedIOException exited) {
+            throw exited.getCause();
+        }
+        if (started.isPresent()) {
+            return started.get();
         }
         p.destroyForcibly();
         throw new IOException(what + " did not come up within 20s: " + tail(s.vmmLog()) + tail(s.consoleLog()));
     }
 
     @Override
-    public Optional<Long> pid(VmmSpec s) {
-        return PidFileProcess.find(pidFile(s), identifyingArguments(s)).map(ProcessHandle::pid);
+    public Optional<Long> pid(VmHandle vm) {
+        return PidFileProcess.find(pidFile(vm), identifyingArguments(vm)).map(ProcessHandle::pid);
     }
 
     @Override
-    public boolean kill(VmmSpec s, boolean force) {
-        return pid(s).flatMap(ProcessHandle::of).map(h -> force ? h.destroyForcibly() : h.destroy()).orElse(false);
+    public boolean kill(VmHandle vm, boolean force) {
+        return pid(vm).flatMap(ProcessHandle::of).map(h -> force ? h.destroyForcibly() : h.destroy()).orElse(false);
     }
 
     @Override
-    public boolean awaitExit(VmmSpec s, Duration within) {
-        Optional<ProcessHandle> vmm = pid(s).flatMap(ProcessHandle::of);
-        return vmm.isEmpty() || PidFileProcess.awaitExit(vmm.get(), within) || pid(s).isEmpty();
+    public boolean awaitExit(VmHandle vm, Duration within) {
+        Optional<ProcessHandle> vmm = pid(vm).flatMap(ProcessHandle::of);
+        return vmm.isEmpty() || PidFileProcess.awaitExit(vmm.get(), within) || pid(vm).isEmpty();
     }
 
     /**
@@ -75,7 +84,7 @@ abstract class DetachedVmm implements Vmm {
      * VMDIR/vmm.pid}). Matched exactly: a process that merely mentions the VM's
      * directory (a {@code tail -f} of its console, an editor) is not its VMM.
      */
-    abstract List<String> identifyingArguments(VmmSpec s);
+    abstract List<String> identifyingArguments(VmHandle vm);
 
     static String tail(Path log) {
         try {
@@ -83,15 +92,6 @@ abstract class DetachedVmm implements Vmm {
             return l.isEmpty() ? "" : String.join(" | ", l.subList(Math.max(0, l.size() - 5), l.size()));
         } catch (IOException e) {
             return "";
-        }
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 }

@@ -43,18 +43,13 @@ public final class FirecrackerConfig {
         }
         root.putObject("machine-config").put("vcpu_count", s.vcpu()).put("mem_size_mib", s.memoryMib())
                 .put("smt", false);
-        root.putObject("vsock").put("guest_cid", GUEST_CID).put("uds_path", vsockSocket(s).toString());
+        root.putObject("vsock").put("guest_cid", GUEST_CID).put("uds_path", s.files().vsockSocket().toString());
         return root;
     }
 
-    /** The host end of the guest's vsock: Firecracker's hybrid Unix socket. */
-    public static java.nio.file.Path vsockSocket(VmmSpec s) {
-        return s.vmDir().resolve("vsock.sock");
-    }
-
     public static List<String> argv(VmmSpec s, String binary) {
-        return List.of("setsid", binary, "--api-sock", s.vmDir().resolve("firecracker.sock").toString(),
-                "--config-file", s.vmDir().resolve("firecracker.json").toString());
+        return List.of("setsid", binary, "--api-sock", s.files().firecrackerSocket().toString(),
+                "--config-file", s.files().firecrackerConfig().toString());
     }
 
     private static void drive(ArrayNode drives, String id, String path, boolean readOnly) {

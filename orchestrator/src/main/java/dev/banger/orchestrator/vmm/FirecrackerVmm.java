@@ -31,26 +31,26 @@ public final class FirecrackerVmm extends DetachedVmm {
         return "firecracker (kvm)";
     }
 
-    static Path apiSocket(VmmSpec s) {
-        return s.vmDir().resolve("firecracker.sock");
+    static Path apiSocket(VmHandle vm) {
+        return vm.files().firecrackerSocket();
     }
 
     @Override
-    List<String> identifyingArguments(VmmSpec s) {
-        return List.of("--api-sock", apiSocket(s).toString());
+    List<String> identifyingArguments(VmHandle vm) {
+        return List.of("--api-sock", apiSocket(vm).toString());
     }
 
     @Override
     public long launch(VmmSpec s) throws IOException {
         Files.createDirectories(s.vmDir());
-        Files.deleteIfExists(apiSocket(s));
-        Files.deleteIfExists(pidFile(s));
+        Files.deleteIfExists(apiSocket(s.handle()));
+        Files.deleteIfExists(pidFile(s.handle()));
         Files.deleteIfExists(s.consoleLog());
-        Files.writeString(s.vmDir().resolve("firecracker.json"), FirecrackerConfig.build(s).toPrettyString());
+        Files.writeString(s.files().firecrackerConfig(), FirecrackerConfig.build(s).toPrettyString());
         Process p = start(s, FirecrackerConfig.argv(s, binary), s.consoleLog());
         // setsid and any prefix (ip netns exec) exec in place: the child's pid is Firecracker's.
-        Files.writeString(pidFile(s), p.pid() + "\n");
-        return awaitStarted(s, p, "Firecracker", () -> answers(apiSocket(s)));
+        Files.writeString(pidFile(s.handle()), p.pid() + "\n");
+        return awaitStarted(s, p, "Firecracker", () -> answers(apiSocket(s.handle())));
     }
 
     private static boolean answers(Path socket) {
@@ -63,13 +63,13 @@ public final class FirecrackerVmm extends DetachedVmm {
     }
 
     @Override
-    public java.util.Optional<Path> vsockSocket(VmmSpec s) {
-        return java.util.Optional.of(FirecrackerConfig.vsockSocket(s));
+    public java.util.Optional<Path> vsockSocket(VmHandle vm) {
+        return java.util.Optional.of(vm.files().vsockSocket());
     }
 
     /** Ctrl-Alt-Del (VM-6, step 2): banger's guest init powers off on it (busybox init's ctrlaltdel). */
     @Override
-    public void powerdown(VmmSpec s) throws IOException {
-        new FirecrackerApi(apiSocket(s)).sendCtrlAltDel();
+    public void powerdown(VmHandle vm) throws IOException {
+        new FirecrackerApi(apiSocket(vm)).sendCtrlAltDel();
     }
 }

@@ -45,8 +45,8 @@ public final class QemuCommand {
             a.addAll(List.of("-netdev", "tap,id=net0,ifname=" + s.tap() + ",script=no,downscript=no",
                     "-device", "virtio-net-device,netdev=net0,mac=" + s.mac()));
         }
-        a.addAll(List.of("-qmp", "unix:" + option(s.vmDir().resolve("qmp.sock").toString()) + ",server=on,wait=off",
-                "-pidfile", s.vmDir().resolve("vmm.pid").toString()));
+        a.addAll(List.of("-qmp", "unix:" + option(s.files().qmpSocket().toString()) + ",server=on,wait=off",
+                "-pidfile", s.files().vmmPid().toString()));
         return a;
     }
 

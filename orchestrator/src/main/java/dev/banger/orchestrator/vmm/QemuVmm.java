@@ -32,22 +32,22 @@ public final class QemuVmm extends DetachedVmm {
     @Override
     public long launch(VmmSpec s) throws IOException {
         Files.createDirectories(s.vmDir());
-        Files.deleteIfExists(s.vmDir().resolve("qmp.sock"));
-        Files.deleteIfExists(pidFile(s));
+        Files.deleteIfExists(s.files().qmpSocket());
+        Files.deleteIfExists(pidFile(s.handle()));
         Files.deleteIfExists(s.consoleLog());
         Process p = start(s, QemuCommand.argv(s, accel, hostTscKhz), s.vmmLog());
-        return awaitStarted(s, p, "QEMU", () -> Files.exists(s.vmDir().resolve("qmp.sock")));
+        return awaitStarted(s, p, "QEMU", () -> Files.exists(s.files().qmpSocket()));
     }
 
     @Override
-    List<String> identifyingArguments(VmmSpec s) {
-        return List.of("-pidfile", pidFile(s).toString());
+    List<String> identifyingArguments(VmHandle vm) {
+        return List.of("-pidfile", pidFile(vm).toString());
     }
 
     /** The guest's ACPI power button (VM-6, step 2). */
     @Override
-    public void powerdown(VmmSpec s) throws IOException {
-        try (Qmp qmp = Qmp.connect(s.vmDir().resolve("qmp.sock"))) {
+    public void powerdown(VmHandle vm) throws IOException {
+        try (Qmp qmp = Qmp.connect(vm.files().qmpSocket())) {
             qmp.powerdown();
         }
     }

@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * One virtual machine monitor (QEMU or Firecracker) as the lifecycle sees it. A VMM
  * runs detached from any request (its own session) and is found again from its VM
- * directory, so every call takes the VM's spec rather than holding state.
+ * directory, so every call after the launch takes the VM's handle rather than holding state.
  */
 public interface Vmm {
     /** "qemu" or "firecracker": recorded with each VM, so a VM is always driven by the VMM it started with. */
@@ -20,19 +20,19 @@ public interface Vmm {
     long launch(VmmSpec s) throws IOException;
 
     /** The pid, if that process is alive and is this VM's VMM. */
-    Optional<Long> pid(VmmSpec s);
+    Optional<Long> pid(VmHandle vm);
 
     /** The graceful request to the guest (VM-6, step 2): ACPI power button or Ctrl-Alt-Del. */
-    void powerdown(VmmSpec s) throws IOException;
+    void powerdown(VmHandle vm) throws IOException;
 
     /** SIGTERM (or SIGKILL when force), only to this VM's own VMM. Returns whether it signalled one. */
-    boolean kill(VmmSpec s, boolean force);
+    boolean kill(VmHandle vm, boolean force);
 
     /** Waits for the VMM to exit; true if it did within the time. */
-    boolean awaitExit(VmmSpec s, Duration within);
+    boolean awaitExit(VmHandle vm, Duration within);
 
     /** The host end of the VM's vsock (Firecracker's hybrid Unix socket), if it has one. */
-    default Optional<java.nio.file.Path> vsockSocket(VmmSpec s) {
+    default Optional<java.nio.file.Path> vsockSocket(VmHandle vm) {
         return Optional.empty();
     }
 }

@@ -1,5 +1,6 @@
 package dev.banger.orchestrator.vmm;
 
+import dev.banger.layout.VmDir;
 import java.nio.file.Path;
 
 /** Everything a VMM needs to boot one VM: kernel, disks, TAP, size, and where its files go. */
@@ -19,12 +20,22 @@ public record VmmSpec(
     /** banger's own first process: systemd where the image has it, first-boot setup where not. */
     public static final String INIT = "/usr/local/sbin/banger-init";
 
+    /** The VM directory's files. */
+    public VmDir files() {
+        return new VmDir(vmDir);
+    }
+
+    /** How the launched VMM is found and controlled afterwards. */
+    public VmHandle handle() {
+        return new VmHandle(vmId, files());
+    }
+
     public Path consoleLog() {
-        return vmDir.resolve("console.log");
+        return files().consoleLog();
     }
 
     public Path vmmLog() {
-        return vmDir.resolve("vmm.log");
+        return files().vmmLog();
     }
 
     public String mac() {

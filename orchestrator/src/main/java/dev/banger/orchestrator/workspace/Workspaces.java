@@ -1,5 +1,6 @@
 package dev.banger.orchestrator.workspace;
 
+import dev.banger.orchestrator.store.VmState;
 import dev.banger.errors.Reason;
 import dev.banger.errors.FailedPreconditionException;
 import dev.banger.errors.InvalidArgumentException;
@@ -233,7 +234,7 @@ public final class Workspaces {
     }
 
     private static void requireRunning(VmRecord vm) {
-        if (!vm.state().equals("running")) {
+        if (vm.state() != VmState.RUNNING) {
             throw new FailedPreconditionException(Reason.VM_NOT_RUNNING, "VM " + vm.name() + " is " + vm.state() + ", not running");
         }
     }

@@ -1,5 +1,6 @@
 package dev.banger.orchestrator.image;
 
+import dev.banger.orchestrator.store.VmState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,7 +69,7 @@ class ImagesForwarderTest {
         Path imageSocket = internal.sockets().get("image");
         try (UdsServer image = ServiceHost.start(new ServiceIdentity("image", imageSocket.toString(), ""),
                 imageSocket, "rw-------", Optional.empty(), List.of(fake))) {
-            store.insert(new VmRecord("vm1", "busy-otter", "stopped", "img0001", "default", "", null, 1, 512,
+            store.insert(new VmRecord("vm1", "busy-otter", VmState.STOPPED, "img0001", "default", "", null, 1, 512,
                     1L << 30, 1L << 30, false, "qemu", null, "/s/vms/vm1", null, null, Instant.now(), null));
 
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> delete("default"));

@@ -1,5 +1,6 @@
 package dev.banger.orchestrator.lifecycle;
 
+import dev.banger.orchestrator.store.VmState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,6 +23,7 @@ import dev.banger.proto.common.v1.RefResult;
 import io.grpc.stub.StreamObserver;
 import dev.banger.orchestrator.vmm.FirecrackerKernels;
 import dev.banger.orchestrator.vmm.Vmm;
+import dev.banger.orchestrator.vmm.VmHandle;
 import dev.banger.orchestrator.vmm.VmmSpec;
 import dev.banger.orchestrator.vmm.Vmms;
 import dev.banger.vmm.KvmSupport;
@@ -110,7 +112,7 @@ class VmLifecycleTest {
                 (p, d) -> phases.add(p));
         VmRecord running = lifecycle.start(vm.name(), (p, d) -> phases.add(p));
 
-        assertEquals("running", running.state());
+        assertEquals(VmState.RUNNING, running.state());
         assertEquals("qemu", running.vmm());
         assertEquals(List.of("reserve", "disks", "network", "identity", "boot", "wait ssh"), phases);
         String key = known.keyFor(vm.ip()).orElseThrow();
@@ -124,10 +126,10 @@ class VmLifecycleTest {
         VmRecord vm = lifecycle.create(new VmLifecycle.Request("cut-otter", null, null, null, null, null, false),
                 (p, d) -> { });
         lifecycle.start(vm.name(), (p, d) -> { });
-        store.updateState(vm.id(), "starting", null, null, null); // the orchestrator died waiting for SSH
+        store.updateState(vm.id(), VmState.STARTING, null, null, null); // the orchestrator died waiting for SSH
         infra.released.clear();
         VmRecord again = lifecycle.start(vm.name(), (p, d) -> { });
-        assertEquals("running", again.state());
+        assertEquals(VmState.RUNNING, again.state());
         assertEquals(1, vmm.launches, "no second VMM");
         assertEquals(1, infra.configs.size(), "no step re-run");
         assertEquals(List.of(), infra.released, "nothing the live VMM uses was released");
@@ -140,8 +142,8 @@ class VmLifecycleTest {
         VmRecord b = lifecycle.create(new VmLifecycle.Request("dead-otter", null, null, null, null, null, false),
                 (p, d) -> { });
         lifecycle.start(a.name(), (p, d) -> { });
-        store.updateState(b.id(), "running", 4242L, java.time.Instant.now(), null); // its QEMU died while nobody watched
-        store.updateState(a.id(), "starting", null, null, null); // and a's start was cut short
+        store.updateState(b.id(), VmState.RUNNING, 4242L, java.time.Instant.now(), null); // its QEMU died while nobody watched
+        store.updateState(a.id(), VmState.STARTING, null, null, null); // and a's start was cut short
         infra.disks.addAll(List.of(a.id(), b.id(), "0ddba11")); // 0ddba11: deleted while storage was down
 
         VmLifecycle.Reconciled r = lifecycle.reconcile();
@@ -153,8 +155,8 @@ class VmLifecycleTest {
                 infra.networkKept, "the net service keeps only what runs");
         assertTrue(infra.released.contains("disks 0ddba11"));
         assertFalse(infra.released.contains("disks " + b.id()), "a stopped VM keeps its disks");
-        assertEquals("stopped", store.resolve(b.id()).state());
-        assertEquals("running", store.resolve(a.id()).state());
+        assertEquals(VmState.STOPPED, store.resolve(b.id()).state());
+        assertEquals(VmState.RUNNING, store.resolve(a.id()).state());
     }
 
     @Test
@@ -175,7 +177,7 @@ class VmLifecycleTest {
         assertTrue(inTap.await(5, TimeUnit.SECONDS));
         assertFalse(lifecycle.reconcile().ran(), "a start is making its TAP: reconcile waits for the next round");
         go.countDown();
-        assertEquals("running", start.get(10, TimeUnit.SECONDS).state());
+        assertEquals(VmState.RUNNING, start.get(10, TimeUnit.SECONDS).state());
         assertTrue(lifecycle.reconcile().ran());
     }
 
@@ -202,8 +204,8 @@ class VmLifecycleTest {
         VmRecord killed = lifecycle.kill(vm.name(), "KILL");
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(ms < 5000, "kill waited " + ms + " ms behind the stop");
-        assertEquals("stopped", killed.state());
-        assertEquals("stopped", stop.get(5, java.util.concurrent.TimeUnit.SECONDS).state(), "and the stop ended too");
+        assertEquals(VmState.STOPPED, killed.state());
+        assertEquals(VmState.STOPPED, stop.get(5, java.util.concurrent.TimeUnit.SECONDS).state(), "and the stop ended too");
     }
 
     @Test
@@ -237,7 +239,7 @@ class VmLifecycleTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> lifecycle.start(vm.name(), (p, d) -> { }));
         assertEquals("no bridge", e.getMessage());
         VmRecord after = store.resolve(vm.name());
-        assertEquals("error", after.state());
+        assertEquals(VmState.ERROR, after.state());
         assertEquals("no bridge", after.lastError());
         assertEquals(0, vmm.launches);
         assertTrue(infra.released.contains("tap " + vm.id()));
@@ -498,7 +500,7 @@ class VmLifecycleTest {
         }
 
         @Override
-        public Optional<Long> pid(VmmSpec s) {
+        public Optional<Long> pid(VmHandle s) {
             return alive.contains(s.vmId()) ? Optional.of(ProcessHandle.current().pid()) : Optional.empty();
         }
 
@@ -506,19 +508,19 @@ class VmLifecycleTest {
         volatile boolean wedged;
 
         @Override
-        public void powerdown(VmmSpec s) {
+        public void powerdown(VmHandle s) {
             if (!wedged) {
                 alive.remove(s.vmId());
             }
         }
 
         @Override
-        public boolean kill(VmmSpec s, boolean force) {
+        public boolean kill(VmHandle s, boolean force) {
             return alive.remove(s.vmId());
         }
 
         @Override
-        public boolean awaitExit(VmmSpec s, Duration within) {
+        public boolean awaitExit(VmHandle s, Duration within) {
             long end = System.nanoTime() + within.toNanos();
             while (wedged && alive.contains(s.vmId()) && System.nanoTime() < end) {
                 try {

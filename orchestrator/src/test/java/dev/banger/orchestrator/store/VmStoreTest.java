@@ -27,7 +27,7 @@ class VmStoreTest {
     VmStore store;
 
     static VmRecord vm(String id, String name, String ip, int vcpu) {
-        return new VmRecord(id, name, "stopped", "img-1", "default", "default", ip, vcpu, 2048, 8L << 30, 8L << 30,
+        return new VmRecord(id, name, VmState.STOPPED, "img-1", "default", "default", ip, vcpu, 2048, 8L << 30, 8L << 30,
                 false, "qemu", null, "/state/vms/" + id, null, null, Instant.parse("2026-11-23T10:00:00Z"), null);
     }
 

@@ -1,5 +1,6 @@
 package dev.banger.orchestrator.vm;
 
+import dev.banger.ids.Names;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,11 +14,11 @@ class VmNamesTest {
     @Test
     void namesAreOneDnsLabelNeverNormalised() {
         for (String ok : new String[] {"a", "calm-otter", "vm1", "0", "a".repeat(63)}) {
-            assertEquals(ok, VmNames.require(ok));
+            assertEquals(ok, Names.requireVmName(ok));
         }
         for (String bad : new String[] {"", "-a", "a-", "Calm", "calm_otter", "a.b", "a b", "a".repeat(64), "é",
                 null}) {
-            assertThrows(IllegalArgumentException.class, () -> VmNames.require(bad), String.valueOf(bad));
+            assertThrows(IllegalArgumentException.class, () -> Names.requireVmName(bad), String.valueOf(bad));
         }
     }
 
@@ -27,7 +28,7 @@ class VmNamesTest {
         for (int i = 0; i < 200; i++) {
             String n = VmNames.generate(taken);
             assertTrue(n.matches("[a-z]+-[a-z]+(-\\d+)?"), n);
-            VmNames.require(n);
+            Names.requireVmName(n);
             assertFalse(taken.contains(n));
             taken.add(n);
         }

@@ -49,13 +49,13 @@ class FirecrackerVmmTest {
         VmmSpec s = spec("fc1", true);
         long pid = vmm.launch(s);
         try {
-            assertEquals(pid, vmm.pid(s).orElseThrow(), "found again from the pid file");
+            assertEquals(pid, vmm.pid(s.handle()).orElseThrow(), "found again from the pid file");
             assertTrue(Files.readString(s.vmDir().resolve("firecracker.json")).contains("\"vcpu_count\" : 1"));
             assertTrue(Files.readString(s.consoleLog()).contains("guest booted"), "stdout is the console");
-            vmm.powerdown(s);
-            assertTrue(vmm.awaitExit(s, Duration.ofSeconds(10)), "Ctrl-Alt-Del ends it");
-            assertTrue(vmm.pid(s).isEmpty());
-            assertFalse(vmm.kill(s, true), "nothing left to signal");
+            vmm.powerdown(s.handle());
+            assertTrue(vmm.awaitExit(s.handle(), Duration.ofSeconds(10)), "Ctrl-Alt-Del ends it");
+            assertTrue(vmm.pid(s.handle()).isEmpty());
+            assertFalse(vmm.kill(s.handle(), true), "nothing left to signal");
         } finally {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }

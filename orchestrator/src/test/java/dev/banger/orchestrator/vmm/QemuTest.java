@@ -78,11 +78,11 @@ class QemuTest {
                 .toString()).start();
         try {
             Files.writeString(dir.resolve("vmm.pid"), tail.pid() + "\n");
-            assertTrue(qemu.pid(s).isEmpty(), "a stale pid file must never make banger signal the tail");
-            assertFalse(qemu.kill(s, true));
+            assertTrue(qemu.pid(s.handle()).isEmpty(), "a stale pid file must never make banger signal the tail");
+            assertFalse(qemu.kill(s.handle(), true));
             assertTrue(tail.isAlive());
             Files.writeString(dir.resolve("vmm.pid"), vmmLike.pid() + "\n");
-            assertEquals(java.util.Optional.of(vmmLike.pid()), qemu.pid(s), "started with this VM's -pidfile: its VMM");
+            assertEquals(java.util.Optional.of(vmmLike.pid()), qemu.pid(s.handle()), "started with this VM's -pidfile: its VMM");
         } finally {
             tail.destroyForcibly();
             vmmLike.destroyForcibly();

@@ -1,5 +1,6 @@
 package dev.banger.storage.vmconfig;
 
+import dev.banger.ids.Names;
 import dev.banger.errors.InvalidArgumentException;
 import dev.banger.storage.StorageInputs;
 import java.io.IOException;
@@ -37,7 +38,7 @@ public final class VmConfigDisk {
 
     /** Checks every field; nothing is written for a config that fails. */
     public static void validate(VmConfig c) {
-        StorageInputs.requireVmId(c.vmId());
+        Names.requireVmId(c.vmId());
         StorageInputs.requireHostname(c.hostname());
         requireIp(c.guestIp(), "guest_ip");
         requireIp(c.gateway(), "gateway");
