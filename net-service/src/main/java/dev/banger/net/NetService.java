@@ -166,7 +166,12 @@ public final class NetService implements AutoCloseable {
         return state();
     }
 
-    private synchronized void refillPool() {
+    /**
+     * Tops the TAP pool up to its size when the bridge exists. Run right after a create
+     * took a pooled TAP, and periodically (TapPoolRefill), which also catches a refill
+     * that failed or found no bridge yet.
+     */
+    public synchronized void refillPool() {
         try {
             if (links.get(settings.bridge()).isPresent()) {
                 taps.refill();

@@ -1,12 +1,12 @@
 package dev.banger.rpc;
 
-import dev.banger.proto.common.v1.HealthGrpc;
 import dev.banger.proto.common.v1.HealthRequest;
+import dev.banger.proto.common.v1.MutinyHealthGrpc;
 import dev.banger.proto.common.v1.ServiceInfo;
-import io.grpc.stub.StreamObserver;
+import io.smallrye.mutiny.Uni;
 
 /** Health.Check, the same in every service: who am I, which build, since when. */
-public final class HealthService extends HealthGrpc.HealthImplBase {
+public final class HealthService extends MutinyHealthGrpc.HealthImplBase {
     private final ServiceIdentity identity;
 
     public HealthService(ServiceIdentity identity) {
@@ -14,8 +14,7 @@ public final class HealthService extends HealthGrpc.HealthImplBase {
     }
 
     @Override
-    public void check(HealthRequest request, StreamObserver<ServiceInfo> response) {
-        response.onNext(identity.info());
-        response.onCompleted();
+    public Uni<ServiceInfo> check(HealthRequest request) {
+        return Uni.createFrom().item(identity::info);
     }
 }

@@ -1,5 +1,7 @@
 package dev.banger.image.rpc;
 
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import dev.banger.errors.InvalidArgumentException;
 import dev.banger.image.build.ImageBuilder;
 import dev.banger.image.store.ImageRecord;
@@ -16,19 +18,19 @@ import dev.banger.proto.common.v1.Progress;
 import dev.banger.proto.api.v1.DeleteResponse;
 import dev.banger.proto.api.v1.Image;
 import dev.banger.proto.api.v1.ImagesGrpc;
+import dev.banger.proto.api.v1.MutinyImagesGrpc;
 import dev.banger.proto.api.v1.ListImagesRequest;
 import dev.banger.proto.api.v1.ListImagesResponse;
 import dev.banger.proto.api.v1.NameRef;
 import dev.banger.proto.api.v1.RegisterImageRequest;
 import dev.banger.image.build.Preset;
 import dev.banger.rpc.Rpc;
-import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 
 /** gRPC adapter: the Images API as the orchestrator forwards it. */
 @Singleton
-public class ImagesGrpcService extends ImagesGrpc.ImagesImplBase {
+public class ImagesGrpcService extends MutinyImagesGrpc.ImagesImplBase {
     private final ImageRegistry registry;
     private final ImageBuilder builder;
     private final Puller puller;
@@ -46,9 +48,10 @@ public class ImagesGrpcService extends ImagesGrpc.ImagesImplBase {
     }
 
     @Override
-    public void pull(PullRequest r, StreamObserver<ImageEvent> response) {
-        var progress = progress("image pull", System.nanoTime(), response);
-        Rpc.stream(response, () -> {
+    public Multi<ImageEvent> pull(PullRequest r) {
+        long t0 = System.nanoTime();
+        return Rpc.stream(events -> {
+            var progress = progress("image pull", t0, events);
             // Catalog names cannot contain '/' or ':'; OCI references and layout paths always do.
             var image = OciRef.looksLikeOci(r.getRef()) ? oci.pull(r.getRef(), progress)
                     : puller.pullImage(config.imageCatalog(), r.getRef(), progress);
@@ -57,8 +60,8 @@ public class ImagesGrpcService extends ImagesGrpc.ImagesImplBase {
     }
 
     @Override
-    public void bundle(BundleRequest r, StreamObserver<BundleResponse> response) {
-        Rpc.answer(response, () -> {
+    public Uni<BundleResponse> bundle(BundleRequest r) {
+        return Rpc.unary(() -> {
             try {
                 var made = Puller.bundleImage(registry, r.getRef(), absolute(r.getOutputPath()));
                 return BundleResponse.newBuilder().setPath(made.getKey().toString()).setSha256(made.getValue())
@@ -70,23 +73,24 @@ public class ImagesGrpcService extends ImagesGrpc.ImagesImplBase {
     }
 
     static java.util.function.BiConsumer<String, String> progress(String scope, long t0,
-            StreamObserver<ImageEvent> response) {
-        return (phase, detail) -> response.onNext(ImageEvent.newBuilder().setProgress(Progress.newBuilder()
+            Rpc.Events<ImageEvent> response) {
+        return (phase, detail) -> response.send(ImageEvent.newBuilder().setProgress(Progress.newBuilder()
                 .setScope(scope).setPhase(phase).setDetail(detail)
                 .setElapsedMillis((System.nanoTime() - t0) / 1_000_000)).build());
     }
 
     /** Streams one Progress per phase, then the image. */
     @Override
-    public void build(BuildImageRequest r, StreamObserver<ImageEvent> response) {
-        var progress = progress("image build", System.nanoTime(), response);
-        Rpc.stream(response, () -> ImageEvent.newBuilder().setImage(ImageMessages.toProto(builder.build(r.getName(),
-                r.getFrom(), r.getPackagesList(), r.getMirror(), Preset.parse(r.getPreset()), progress))).build());
+    public Multi<ImageEvent> build(BuildImageRequest r) {
+        long t0 = System.nanoTime();
+        return Rpc.stream(events -> ImageEvent.newBuilder().setImage(ImageMessages.toProto(builder.build(r.getName(),
+                r.getFrom(), r.getPackagesList(), r.getMirror(), Preset.parse(r.getPreset()),
+                progress("image build", t0, events)))).build());
     }
 
     @Override
-    public void list(ListImagesRequest request, StreamObserver<ListImagesResponse> response) {
-        Rpc.answer(response, () -> {
+    public Uni<ListImagesResponse> list(ListImagesRequest request) {
+        return Rpc.unary(() -> {
             ListImagesResponse.Builder b = ListImagesResponse.newBuilder();
             registry.images().forEach(i -> b.addImages(ImageMessages.toProto(i)));
             return b.build();
@@ -94,8 +98,8 @@ public class ImagesGrpcService extends ImagesGrpc.ImagesImplBase {
     }
 
     @Override
-    public void get(NameRef request, StreamObserver<Image> response) {
-        Rpc.answer(response, () -> {
+    public Uni<Image> get(NameRef request) {
+        return Rpc.unary(() -> {
             ImageRecord image = registry.image(request.getRef());
             return ImageMessages.toProto(image).toBuilder()
                     .setGuestFilesStale(builder.guestFilesStale(image)).build();
@@ -103,14 +107,14 @@ public class ImagesGrpcService extends ImagesGrpc.ImagesImplBase {
     }
 
     @Override
-    public void register(RegisterImageRequest r, StreamObserver<Image> response) {
-        Rpc.answer(response, () -> ImageMessages.toProto(registry.register(r.getName(), absolute(r.getRootfsPath()),
+    public Uni<Image> register(RegisterImageRequest r) {
+        return Rpc.unary(() -> ImageMessages.toProto(registry.register(r.getName(), absolute(r.getRootfsPath()),
                 r.getKernelRef(), "register", null)));
     }
 
     @Override
-    public void delete(NameRef request, StreamObserver<DeleteResponse> response) {
-        Rpc.answer(response, () -> {
+    public Uni<DeleteResponse> delete(NameRef request) {
+        return Rpc.unary(() -> {
             registry.deleteImage(request.getRef());
             return DeleteResponse.getDefaultInstance();
         });

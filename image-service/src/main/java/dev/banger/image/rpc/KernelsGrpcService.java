@@ -1,5 +1,7 @@
 package dev.banger.image.rpc;
 
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import dev.banger.image.catalog.Puller;
 import dev.banger.image.registry.ImageRegistry;
 import dev.banger.proto.api.v1.ImageEvent;
@@ -8,16 +10,16 @@ import dev.banger.proto.api.v1.DeleteResponse;
 import dev.banger.proto.api.v1.ImportKernelRequest;
 import dev.banger.proto.api.v1.Kernel;
 import dev.banger.proto.api.v1.KernelsGrpc;
+import dev.banger.proto.api.v1.MutinyKernelsGrpc;
 import dev.banger.proto.api.v1.ListKernelsRequest;
 import dev.banger.proto.api.v1.ListKernelsResponse;
 import dev.banger.proto.api.v1.NameRef;
 import dev.banger.rpc.Rpc;
-import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
 
 /** gRPC adapter: the Kernels API as the orchestrator forwards it. */
 @Singleton
-public class KernelsGrpcService extends KernelsGrpc.KernelsImplBase {
+public class KernelsGrpcService extends MutinyKernelsGrpc.KernelsImplBase {
     private final ImageRegistry registry;
     private final Puller puller;
     private final RegistryProducer config;
@@ -29,21 +31,22 @@ public class KernelsGrpcService extends KernelsGrpc.KernelsImplBase {
     }
 
     @Override
-    public void pull(PullRequest r, StreamObserver<ImageEvent> response) {
-        var progress = ImagesGrpcService.progress("kernel pull", System.nanoTime(), response);
-        Rpc.stream(response, () -> ImageEvent.newBuilder().setKernel(ImageMessages.toProto(
-                puller.pullKernel(config.kernelCatalog(), r.getRef(), progress))).build());
+    public Multi<ImageEvent> pull(PullRequest r) {
+        long t0 = System.nanoTime();
+        return Rpc.stream(events -> ImageEvent.newBuilder().setKernel(ImageMessages.toProto(
+                puller.pullKernel(config.kernelCatalog(), r.getRef(), ImagesGrpcService.progress("kernel pull", t0,
+                        events)))).build());
     }
 
     @Override
-    public void import_(ImportKernelRequest r, StreamObserver<Kernel> response) {
-        Rpc.answer(response, () -> ImageMessages.toProto(registry.importKernel(r.getName(),
+    public Uni<Kernel> import_(ImportKernelRequest r) {
+        return Rpc.unary(() -> ImageMessages.toProto(registry.importKernel(r.getName(),
                 ImagesGrpcService.absolute(r.getFromDir()), "import")));
     }
 
     @Override
-    public void list(ListKernelsRequest request, StreamObserver<ListKernelsResponse> response) {
-        Rpc.answer(response, () -> {
+    public Uni<ListKernelsResponse> list(ListKernelsRequest request) {
+        return Rpc.unary(() -> {
             ListKernelsResponse.Builder b = ListKernelsResponse.newBuilder();
             registry.kernels().forEach(k -> b.addKernels(ImageMessages.toProto(k)));
             return b.build();
@@ -51,13 +54,13 @@ public class KernelsGrpcService extends KernelsGrpc.KernelsImplBase {
     }
 
     @Override
-    public void get(NameRef request, StreamObserver<Kernel> response) {
-        Rpc.answer(response, () -> ImageMessages.toProto(registry.kernel(request.getRef())));
+    public Uni<Kernel> get(NameRef request) {
+        return Rpc.unary(() -> ImageMessages.toProto(registry.kernel(request.getRef())));
     }
 
     @Override
-    public void delete(NameRef request, StreamObserver<DeleteResponse> response) {
-        Rpc.answer(response, () -> {
+    public Uni<DeleteResponse> delete(NameRef request) {
+        return Rpc.unary(() -> {
             registry.deleteKernel(request.getRef());
             return DeleteResponse.getDefaultInstance();
         });

@@ -1,5 +1,6 @@
 package dev.banger.net.rpc;
 
+import io.smallrye.mutiny.Uni;
 import dev.banger.net.NetService;
 import dev.banger.net.link.Link;
 import dev.banger.net.link.TapPool;
@@ -9,19 +10,19 @@ import dev.banger.proto.internal.v1.BridgeState;
 import dev.banger.proto.internal.v1.EnsureBridgeRequest;
 import dev.banger.proto.internal.v1.NatRequest;
 import dev.banger.proto.internal.v1.NetGrpc;
+import dev.banger.proto.internal.v1.MutinyNetGrpc;
 import dev.banger.proto.internal.v1.NetState;
 import dev.banger.proto.internal.v1.NetStateRequest;
 import dev.banger.proto.internal.v1.ReconcileRequest;
 import dev.banger.proto.internal.v1.Tap;
 import dev.banger.proto.internal.v1.TapRequest;
 import dev.banger.rpc.Rpc;
-import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
 import java.util.HashSet;
 
 /** gRPC adapter for the net service; the uid check happens before any of this runs. */
 @Singleton
-public class NetGrpcService extends NetGrpc.NetImplBase {
+public class NetGrpcService extends MutinyNetGrpc.NetImplBase {
     private final NetService net;
 
     public NetGrpcService(NetService net) {
@@ -29,39 +30,39 @@ public class NetGrpcService extends NetGrpc.NetImplBase {
     }
 
     @Override
-    public void ensureBridge(EnsureBridgeRequest request, StreamObserver<BridgeState> response) {
-        Rpc.answer(response, () -> toProto(net.ensureBridge(request.getName(), request.getCidr())));
+    public Uni<BridgeState> ensureBridge(EnsureBridgeRequest request) {
+        return Rpc.unary(() -> toProto(net.ensureBridge(request.getName(), request.getCidr())));
     }
 
     @Override
-    public void ensureTap(TapRequest request, StreamObserver<Tap> response) {
-        Rpc.answer(response, () -> toProto(request.getVmId(), net.ensureTap(request.getVmId(), request.getGuestIp(),
+    public Uni<Tap> ensureTap(TapRequest request) {
+        return Rpc.unary(() -> toProto(request.getVmId(), net.ensureTap(request.getVmId(), request.getGuestIp(),
                 request.getMac()).tap()));
     }
 
     @Override
-    public void releaseTap(TapRequest request, StreamObserver<Released> response) {
-        Rpc.answer(response, () -> released(net.releaseTap(request.getVmId())));
+    public Uni<Released> releaseTap(TapRequest request) {
+        return Rpc.unary(() -> released(net.releaseTap(request.getVmId())));
     }
 
     @Override
-    public void ensureNat(NatRequest request, StreamObserver<dev.banger.proto.internal.v1.NatRule> response) {
-        Rpc.answer(response, () -> toProto(net.ensureNat(request.getVmId(), request.getGuestIp())));
+    public Uni<dev.banger.proto.internal.v1.NatRule> ensureNat(NatRequest request) {
+        return Rpc.unary(() -> toProto(net.ensureNat(request.getVmId(), request.getGuestIp())));
     }
 
     @Override
-    public void releaseNat(NatRequest request, StreamObserver<Released> response) {
-        Rpc.answer(response, () -> released(net.releaseNat(request.getVmId())));
+    public Uni<Released> releaseNat(NatRequest request) {
+        return Rpc.unary(() -> released(net.releaseNat(request.getVmId())));
     }
 
     @Override
-    public void listState(NetStateRequest request, StreamObserver<NetState> response) {
-        Rpc.answer(response, () -> toProto(net.state()));
+    public Uni<NetState> listState(NetStateRequest request) {
+        return Rpc.unary(() -> toProto(net.state()));
     }
 
     @Override
-    public void reconcile(ReconcileRequest request, StreamObserver<NetState> response) {
-        Rpc.answer(response, () -> toProto(net.reconcile(new HashSet<>(request.getKeepTapsList()),
+    public Uni<NetState> reconcile(ReconcileRequest request) {
+        return Rpc.unary(() -> toProto(net.reconcile(new HashSet<>(request.getKeepTapsList()),
                 request.getKeepNatList().stream().map(n -> new NatRule(n.getVmId(), n.getGuestIp())).toList())));
     }
 

@@ -1,5 +1,7 @@
 package dev.banger.orchestrator.image;
 
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import dev.banger.errors.Reason;
 import dev.banger.errors.FailedPreconditionException;
 import dev.banger.orchestrator.store.VmStore;
@@ -12,12 +14,12 @@ import dev.banger.proto.api.v1.DeleteResponse;
 import dev.banger.proto.api.v1.ImageEvent;
 import dev.banger.proto.api.v1.Image;
 import dev.banger.proto.api.v1.ImagesGrpc;
+import dev.banger.proto.api.v1.MutinyImagesGrpc;
 import dev.banger.proto.api.v1.ListImagesRequest;
 import dev.banger.proto.api.v1.ListImagesResponse;
 import dev.banger.proto.api.v1.NameRef;
 import dev.banger.proto.api.v1.RegisterImageRequest;
 import dev.banger.rpc.Rpc;
-import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * image some VM still uses is refused here, where the VMs are known (IMG-6).
  */
 @Singleton
-public class ImagesForwarder extends ImagesGrpc.ImagesImplBase {
+public class ImagesForwarder extends MutinyImagesGrpc.ImagesImplBase {
     private final InternalServices internal;
     private final VmStore vms;
     private final dev.banger.orchestrator.lifecycle.VmLifecycle lifecycle;
@@ -45,39 +47,39 @@ public class ImagesForwarder extends ImagesGrpc.ImagesImplBase {
 
     /** Long: a first build bootstraps Debian. Progress is passed on as it comes. */
     @Override
-    public void build(BuildImageRequest request, StreamObserver<ImageEvent> response) {
-        Rpc.forward(response, () -> images(45 * 60).build(request));
+    public Multi<ImageEvent> build(BuildImageRequest request) {
+        return Rpc.forward(() -> images(45 * 60).build(request));
     }
 
     @Override
-    public void pull(PullRequest request, StreamObserver<ImageEvent> response) {
-        Rpc.forward(response, () -> images(45 * 60).pull(request));
+    public Multi<ImageEvent> pull(PullRequest request) {
+        return Rpc.forward(() -> images(45 * 60).pull(request));
     }
 
     @Override
-    public void bundle(BundleRequest request, StreamObserver<BundleResponse> response) {
-        Rpc.answer(response, () -> images(30 * 60).bundle(request));
+    public Uni<BundleResponse> bundle(BundleRequest request) {
+        return Rpc.unary(() -> images(30 * 60).bundle(request));
     }
 
     @Override
-    public void list(ListImagesRequest request, StreamObserver<ListImagesResponse> response) {
-        Rpc.answer(response, () -> images(30).list(request));
+    public Uni<ListImagesResponse> list(ListImagesRequest request) {
+        return Rpc.unary(() -> images(30).list(request));
     }
 
     @Override
-    public void get(NameRef request, StreamObserver<Image> response) {
-        Rpc.answer(response, () -> images(30).get(request));
+    public Uni<Image> get(NameRef request) {
+        return Rpc.unary(() -> images(30).get(request));
     }
 
     @Override
-    public void register(RegisterImageRequest request, StreamObserver<Image> response) {
-        Rpc.answer(response, () -> images(600).register(request));
+    public Uni<Image> register(RegisterImageRequest request) {
+        return Rpc.unary(() -> images(600).register(request));
     }
 
     @Override
-    public void delete(NameRef request, StreamObserver<DeleteResponse> response) {
+    public Uni<DeleteResponse> delete(NameRef request) {
         // Checked and deleted while no create runs: a create cannot take the image in between.
-        Rpc.answer(response, () -> lifecycle.withNoCreate(() -> {
+        return Rpc.unary(() -> lifecycle.withNoCreate(() -> {
             Image image = images(30).get(request);
             List<String> users = vms.namesUsingImage(image.getId());
             if (!users.isEmpty()) {

@@ -28,9 +28,8 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import io.smallrye.mutiny.Uni;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.logging.Level;
@@ -72,7 +71,7 @@ public final class VmLifecycle {
             new java.util.concurrent.locks.ReentrantReadWriteLock();
     private int agentPort = AgentClient.PORT;
     /** Runs a start's independent steps. */
-    private final ExecutorService steps = Parallel.pool("vm-start-step");
+    private final Workers steps = new Workers("vm-step", 64);
 
     public VmLifecycle(VmStore store, Infra infra, Vmms vmms, GuestSsh ssh, SshKeys keys, KnownHosts known,
             Ipv4Cidr gateway, Path vmsDir, Defaults defaults, HostIdentity identity) {
@@ -156,9 +155,9 @@ public final class VmLifecycle {
                 VmRecord v = vm;
                 progress.accept("disks", "root, work, config");
                 progress.accept("network", vm.nat() ? "tap, nat" : "tap");
-                CompletableFuture<Path> root = async(() -> infra.rootDisk(v.id(), v.imageId(), v.systemOverlaySizeBytes()));
-                CompletableFuture<Path> work = async(() -> infra.workDisk(v.id(), v.imageId(), v.diskSizeBytes()));
-                CompletableFuture<Path> config = async(() -> {
+                Uni<Path> root = steps.run(() -> infra.rootDisk(v.id(), v.imageId(), v.systemOverlaySizeBytes()));
+                Uni<Path> work = steps.run(() -> infra.workDisk(v.id(), v.imageId(), v.diskSizeBytes()));
+                Uni<Path> config = steps.run(() -> {
                     SshKeys.HostKey hostKey = keys.guestHostKey(Path.of(v.dir()));
                     // STO-3: the host user's identity, read afresh at every start.
                     HostIdentity.Identity id = identity.read();
@@ -169,16 +168,16 @@ public final class VmLifecycle {
                     known.replace(v.ip(), hostKey.type(), hostKey.publicBlob());
                     return disk;
                 });
-                CompletableFuture<String> tap = async(() -> {
+                Uni<String> tap = steps.run(() -> {
                     String t = infra.tap(v.id(), v.ip());
                     if (v.nat()) {
                         infra.nat(v.id(), v.ip());
                     }
                     return t;
                 });
-                Parallel.awaitAll(List.of(root, work, config, tap));
-                spec = spec(vm, image, Parallel.result(root), Parallel.result(work), Parallel.result(config),
-                        Parallel.result(tap));
+                // Disks, config and network at once; all of them finish before a failure is handled.
+                var ready = Workers.await(Uni.combine().all().unis(root, work, config, tap).collectFailures().asTuple());
+                spec = spec(vm, image, ready.getItem1(), ready.getItem2(), ready.getItem3(), ready.getItem4());
                 progress.accept("boot", vmm.describe());
                 long pid = vmm.launch(spec);
                 progress.accept("wait ssh", vm.ip());
@@ -200,10 +199,6 @@ public final class VmLifecycle {
         } finally {
             lock.unlock();
         }
-    }
-
-    private <T> CompletableFuture<T> async(java.util.function.Supplier<T> step) {
-        return CompletableFuture.supplyAsync(step, steps);
     }
 
     /**
@@ -445,9 +440,13 @@ public final class VmLifecycle {
         }
         log.accept("release network and disks", "");
         // The TAP (net service) and the disks (storage service) go at the same time.
-        CompletableFuture<Void> network = CompletableFuture.runAsync(() -> releaseNetwork(vm), steps);
-        infra.releaseDisks(vm.id());
-        network.join();
+        Workers.await(Uni.combine().all().unis(steps.run(() -> {
+            releaseNetwork(vm);
+            return vm;
+        }), steps.run(() -> {
+            infra.releaseDisks(vm.id());
+            return vm;
+        })).collectFailures().discardItems());
         if (vm.ip() != null) {
             known.forget(vm.ip());
         }

@@ -26,10 +26,14 @@ public final class GuestSession implements GuestShell, AutoCloseable {
     /**
      * stdin, stdout and stderr of a command move at the same time, each on its own
      * thread: never the common pool, whose single worker on a 2-core host would leave
-     * the feed waiting behind a blocked read.
+     * the feed waiting behind a blocked read, and never a bounded pool, where a copy
+     * queued behind another session's would stall this one.
      */
-    private static final java.util.concurrent.ExecutorService STREAMS = dev.banger.orchestrator.lifecycle.Parallel
-            .pool("guest-session-stream");
+    private static final java.util.concurrent.ExecutorService STREAMS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "guest-session-stream");
+        t.setDaemon(true);
+        return t;
+    });
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "guest-session-deadline");
         t.setDaemon(true);

@@ -1,16 +1,18 @@
 package dev.banger.orchestrator.system;
 
+import dev.banger.rpc.Rpc;
+import io.smallrye.mutiny.Uni;
 import dev.banger.proto.api.v1.DaemonStatusRequest;
 import dev.banger.proto.api.v1.DaemonStatusResponse;
 import dev.banger.proto.api.v1.SystemGrpc;
+import dev.banger.proto.api.v1.MutinySystemGrpc;
 import dev.banger.rpc.RpcEndpoint;
-import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** gRPC adapter for the public System API. */
 @Singleton
-public class SystemGrpcService extends SystemGrpc.SystemImplBase {
+public class SystemGrpcService extends MutinySystemGrpc.SystemImplBase {
     private final RpcEndpoint endpoint;
     private final InternalServices internal;
     private final String stateDir;
@@ -23,8 +25,7 @@ public class SystemGrpcService extends SystemGrpc.SystemImplBase {
     }
 
     @Override
-    public void daemonStatus(DaemonStatusRequest request, StreamObserver<DaemonStatusResponse> response) {
-        response.onNext(DaemonStatusCollector.collect(endpoint.identity().info(), internal.sockets(), stateDir));
-        response.onCompleted();
+    public Uni<DaemonStatusResponse> daemonStatus(DaemonStatusRequest request) {
+        return Rpc.unary(() -> DaemonStatusCollector.collect(endpoint.identity().info(), internal.sockets(), stateDir));
     }
 }

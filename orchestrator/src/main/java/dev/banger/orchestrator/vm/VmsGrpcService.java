@@ -1,11 +1,13 @@
 package dev.banger.orchestrator.vm;
 
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import dev.banger.orchestrator.store.VmState;
 import dev.banger.errors.Reason;
 import dev.banger.errors.FailedPreconditionException;
 import dev.banger.orchestrator.lifecycle.StepLog;
-import dev.banger.orchestrator.lifecycle.Parallel;
 import dev.banger.orchestrator.lifecycle.VmLifecycle;
+import dev.banger.orchestrator.lifecycle.Workers;
 import dev.banger.orchestrator.ssh.SshKeys;
 import dev.banger.orchestrator.store.VmRecord;
 import dev.banger.orchestrator.store.VmStore;
@@ -23,15 +25,14 @@ import dev.banger.proto.api.v1.VmEvent;
 import dev.banger.proto.api.v1.VmSpec;
 import dev.banger.proto.common.v1.Progress;
 import dev.banger.proto.common.v1.RefResult;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.function.BiConsumer;
 import dev.banger.proto.api.v1.ListVmsRequest;
 import dev.banger.proto.api.v1.ListVmsResponse;
 import dev.banger.proto.api.v1.VmsGrpc;
+import dev.banger.proto.api.v1.MutinyVmsGrpc;
 import dev.banger.orchestrator.workspace.WorkspacePlan;
 import dev.banger.orchestrator.workspace.WorkspaceProgress;
 import dev.banger.orchestrator.workspace.Workspaces;
@@ -41,7 +42,6 @@ import dev.banger.proto.api.v1.WorkspaceExportRequest;
 import dev.banger.proto.api.v1.WorkspacePrepareRequest;
 import dev.banger.rpc.ErrorReasons;
 import dev.banger.rpc.Rpc;
-import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
 
 /**
@@ -49,13 +49,13 @@ import jakarta.inject.Singleton;
  * UNIMPLEMENTED (the generated default), which the CLI reports as such.
  */
 @Singleton
-public class VmsGrpcService extends VmsGrpc.VmsImplBase {
+public class VmsGrpcService extends MutinyVmsGrpc.VmsImplBase {
     private final VmStore store;
     private final VmLifecycle lifecycle;
     private final SshKeys keys;
     private final Workspaces workspaces;
     /** Runs multi-ref verbs' refs side by side. */
-    private final ExecutorService perRef = Parallel.pool("vm-ref");
+    private final Workers perRef = new Workers("vm-ref", 64);
 
     public VmsGrpcService(VmStore store, VmLifecycle lifecycle, SshKeys keys, Workspaces workspaces) {
         this.store = store;
@@ -65,10 +65,10 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
     }
 
     @Override
-    public void create(CreateVmRequest r, StreamObserver<VmEvent> response) {
+    public Multi<VmEvent> create(CreateVmRequest r) {
         long t0 = System.nanoTime();
-        BiConsumer<String, String> progress = progress("vm create", t0, response);
-        Rpc.stream(response, () -> {
+        return Rpc.stream(events -> {
+            BiConsumer<String, String> progress = progress("vm create", t0, events);
             VmSpec s = r.getSpec();
             VmRecord vm = lifecycle.create(new VmLifecycle.Request(s.getName(), s.getImage(),
                     s.hasVcpu() ? s.getVcpu() : null, s.hasMemoryMib() ? s.getMemoryMib() : null,
@@ -84,8 +84,7 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
                     throw e;
                 }
                 // vm run --rm interrupted while booting (Ctrl-C): nobody will ever delete it but us.
-                if (r.getDeleteOnFailure() && response instanceof io.grpc.stub.ServerCallStreamObserver<?> call
-                        && call.isCancelled()) {
+                if (r.getDeleteOnFailure() && events.cancelled()) {
                     lifecycle.delete(vm.id());
                     throw io.grpc.Status.CANCELLED.withDescription("the caller went away; " + vm.name()
                             + " was deleted").asRuntimeException();
@@ -105,28 +104,28 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
     }
 
     @Override
-    public void start(RefsRequest r, StreamObserver<VmEvent> response) {
+    public Multi<VmEvent> start(RefsRequest r) {
         long t0 = System.nanoTime();
-        Rpc.stream(response, () -> streamEach(r, response, ref -> lifecycle.start(ref, progress("vm start", t0, response))));
+        return Rpc.stream(events -> streamEach(r, events, ref -> lifecycle.start(ref, progress("vm start", t0, events))));
     }
 
     @Override
-    public void restart(RefsRequest r, StreamObserver<VmEvent> response) {
+    public Multi<VmEvent> restart(RefsRequest r) {
         long t0 = System.nanoTime();
-        Rpc.stream(response, () -> streamEach(r, response,
-                ref -> lifecycle.restart(ref, progress("vm restart", t0, response))));
+        return Rpc.stream(events -> streamEach(r, events,
+                ref -> lifecycle.restart(ref, progress("vm restart", t0, events))));
     }
 
     @Override
-    public void set(SetVmRequest r, StreamObserver<RefsResponse> response) {
-        Rpc.answer(response, () -> each(RefsRequest.newBuilder().addAllRefs(r.getRefsList()).build(),
+    public Uni<RefsResponse> set(SetVmRequest r) {
+        return Rpc.unary(() -> each(RefsRequest.newBuilder().addAllRefs(r.getRefsList()).build(),
                 ref -> lifecycle.set(ref, r.hasVcpu() ? r.getVcpu() : null, r.hasMemoryMib() ? r.getMemoryMib() : null)));
     }
 
     /** VM-4: the lifecycle's prune candidates; dry_run lists them for the confirmation table. */
     @Override
-    public void prune(PruneRequest r, StreamObserver<PruneResponse> response) {
-        Rpc.answer(response, () -> {
+    public Uni<PruneResponse> prune(PruneRequest r) {
+        return Rpc.unary(() -> {
             PruneResponse.Builder out = PruneResponse.newBuilder();
             java.util.List<VmRecord> candidates = lifecycle.pruneCandidates();
             candidates.forEach(v -> out.addCandidates(VmMessages.toProto(v)));
@@ -139,23 +138,23 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
     }
 
     @Override
-    public void stop(RefsRequest r, StreamObserver<RefsResponse> response) {
-        Rpc.answer(response, () -> each(r, ref -> lifecycle.stop(ref)));
+    public Uni<RefsResponse> stop(RefsRequest r) {
+        return Rpc.unary(() -> each(r, ref -> lifecycle.stop(ref)));
     }
 
     @Override
-    public void kill(RefsRequest r, StreamObserver<RefsResponse> response) {
-        Rpc.answer(response, () -> each(r, ref -> lifecycle.kill(ref, r.getSignal())));
+    public Uni<RefsResponse> kill(RefsRequest r) {
+        return Rpc.unary(() -> each(r, ref -> lifecycle.kill(ref, r.getSignal())));
     }
 
     @Override
-    public void delete(RefsRequest r, StreamObserver<RefsResponse> response) {
-        Rpc.answer(response, () -> each(r, ref -> lifecycle.delete(ref)));
+    public Uni<RefsResponse> delete(RefsRequest r) {
+        return Rpc.unary(() -> each(r, ref -> lifecycle.delete(ref)));
     }
 
     @Override
-    public void get(GetVmRequest r, StreamObserver<Vm> response) {
-        Rpc.answer(response, () -> {
+    public Uni<Vm> get(GetVmRequest r) {
+        return Rpc.unary(() -> {
             VmRecord vm = store.resolve(r.getRef());
             Vm.Builder b = VmMessages.toProto(vm).toBuilder().setAgent(lifecycle.agentStatus(vm));
             workspaces.of(vm).ifPresent(w -> b.setWorkspaceHead(w.headCommit()).setWorkspaceHostPath(w.hostPath()));
@@ -164,8 +163,8 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
     }
 
     @Override
-    public void planWorkspace(WorkspacePrepareRequest r, StreamObserver<dev.banger.proto.api.v1.WorkspacePlan> response) {
-        Rpc.answer(response, () -> WorkspaceMessages.toProto(workspaces.plan(WorkspaceMessages.request(r))));
+    public Uni<dev.banger.proto.api.v1.WorkspacePlan> planWorkspace(WorkspacePrepareRequest r) {
+        return Rpc.unary(() -> WorkspaceMessages.toProto(workspaces.plan(WorkspaceMessages.request(r))));
     }
 
     /**
@@ -174,22 +173,22 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
      * prepare is repeated as it was.
      */
     @Override
-    public void workspacePrepare(WorkspacePrepareRequest r, StreamObserver<WorkspaceEvent> response) {
+    public Multi<WorkspaceEvent> workspacePrepare(WorkspacePrepareRequest r) {
         long t0 = System.nanoTime();
-        Rpc.stream(response, () -> {
+        return Rpc.stream(events -> {
             VmRecord vm = r.getDryRun() && r.getRef().isEmpty() ? null : store.resolve(r.getRef());
             WorkspacePlan plan = workspaces.plan(r.getAgain() && vm != null ? workspaces.lastRequest(vm)
                     : WorkspaceMessages.request(r));
-            response.onNext(WorkspaceEvent.newBuilder().setPlan(WorkspaceMessages.toProto(plan)).build());
+            events.send(WorkspaceEvent.newBuilder().setPlan(WorkspaceMessages.toProto(plan)).build());
             if (r.getDryRun()) {
-                workspaces.sentPaths(plan).forEach(p -> response.onNext(WorkspaceEvent.newBuilder().setDryRunPath(p)
+                workspaces.sentPaths(plan).forEach(p -> events.send(WorkspaceEvent.newBuilder().setDryRunPath(p)
                         .build()));
                 return null;
             }
             if (r.getBootstrap()) {
                 workspaces.requireNetworkForTools(vm, plan);
             }
-            WorkspaceProgress progress = workspaceProgress(t0, response);
+            WorkspaceProgress progress = workspaceProgress(t0, events);
             // Each phase in the orchestrator's log too, with its duration and op id.
             StepLog log = new StepLog("workspace prepare", vm.name(), progress::phase);
             WorkspaceProgress logged = new WorkspaceProgress() {
@@ -219,11 +218,11 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
 
     /** WS-2: the patch in chunks as the guest writes it. */
     @Override
-    public void workspaceExport(WorkspaceExportRequest r, StreamObserver<WorkspaceExportChunk> response) {
-        Rpc.stream(response, () -> {
+    public Multi<WorkspaceExportChunk> workspaceExport(WorkspaceExportRequest r) {
+        return Rpc.stream(events -> {
             VmRecord vm = store.resolve(r.getRef());
             String base = workspaces.exportBase(vm, r.getBaseCommit());
-            ChunkStream out = new ChunkStream(response, base);
+            ChunkStream out = new ChunkStream(events, base);
             workspaces.export(vm, base, out);
             out.close();
             return null;
@@ -233,12 +232,12 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
     /** Cuts a byte stream into WorkspaceExportChunk messages; the first carries the base commit. */
     private static final class ChunkStream extends java.io.OutputStream {
         private static final int SIZE = 256 * 1024;
-        private final StreamObserver<WorkspaceExportChunk> response;
+        private final Rpc.Events<WorkspaceExportChunk> response;
         private final java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(SIZE);
         private final String base;
         private boolean first = true;
 
-        ChunkStream(StreamObserver<WorkspaceExportChunk> response, String base) {
+        ChunkStream(Rpc.Events<WorkspaceExportChunk> response, String base) {
             this.response = response;
             this.base = base;
         }
@@ -265,7 +264,7 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
             if (first) {
                 c.setBaseCommit(base);
             }
-            response.onNext(c.build());
+            response.send(c.build());
             first = false;
             buf.reset();
         }
@@ -279,7 +278,7 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
         }
     }
 
-    private static WorkspaceProgress workspaceProgress(long t0, StreamObserver<WorkspaceEvent> response) {
+    private static WorkspaceProgress workspaceProgress(long t0, Rpc.Events<WorkspaceEvent> response) {
         return new WorkspaceProgress() {
             @Override
             public void phase(String phase, String detail) {
@@ -292,7 +291,7 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
             }
 
             private void send(Progress.Builder p) {
-                response.onNext(WorkspaceEvent.newBuilder().setProgress(p.setScope("workspace")
+                response.send(WorkspaceEvent.newBuilder().setProgress(p.setScope("workspace")
                         .setElapsedMillis((System.nanoTime() - t0) / 1_000_000)).build());
             }
         };
@@ -300,8 +299,8 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
 
     /** How the CLI reaches a VM with ssh: banger's key and known_hosts, never the user's (NET-5). */
     @Override
-    public void getSshTarget(SshTargetRequest r, StreamObserver<SshTarget> response) {
-        Rpc.answer(response, () -> {
+    public Uni<SshTarget> getSshTarget(SshTargetRequest r) {
+        return Rpc.unary(() -> {
             VmRecord vm = store.resolve(r.getRef());
             if (vm.state() != VmState.RUNNING) {
                 throw new FailedPreconditionException(Reason.VM_NOT_RUNNING, "VM " + vm.name() + " is " + vm.state() + ", not running");
@@ -320,12 +319,12 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
      */
     private RefsResponse each(RefsRequest r, java.util.function.Function<String, VmRecord> action) {
         RefsResponse.Builder out = RefsResponse.newBuilder();
-        for (Map.Entry<String, CompletableFuture<VmRecord>> e : concurrently(r, action).entrySet()) {
-            RefResult.Builder res = RefResult.newBuilder().setRef(e.getKey());
-            try {
-                res.setOk(true).setId(Parallel.result(e.getValue()).id());
-            } catch (RuntimeException ex) {
-                var failure = Rpc.toStatus(ex);
+        for (Outcome o : concurrently(r, action)) {
+            RefResult.Builder res = RefResult.newBuilder().setRef(o.ref());
+            if (o.failure() == null) {
+                res.setOk(true).setId(o.vm().id());
+            } else {
+                var failure = Rpc.toStatus(o.failure());
                 res.setOk(false).setErrorKind(failure.getStatus().getCode().name())
                         .setMessage(String.valueOf(failure.getStatus().getDescription()));
                 ErrorReasons.of(failure).ifPresent(reason -> res.setReason(reason.name()));
@@ -340,51 +339,49 @@ public class VmsGrpcService extends VmsGrpc.VmsImplBase {
      * per ref in the order given; the first failure (in that order) ends the stream once
      * every ref has finished.
      */
-    private VmEvent streamEach(RefsRequest r, StreamObserver<VmEvent> response,
+    private VmEvent streamEach(RefsRequest r, Rpc.Events<VmEvent> response,
             java.util.function.Function<String, VmRecord> action) {
-        Map<String, CompletableFuture<VmRecord>> running = concurrently(r, action);
-        Parallel.awaitAll(running.values());
-        for (CompletableFuture<VmRecord> f : running.values()) {
-            VmRecord vm = Parallel.result(f);
+        List<Outcome> outcomes = concurrently(r, action);
+        for (Outcome o : outcomes) {
+            if (o.failure() != null) {
+                throw o.failure();
+            }
             synchronized (response) {
-                response.onNext(VmEvent.newBuilder().setVm(VmMessages.toProto(vm)).build());
+                response.send(VmEvent.newBuilder().setVm(VmMessages.toProto(o.vm())).build());
             }
         }
         return null;
     }
 
-    private Map<String, CompletableFuture<VmRecord>> concurrently(RefsRequest r,
-            java.util.function.Function<String, VmRecord> action) {
-        Map<String, CompletableFuture<VmRecord>> running = new LinkedHashMap<>();
+    /** What one ref's action came to: the VM, or its own exception. */
+    private record Outcome(String ref, VmRecord vm, RuntimeException failure) {
+    }
+
+    /** Each ref's action as a Uni on the bounded pool, all joined; none of them fails the join. */
+    private List<Outcome> concurrently(RefsRequest r, java.util.function.Function<String, VmRecord> action) {
+        List<Uni<Outcome>> running = new ArrayList<>();
         for (String ref : new LinkedHashSet<>(r.getRefsList())) {
-            // Context-wrapped: the op id (and deadline) of the call go with the work.
-            io.grpc.Context call = io.grpc.Context.current();
-            running.put(ref, CompletableFuture.supplyAsync(() -> {
-                io.grpc.Context before = call.attach();
-                try {
-                    return action.apply(ref);
-                } finally {
-                    call.detach(before);
-                }
-            }, perRef));
+            running.add(perRef.run(() -> action.apply(ref)).onItemOrFailure().transform((vm, failure) ->
+                    new Outcome(ref, vm, failure == null ? null : failure instanceof RuntimeException re ? re
+                            : new IllegalStateException(failure))));
         }
-        return running;
+        return running.isEmpty() ? List.of() : Workers.await(Uni.join().all(running).andFailFast());
     }
 
     /** Progress events from concurrent refs share one stream, whose observer is not thread-safe. */
-    private static BiConsumer<String, String> progress(String scope, long t0, StreamObserver<VmEvent> response) {
+    private static BiConsumer<String, String> progress(String scope, long t0, Rpc.Events<VmEvent> response) {
         return (phase, detail) -> {
             VmEvent event = VmEvent.newBuilder().setProgress(Progress.newBuilder().setScope(scope).setPhase(phase)
                     .setDetail(detail).setElapsedMillis((System.nanoTime() - t0) / 1_000_000)).build();
             synchronized (response) {
-                response.onNext(event);
+                response.send(event);
             }
         };
     }
 
     @Override
-    public void list(ListVmsRequest request, StreamObserver<ListVmsResponse> response) {
-        Rpc.answer(response, () -> {
+    public Uni<ListVmsResponse> list(ListVmsRequest request) {
+        return Rpc.unary(() -> {
             ListVmsResponse.Builder out = ListVmsResponse.newBuilder();
             store.list().forEach(vm -> out.addVms(VmMessages.toProto(vm)));
             return out.build();

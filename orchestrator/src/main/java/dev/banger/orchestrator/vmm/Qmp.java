@@ -73,18 +73,9 @@ public final class Qmp implements AutoCloseable {
         }
     }
 
-    /** "running", "paused", "shutdown", ... */
-    public String status() throws IOException {
-        return execute("query-status").path("status").asText();
-    }
-
     /** ACPI power button: the guest shuts down cleanly (VM-6, step 2). */
     public void powerdown() throws IOException {
         execute("system_powerdown");
-    }
-
-    public void quit() throws IOException {
-        execute("quit");
     }
 
     private JsonNode read() throws IOException {

@@ -20,7 +20,6 @@ import dev.banger.orchestrator.vm.VmsGrpcService;
 import dev.banger.proto.api.v1.RefsRequest;
 import dev.banger.proto.api.v1.RefsResponse;
 import dev.banger.proto.common.v1.RefResult;
-import io.grpc.stub.StreamObserver;
 import dev.banger.orchestrator.vmm.FirecrackerKernels;
 import dev.banger.orchestrator.vmm.Vmm;
 import dev.banger.orchestrator.vmm.VmHandle;
@@ -253,25 +252,10 @@ class VmLifecycleTest {
         SshKeys keys = new SshKeys(tmp, new ProcessRunner());
         VmsGrpcService service = new VmsGrpcService(store, lifecycle, keys,
                 new Workspaces(new ProcessRunner(), new GuestSsh(keys, known), workspaceStore));
-        List<Throwable> errors = new CopyOnWriteArrayList<>();
-        service.create(dev.banger.proto.api.v1.CreateVmRequest.newBuilder().setSpec(dev.banger.proto.api.v1.VmSpec
-                .newBuilder().setName("gone-otter")).setStart(true).setDeleteOnFailure(true).build(),
-                new StreamObserver<>() {
-                    @Override
-                    public void onNext(dev.banger.proto.api.v1.VmEvent e) {
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        errors.add(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
-        assertEquals(1, errors.size());
-        assertTrue(errors.get(0).getMessage().contains("no bridge"), errors.get(0).getMessage());
+        Throwable failed = assertThrows(RuntimeException.class, () -> service.create(dev.banger.proto.api.v1
+                .CreateVmRequest.newBuilder().setSpec(dev.banger.proto.api.v1.VmSpec.newBuilder().setName("gone-otter"))
+                .setStart(true).setDeleteOnFailure(true).build()).collect().asList().await().atMost(Duration.ofSeconds(30)));
+        assertTrue(failed.getMessage().contains("no bridge"), failed.getMessage());
         assertTrue(store.list().stream().noneMatch(v -> v.name().equals("gone-otter")), "no VM left in error (RUN-3)");
         assertTrue(infra.released.stream().anyMatch(r -> r.startsWith("disks ")), "its disks released");
     }
@@ -313,29 +297,15 @@ class VmLifecycleTest {
         SshKeys keys = new SshKeys(tmp, new ProcessRunner());
         VmsGrpcService service = new VmsGrpcService(store, lifecycle, keys,
                 new Workspaces(new ProcessRunner(), new GuestSsh(keys, known), workspaceStore));
-        List<RefsResponse> answers = new CopyOnWriteArrayList<>();
-        service.kill(RefsRequest.newBuilder().addRefs("second-otter").addRefs("nobody").addRefs("first-otter").build(),
-                new StreamObserver<>() {
-                    @Override
-                    public void onNext(RefsResponse r) {
-                        answers.add(r);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        throw new AssertionError(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
-        List<RefResult> results = answers.get(0).getResultsList();
+        RefsResponse answer = service.kill(RefsRequest.newBuilder().addRefs("second-otter").addRefs("nobody")
+                .addRefs("first-otter").build()).await().atMost(Duration.ofSeconds(30));
+        List<RefResult> results = answer.getResultsList();
         assertEquals(List.of("second-otter", "nobody", "first-otter"), results.stream().map(RefResult::getRef).toList());
         assertEquals(List.of(true, false, true), results.stream().map(RefResult::getOk).toList());
         assertEquals(b.id(), results.get(0).getId());
         assertEquals(a.id(), results.get(2).getId());
         assertEquals("NOT_FOUND", results.get(1).getErrorKind());
+        assertEquals("VM_NOT_FOUND", results.get(1).getReason(), "the reason a client acts on, per ref");
         assertEquals(List.of(), problems, "the two kills ran side by side");
     }
 

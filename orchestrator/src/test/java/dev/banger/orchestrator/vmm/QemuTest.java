@@ -141,7 +141,7 @@ class QemuTest {
             Thread fake = new Thread(() -> serveQmp(server, received));
             fake.start();
             try (Qmp qmp = Qmp.connect(socket)) {
-                assertEquals("running", qmp.status());
+                assertEquals("running", qmp.execute("query-status").path("status").asText());
                 qmp.powerdown();
                 IOException e = assertThrows(IOException.class, () -> qmp.execute("no-such-command"));
                 assertTrue(e.getMessage().contains("CommandNotFound"), e.getMessage());

@@ -1,5 +1,6 @@
 package dev.banger.storage.rpc;
 
+import io.smallrye.mutiny.Uni;
 import dev.banger.exec.CommandResult;
 import dev.banger.proto.common.v1.Released;
 import dev.banger.proto.internal.v1.Disk;
@@ -7,6 +8,7 @@ import dev.banger.proto.internal.v1.FsckRequest;
 import dev.banger.proto.internal.v1.FsckResult;
 import dev.banger.proto.internal.v1.RootDiskRequest;
 import dev.banger.proto.internal.v1.StorageGrpc;
+import dev.banger.proto.internal.v1.MutinyStorageGrpc;
 import dev.banger.proto.internal.v1.StorageState;
 import dev.banger.proto.internal.v1.StorageStateRequest;
 import dev.banger.proto.internal.v1.VmConfigRequest;
@@ -15,14 +17,13 @@ import dev.banger.proto.internal.v1.WorkDiskRequest;
 import dev.banger.rpc.Rpc;
 import dev.banger.storage.StorageService;
 import dev.banger.storage.vmconfig.VmConfig;
-import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** gRPC adapter for the storage service; the uid check happens before any of this runs. */
 @Singleton
-public class StorageGrpcService extends StorageGrpc.StorageImplBase {
+public class StorageGrpcService extends MutinyStorageGrpc.StorageImplBase {
     private final StorageService storage;
 
     public StorageGrpcService(StorageService storage) {
@@ -30,19 +31,19 @@ public class StorageGrpcService extends StorageGrpc.StorageImplBase {
     }
 
     @Override
-    public void createRootDisk(RootDiskRequest r, StreamObserver<Disk> response) {
-        Rpc.answer(response, () -> toProto(storage.createRootDisk(r.getVmId(), r.getImageId(),
+    public Uni<Disk> createRootDisk(RootDiskRequest r) {
+        return Rpc.unary(() -> toProto(storage.createRootDisk(r.getVmId(), r.getImageId(),
                 r.getOverlaySizeBytes())));
     }
 
     @Override
-    public void createWorkDisk(WorkDiskRequest r, StreamObserver<Disk> response) {
-        Rpc.answer(response, () -> toProto(storage.createWorkDisk(r.getVmId(), r.getImageId(), r.getSizeBytes())));
+    public Uni<Disk> createWorkDisk(WorkDiskRequest r) {
+        return Rpc.unary(() -> toProto(storage.createWorkDisk(r.getVmId(), r.getImageId(), r.getSizeBytes())));
     }
 
     @Override
-    public void writeVmConfig(VmConfigRequest r, StreamObserver<Disk> response) {
-        Rpc.answer(response, () -> {
+    public Uni<Disk> writeVmConfig(VmConfigRequest r) {
+        return Rpc.unary(() -> {
             Map<String, byte[]> auth = new LinkedHashMap<>();
             r.getAgentAuthFilesMap().forEach((path, bytes) -> auth.put(path, bytes.toByteArray()));
             return toProto(storage.writeVmConfig(new VmConfig(r.getVmId(), r.getHostname(), r.getGuestIp(),
@@ -54,21 +55,21 @@ public class StorageGrpcService extends StorageGrpc.StorageImplBase {
     }
 
     @Override
-    public void releaseVmDisks(VmDisksRequest r, StreamObserver<Released> response) {
-        Rpc.answer(response, () -> Released.newBuilder().setExisted(storage.releaseVmDisks(r.getVmId())).build());
+    public Uni<Released> releaseVmDisks(VmDisksRequest r) {
+        return Rpc.unary(() -> Released.newBuilder().setExisted(storage.releaseVmDisks(r.getVmId())).build());
     }
 
     @Override
-    public void fsck(FsckRequest r, StreamObserver<FsckResult> response) {
-        Rpc.answer(response, () -> {
+    public Uni<FsckResult> fsck(FsckRequest r) {
+        return Rpc.unary(() -> {
             CommandResult c = storage.fsck(r.getPath());
             return FsckResult.newBuilder().setExitCode(c.exit()).setOutput(c.stdout() + c.stderr()).build();
         });
     }
 
     @Override
-    public void listState(StorageStateRequest r, StreamObserver<StorageState> response) {
-        Rpc.answer(response, () -> {
+    public Uni<StorageState> listState(StorageStateRequest r) {
+        return Rpc.unary(() -> {
             StorageService.State s = storage.state();
             StorageState.Builder b = StorageState.newBuilder().setCowBackend(s.cowBackend())
                     .addAllLoopDevices(s.loopDevices());

@@ -14,11 +14,11 @@ import java.util.logging.Logger;
  * The same rounds cap the VMs' console logs.
  */
 @ApplicationScoped
-public class StartupReconcile {
-    private static final Logger LOG = Logger.getLogger(StartupReconcile.class.getName());
+public class Reconciler {
+    private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
     private final VmLifecycle lifecycle;
 
-    public StartupReconcile(VmLifecycle lifecycle) {
+    public Reconciler(VmLifecycle lifecycle) {
         this.lifecycle = lifecycle;
     }
 
