@@ -25,7 +25,7 @@ public class BangerCommand {
     static final class Version implements picocli.CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"banger " + dev.banger.rpc.BuildInfo.describe(dev.banger.rpc.BuildInfo.current())};
+            return new String[] {"banger " + dev.banger.common.rpc.BuildInfo.describe(dev.banger.common.rpc.BuildInfo.current())};
         }
     }
 }

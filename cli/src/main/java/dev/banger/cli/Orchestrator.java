@@ -3,7 +3,7 @@ package dev.banger.cli;
 import dev.banger.cli.output.ErrorKind;
 import dev.banger.cli.config.BangerPaths;
 import dev.banger.cli.output.UserError;
-import dev.banger.rpc.UdsChannels;
+import dev.banger.common.rpc.UdsChannels;
 import dev.banger.proto.api.v1.DaemonStatusRequest;
 import dev.banger.proto.api.v1.DaemonStatusResponse;
 import dev.banger.proto.api.v1.SystemGrpc;

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 public class VersionCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        BuildInfo b = dev.banger.rpc.BuildInfo.current();
+        BuildInfo b = dev.banger.common.rpc.BuildInfo.current();
         System.out.println("banger " + b.getVersion());
         System.out.println("commit: " + b.getCommit());
         System.out.println("built:  " + b.getBuilt());

@@ -3,7 +3,7 @@ package dev.banger.image;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.banger.rpc.UdsChannels;
+import dev.banger.common.rpc.UdsChannels;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;

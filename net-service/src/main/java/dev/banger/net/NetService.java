@@ -1,10 +1,10 @@
 package dev.banger.net;
 
-import dev.banger.ids.Names;
-import dev.banger.errors.FailedPreconditionException;
-import dev.banger.errors.InvalidArgumentException;
-import dev.banger.exec.CommandRunner;
-import dev.banger.ip.GuestMac;
+import dev.banger.common.ids.Names;
+import dev.banger.common.errors.FailedPreconditionException;
+import dev.banger.common.errors.InvalidArgumentException;
+import dev.banger.common.exec.CommandRunner;
+import dev.banger.common.ip.GuestMac;
 import dev.banger.net.guard.Forwarding;
 import dev.banger.net.guard.Isolation;
 import dev.banger.net.link.Link;

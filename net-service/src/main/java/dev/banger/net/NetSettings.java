@@ -1,7 +1,7 @@
 package dev.banger.net;
 
-import dev.banger.errors.InvalidArgumentException;
-import dev.banger.ip.Ipv4Cidr;
+import dev.banger.common.errors.InvalidArgumentException;
+import dev.banger.common.ip.Ipv4Cidr;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,12 +1,12 @@
 package dev.banger.net;
 
-import dev.banger.ip.Ipv4Cidr;
+import dev.banger.common.ip.Ipv4Cidr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.banger.exec.CommandResult;
-import dev.banger.exec.RecordingRunner;
+import dev.banger.common.exec.CommandResult;
+import dev.banger.common.exec.RecordingRunner;
 import dev.banger.net.link.Link;
 import dev.banger.net.link.Links;
 import java.util.List;

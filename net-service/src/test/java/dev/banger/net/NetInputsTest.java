@@ -1,7 +1,7 @@
 package dev.banger.net;
 
-import dev.banger.ids.Names;
-import dev.banger.ip.Ipv4Cidr;
+import dev.banger.common.ids.Names;
+import dev.banger.common.ip.Ipv4Cidr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,6 +1,6 @@
 package dev.banger.net;
 
-import dev.banger.ip.Ipv4Cidr;
+import dev.banger.common.ip.Ipv4Cidr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.banger.net.link.Link;
 import dev.banger.net.link.TapPool;
 import dev.banger.net.nat.NatRule;
-import dev.banger.rpc.ServiceHost;
+import dev.banger.common.rpc.ServiceHost;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -282,7 +282,7 @@ class NetPlumbingTest {
     }
 
     private static String macOf(String guest) {
-        return dev.banger.ip.GuestMac.forVm("vm" + guest);
+        return dev.banger.common.ip.GuestMac.forVm("vm" + guest);
     }
 
     /** "out" plays the LAN: 192.0.2.2 on a link to the host's uplink 192.0.2.1. */

@@ -1,6 +1,6 @@
 package dev.banger.net;
 
-import dev.banger.exec.ProcessRunner;
+import dev.banger.common.exec.ProcessRunner;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -29,7 +29,7 @@ final class Netns implements AutoCloseable {
         return new ProcessRunner(List.of("ip", "netns", "exec", ns));
     }
 
-    dev.banger.exec.CommandResult exec(String ns, String... argv) {
+    dev.banger.common.exec.CommandResult exec(String ns, String... argv) {
         return runnerIn(ns).check(argv);
     }
 

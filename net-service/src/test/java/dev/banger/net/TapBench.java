@@ -1,6 +1,6 @@
 package dev.banger.net;
 
-import dev.banger.ip.Ipv4Cidr;
+import dev.banger.common.ip.Ipv4Cidr;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -30,7 +30,7 @@ public final class TapBench {
             net.ensureBridge("", "");
             for (int i = 0; i < runs; i++) {
                 long t0 = System.nanoTime();
-                net.ensureTap("bench" + pool + "x" + i, "172.16.0." + (2 + i), dev.banger.ip.GuestMac.forVm("b" + pool + i));
+                net.ensureTap("bench" + pool + "x" + i, "172.16.0." + (2 + i), dev.banger.common.ip.GuestMac.forVm("b" + pool + i));
                 out.add(System.nanoTime() - t0);
                 net.awaitRefill();
             }

@@ -1,7 +1,7 @@
 package dev.banger.storage;
 
-import dev.banger.ids.Names;
-import dev.banger.errors.InvalidArgumentException;
+import dev.banger.common.ids.Names;
+import dev.banger.common.errors.InvalidArgumentException;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 

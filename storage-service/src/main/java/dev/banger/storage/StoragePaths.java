@@ -1,8 +1,8 @@
 package dev.banger.storage;
 
-import dev.banger.ids.Names;
-import dev.banger.layout.ImageDir;
-import dev.banger.errors.InvalidArgumentException;
+import dev.banger.common.ids.Names;
+import dev.banger.common.layout.ImageDir;
+import dev.banger.common.errors.InvalidArgumentException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;

@@ -1,14 +1,14 @@
 package dev.banger.storage;
 
-import dev.banger.ids.RandomIds;
-import dev.banger.ids.Names;
-import dev.banger.layout.VmDir;
-import dev.banger.errors.Reason;
-import dev.banger.errors.NotFoundException;
-import dev.banger.errors.FailedPreconditionException;
-import dev.banger.exec.CommandResult;
-import dev.banger.exec.CommandRunner;
-import dev.banger.fs.FileTrees;
+import dev.banger.common.ids.RandomIds;
+import dev.banger.common.ids.Names;
+import dev.banger.common.layout.VmDir;
+import dev.banger.common.errors.Reason;
+import dev.banger.common.errors.NotFoundException;
+import dev.banger.common.errors.FailedPreconditionException;
+import dev.banger.common.exec.CommandResult;
+import dev.banger.common.exec.CommandRunner;
+import dev.banger.common.fs.FileTrees;
 import dev.banger.storage.disk.CowBackend;
 import dev.banger.storage.disk.DmSnapshot;
 import dev.banger.storage.disk.Ext4;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.banger.exec.ProcessRunner;
-import dev.banger.rpc.ServiceHost;
+import dev.banger.common.exec.ProcessRunner;
+import dev.banger.common.rpc.ServiceHost;
 import dev.banger.storage.disk.CowBackend;
 import dev.banger.storage.vmconfig.VmConfig;
 import java.nio.charset.StandardCharsets;
@@ -161,7 +161,7 @@ class OwnerAttackTest {
                         + Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS) + " "
                         + Integer.toOctalString((int) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS));
                 if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                    what += " " + dev.banger.fs.FileTrees.sha256(p);
+                    what += " " + dev.banger.common.fs.FileTrees.sha256(p);
                 }
                 out.put(dir.relativize(p).toString(), what);
             }

@@ -1,7 +1,7 @@
 package dev.banger.storage;
 
-import dev.banger.exec.CommandRunner;
-import dev.banger.rpc.ServiceHost;
+import dev.banger.common.exec.CommandRunner;
+import dev.banger.common.rpc.ServiceHost;
 import dev.banger.storage.owner.OwnerCredentials;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.banger.storage;
 
-import dev.banger.exec.ProcessRunner;
-import dev.banger.rpc.ServiceHost;
+import dev.banger.common.exec.ProcessRunner;
+import dev.banger.common.rpc.ServiceHost;
 import dev.banger.storage.disk.CowBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +62,7 @@ public final class StorageBench {
                     "root disk + 8 GiB work disk for one VM (" + backend.label() + ")", ours,
                     ours / (double) median(fullCopy));
         } finally {
-            dev.banger.fs.FileTrees.deleteTree(tmp);
+            dev.banger.common.fs.FileTrees.deleteTree(tmp);
         }
     }
 

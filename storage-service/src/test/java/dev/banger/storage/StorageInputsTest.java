@@ -1,11 +1,11 @@
 package dev.banger.storage;
 
-import dev.banger.ids.Names;
+import dev.banger.common.ids.Names;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.banger.exec.RecordingRunner;
-import dev.banger.exec.CommandResult;
+import dev.banger.common.exec.RecordingRunner;
+import dev.banger.common.exec.CommandResult;
 import dev.banger.storage.disk.CowBackend;
 import dev.banger.storage.disk.DmSnapshot;
 import dev.banger.storage.disk.LoopDevices;
@@ -57,7 +57,7 @@ class StorageInputsTest {
     void dmSnapshotArgv() throws Exception {
         Path rootfs = Files.createFile(tmp.resolve("rootfs.ext4"));
         Path cowFile = tmp.resolve("root.cow");
-        int uid = dev.banger.rpc.ServiceHost.currentUid();
+        int uid = dev.banger.common.rpc.ServiceHost.currentUid();
         RecordingRunner run = new RecordingRunner().answering(argv -> {
             if (argv.contains("--json")) {
                 return new CommandResult(0, "{\"loopdevices\": [" + loop("/dev/loop3", rootfs) + ","

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.banger.exec.ProcessRunner;
+import dev.banger.common.exec.ProcessRunner;
 import dev.banger.proto.internal.v1.Disk;
 import dev.banger.proto.internal.v1.FsckRequest;
 import dev.banger.proto.internal.v1.RootDiskRequest;
@@ -13,7 +13,7 @@ import dev.banger.proto.internal.v1.StorageState;
 import dev.banger.proto.internal.v1.StorageStateRequest;
 import dev.banger.proto.internal.v1.VmDisksRequest;
 import dev.banger.proto.internal.v1.WorkDiskRequest;
-import dev.banger.rpc.UdsChannels;
+import dev.banger.common.rpc.UdsChannels;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
@@ -50,7 +50,7 @@ class StorageRpcTest {
 
         assertTrue(call(s -> s.releaseVmDisks(VmDisksRequest.newBuilder().setVmId("rpcvm").build())).getExisted());
         assertEquals(0, call(s -> s.listState(StorageStateRequest.getDefaultInstance())).getDisksCount());
-        dev.banger.fs.FileTrees.deleteTree(image);
+        dev.banger.common.fs.FileTrees.deleteTree(image);
     }
 
     @Test

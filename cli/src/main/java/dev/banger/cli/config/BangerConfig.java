@@ -3,7 +3,7 @@ package dev.banger.cli.config;
 import dev.banger.cli.output.ErrorKind;
 import dev.banger.cli.output.Sizes;
 import dev.banger.cli.output.UserError;
-import dev.banger.ip.Ipv4Cidr;
+import dev.banger.common.ip.Ipv4Cidr;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.banger.cli.daemon;
 
-import dev.banger.exec.Poll;
+import dev.banger.common.exec.Poll;
 import dev.banger.cli.output.ErrorKind;
 import dev.banger.cli.Orchestrator;
 import dev.banger.cli.config.BangerConfig;
@@ -13,7 +13,7 @@ import dev.banger.proto.api.v1.DaemonStatusRequest;
 import dev.banger.proto.api.v1.DaemonStatusResponse;
 import dev.banger.proto.api.v1.ServiceStatus;
 import dev.banger.proto.api.v1.SystemGrpc;
-import dev.banger.rpc.ServiceHost;
+import dev.banger.common.rpc.ServiceHost;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -34,15 +34,13 @@ import picocli.CommandLine.Option;
 @Command(name = "daemon", description = "Run the banger services in dev mode (background processes under BANGER_HOME).",
         mixinStandardHelpOptions = true)
 public class DaemonCommand {
-    static final Duration START_TIMEOUT = Duration.ofSeconds(90);
-    static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     @Command(name = "start", description = "Start the four services and wait until each answers.",
             mixinStandardHelpOptions = true)
     int start(@Option(names = "--timeout", description = "Seconds to wait for the services (default: ${DEFAULT-VALUE}).",
             defaultValue = "90") int timeoutSeconds) {
         BangerPaths paths = BangerPaths.fromEnvironment();
-        Optional<Started> started = ensureRunning(paths, Duration.ofSeconds(timeoutSeconds));
+        Optional<DaemonLauncher.Started> started = new DaemonLauncher(paths).ensureRunning(Duration.ofSeconds(timeoutSeconds));
         if (started.isEmpty()) {
             System.out.println("banger daemon already running (" + paths.runDir() + ")");
             return 0;
@@ -53,76 +51,11 @@ public class DaemonCommand {
         return 0;
     }
 
-    /** How many services a start launched, and the status once all four answered. */
-    public record Started(int launched, DaemonStatusResponse status) {
-    }
-
-    /**
-     * Starts the services not running and waits until all four answer. Empty when all
-     * were running already. Also what `vm run` does when it finds no daemon.
-     */
-    public static Optional<Started> ensureRunning(BangerPaths paths, Duration timeout) {
-        // Read and checked first: a bad setting stops the start before any service runs.
-        List<String> settings = BangerConfig.fromEnvironment().systemProperties();
-        // Two commands starting the daemon at once (two `vm run` on a fresh install) take
-        // turns: the second finds the first's services running instead of starting its own.
-        try {
-            Files.createDirectories(paths.runDir());
-            try (FileChannel lock = FileChannel.open(paths.runDir().resolve("start.lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE); FileLock held = lock.lock()) {
-                return startMissing(paths, timeout, settings);
-            }
-        } catch (IOException e) {
-            throw new UserError(ErrorKind.UNAVAILABLE, "cannot take the start lock in " + paths.runDir() + ": " + e.getMessage());
-        }
-    }
-
-    private static Optional<Started> startMissing(BangerPaths paths, Duration timeout, List<String> settings) {
-        ServiceProcesses processes = new ServiceProcesses(paths);
-        Distribution dist = Distribution.locate();
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> extra = new ArrayList<>(extraJvmFlags());
-        extra.addAll(settings);
-        int uid = ServiceHost.currentUid();
-
-        Map<Service, ProcessHandle> started = new EnumMap<>(Service.class);
-        for (Service s : Service.values()) {
-            if (processes.running(s).isEmpty()) {
-                List<String> argv = ServiceCommandLine.argv(s, java, dist.jar(s), paths, uid, extra,
-                        dist.guestAgentJar());
-                started.put(s, processes.start(s, argv));
-            }
-        }
-        return started.isEmpty() ? Optional.empty()
-                : Optional.of(new Started(started.size(), awaitReady(paths, processes, started, timeout)));
-    }
-
-    /** Whether every service answers now. */
-    public static boolean answering(BangerPaths paths) {
-        return tryStatus(paths).map(s -> s.getServicesList().stream().allMatch(ServiceStatus::getReachable))
-                .orElse(false);
-    }
-
     @Command(name = "stop", description = "Stop the services this BANGER_HOME started. Running VMs are not touched.",
             mixinStandardHelpOptions = true)
     int stop() {
         BangerPaths paths = BangerPaths.fromEnvironment();
-        ServiceProcesses processes = new ServiceProcesses(paths);
-        // The orchestrator first (it is the others' only client), then the rest at once.
-        List<String> stopped = new ArrayList<>();
-        if (processes.stop(Service.ORCHESTRATOR, STOP_GRACE)) {
-            stopped.add(Service.ORCHESTRATOR.shortName());
-        }
-        List<Service> rest = Service.STOP_ORDER.stream().filter(s -> s != Service.ORCHESTRATOR).toList();
-        List<java.util.concurrent.CompletableFuture<Boolean>> stops = rest.stream()
-                .map(s -> java.util.concurrent.CompletableFuture.supplyAsync(() -> processes.stop(s, STOP_GRACE),
-                        r -> new Thread(r, "stop " + s.shortName()).start()))
-                .toList();
-        for (int i = 0; i < rest.size(); i++) {
-            if (stops.get(i).join()) {
-                stopped.add(rest.get(i).shortName());
-            }
-        }
+        List<String> stopped = new DaemonLauncher(paths).stop();
         System.out.println(stopped.isEmpty() ? "banger daemon was not running"
                 : "banger daemon stopped: " + String.join(", ", stopped));
         return 0;
@@ -137,43 +70,6 @@ public class DaemonCommand {
         System.out.print(format == OutputFormat.json ? Json.of(status) : render(status));
         boolean allUp = status.getServicesList().stream().allMatch(ServiceStatus::getReachable);
         return allUp ? 0 : 1;
-    }
-
-    private static DaemonStatusResponse awaitReady(BangerPaths paths, ServiceProcesses processes,
-            Map<Service, ProcessHandle> started, Duration timeout) {
-        String[] lastProblem = {"no answer yet"};
-        Optional<DaemonStatusResponse> ready = Poll.until(timeout, Duration.ofMillis(150), () -> {
-            for (Map.Entry<Service, ProcessHandle> e : started.entrySet()) {
-                if (!e.getValue().isAlive()) {
-                    throw new UserError(ErrorKind.UNAVAILABLE, e.getKey().module() + " exited during start; last lines of "
-                            + paths.log(e.getKey().shortName()) + ":\n" + processes.logTail(e.getKey(), 15));
-                }
-            }
-            Optional<DaemonStatusResponse> status = tryStatus(paths);
-            if (status.isEmpty()) {
-                return status;
-            }
-            List<String> down = status.get().getServicesList().stream().filter(s -> !s.getReachable())
-                    .map(s -> s.getName() + " (" + s.getError() + ")").toList();
-            lastProblem[0] = "not answering: " + String.join(", ", down);
-            return down.isEmpty() ? status : Optional.empty();
-        });
-        if (ready.isPresent()) {
-            return ready.get();
-        }
-        throw new UserError(ErrorKind.TIMED_OUT, "the services did not all answer within " + timeout.toSeconds() + "s ("
-                + lastProblem[0] + "); logs are in " + paths.logDir());
-    }
-
-    private static Optional<DaemonStatusResponse> tryStatus(BangerPaths paths) {
-        if (!paths.orchestratorSocket().toFile().exists()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Orchestrator.daemonStatus(paths, 3));
-        } catch (StatusRuntimeException | UserError e) {
-            return Optional.empty();
-        }
     }
 
     static String render(DaemonStatusResponse status) {
@@ -196,9 +92,4 @@ public class DaemonCommand {
         return out.toString();
     }
 
-    /** BANGER_SERVICE_JAVA_OPTS: extra JVM flags for every service (benchmarks, debugging). */
-    private static List<String> extraJvmFlags() {
-        String opts = System.getenv("BANGER_SERVICE_JAVA_OPTS");
-        return opts == null || opts.isBlank() ? List.of() : Arrays.asList(opts.trim().split("\\s+"));
-    }
 }

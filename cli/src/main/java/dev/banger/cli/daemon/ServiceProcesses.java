@@ -1,7 +1,7 @@
 package dev.banger.cli.daemon;
 
 import dev.banger.cli.config.BangerPaths;
-import dev.banger.exec.PidFileProcess;
+import dev.banger.common.exec.PidFileProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.banger.cli.doctor;
 
-import dev.banger.vmm.KvmSupport;
+import dev.banger.common.vmm.KvmSupport;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;

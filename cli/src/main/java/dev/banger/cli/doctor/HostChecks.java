@@ -1,8 +1,8 @@
 package dev.banger.cli.doctor;
 
 import dev.banger.cli.config.BangerPaths;
-import dev.banger.vmm.KvmSupport;
-import dev.banger.vmm.VmmChoice;
+import dev.banger.common.vmm.KvmSupport;
+import dev.banger.common.vmm.VmmChoice;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.banger.cli.image;
 
-import dev.banger.errors.Reason;
-import dev.banger.rpc.ErrorReasons;
+import dev.banger.common.errors.Reason;
+import dev.banger.common.rpc.ErrorReasons;
 import dev.banger.cli.Orchestrator;
 import dev.banger.cli.daemon.Durations;
 import dev.banger.cli.output.Json;
@@ -36,7 +36,7 @@ public class ImageCommand {
             mixinStandardHelpOptions = true)
     int list(@Option(names = {"-o", "--output"}, defaultValue = "table",
             description = "table or json (default: ${DEFAULT-VALUE}).") OutputFormat format) {
-        List<Image> images = call(s -> s.list(ListImagesRequest.getDefaultInstance()).getImagesList(), 30);
+        List<Image> images = ImageClient.call(s -> s.list(ListImagesRequest.getDefaultInstance()).getImagesList(), 30);
         System.out.print(format == OutputFormat.json ? Json.array(images) : table(images, Instant.now()));
         return 0;
     }
@@ -45,7 +45,7 @@ public class ImageCommand {
     int show(@Parameters(paramLabel = "IMAGE") String ref,
             @Option(names = {"-o", "--output"}, defaultValue = "table",
                     description = "table or json (default: ${DEFAULT-VALUE}).") OutputFormat format) {
-        Image i = call(s -> s.get(NameRef.newBuilder().setRef(ref).build()), 30);
+        Image i = ImageClient.call(s -> s.get(NameRef.newBuilder().setRef(ref).build()), 30);
         System.out.print(format == OutputFormat.json ? Json.of(i) : new Table("FIELD", "VALUE")
                 .row("name", i.getName()).row("id", i.getId()).row("distro", i.getDistro()).row("arch", i.getArch())
                 .row("kernel", i.getKernelRef()).row("rootfs", i.getRootfsPath())
@@ -69,39 +69,12 @@ public class ImageCommand {
             @Option(names = {"-v", "--verbose"}, description = "progress lines even when not on a terminal")
             boolean verbose) {
         long t0 = System.nanoTime();
-        Image built = build(BuildImageRequest.newBuilder().setName(name).setFrom(from)
+        Image built = new ImageClient().build(BuildImageRequest.newBuilder().setName(name).setFrom(from)
                 .addAllPackages(packages == null ? List.of() : packages).setMirror(mirror == null ? "" : mirror)
                 .setPreset(preset == null ? "" : preset).build(), ProgressPrinter.forTerminal(verbose));
         System.out.printf("built image %s (%s, kernel %s) in %.1fs%n", built.getName(),
                 Sizes.human(built.getRootfsSizeBytes()), built.getKernelRef(), (System.nanoTime() - t0) / 1e9);
         return 0;
-    }
-
-    /** Builds an image through the orchestrator, showing its progress; also `vm run`'s first-use build. */
-    public static Image build(BuildImageRequest request, ProgressPrinter progress) {
-        return call(s -> ImageEvents.follow(s.build(request), progress).getImage(), 45 * 60);
-    }
-
-    /** Whether an image of that name is registered. */
-    public static boolean exists(String ref) {
-        return find(ref).isPresent();
-    }
-
-    /** The image of that name, if registered. */
-    public static java.util.Optional<Image> find(String ref) {
-        try {
-            return java.util.Optional.of(call(s -> s.get(NameRef.newBuilder().setRef(ref).build()), 30));
-        } catch (io.grpc.StatusRuntimeException e) {
-            if (ErrorReasons.is(e, Reason.IMAGE_MISSING)) {
-                return java.util.Optional.empty();
-            }
-            throw e;
-        }
-    }
-
-    /** Deletes an image; FAILED_PRECONDITION while VMs use it. */
-    public static void deleteImage(String ref) {
-        call(s -> s.delete(NameRef.newBuilder().setRef(ref).build()), 60);
     }
 
     @Command(name = "pull", description = "Download an image (and its kernel) from the catalog; verified before use.",
@@ -110,7 +83,7 @@ public class ImageCommand {
             @Option(names = {"-v", "--verbose"}, description = "progress lines even when not on a terminal")
             boolean verbose) {
         long t0 = System.nanoTime();
-        Image pulled = call(s -> ImageEvents.follow(s.pull(PullRequest.newBuilder().setRef(name).build()),
+        Image pulled = ImageClient.call(s -> ImageEvents.follow(s.pull(PullRequest.newBuilder().setRef(name).build()),
                 ProgressPrinter.forTerminal(verbose)).getImage(), 45 * 60);
         System.out.printf("pulled image %s (%s) in %.1fs%n", pulled.getName(), Sizes.human(pulled.getRootfsSizeBytes()),
                 (System.nanoTime() - t0) / 1e9);
@@ -122,7 +95,7 @@ public class ImageCommand {
     int bundle(@Parameters(paramLabel = "IMAGE") String ref,
             @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE|DIR",
                     description = "a file, or a directory to write SHA256.tar.zst into") Path out) {
-        BundleResponse b = call(s -> s.bundle(BundleRequest.newBuilder().setRef(ref)
+        BundleResponse b = ImageClient.call(s -> s.bundle(BundleRequest.newBuilder().setRef(ref)
                 .setOutputPath(out.toAbsolutePath().toString()).build()), 30 * 60);
         System.out.println(b.getPath());
         System.out.println("sha256 " + b.getSha256());
@@ -135,7 +108,7 @@ public class ImageCommand {
     int register(@Parameters(paramLabel = "NAME") String name,
             @Option(names = "--rootfs", required = true, paramLabel = "FILE", description = "ext4 rootfs image") Path rootfs,
             @Option(names = "--kernel-ref", paramLabel = "KERNEL", description = "kernel to boot it with") String kernel) {
-        Image i = call(s -> s.register(RegisterImageRequest.newBuilder().setName(name)
+        Image i = ImageClient.call(s -> s.register(RegisterImageRequest.newBuilder().setName(name)
                 .setRootfsPath(rootfs.toAbsolutePath().toString()).setKernelRef(kernel == null ? "" : kernel).build()),
                 600);
         System.out.println("registered image " + i.getName() + " (" + Sizes.human(i.getRootfsSizeBytes()) + ")");
@@ -145,7 +118,7 @@ public class ImageCommand {
     @Command(name = "delete", aliases = "rm", description = "Delete images no VM uses.", mixinStandardHelpOptions = true)
     int delete(@Parameters(paramLabel = "IMAGE", arity = "1..*") List<String> refs) {
         return MultiRef.run(refs, ref -> {
-            call(s -> s.delete(NameRef.newBuilder().setRef(ref).build()), 60);
+            ImageClient.call(s -> s.delete(NameRef.newBuilder().setRef(ref).build()), 60);
             return "deleted image " + ref;
         }, System.out, System.err);
     }
@@ -158,10 +131,5 @@ public class ImageCommand {
                     Durations.human(Duration.between(Instant.ofEpochSecond(i.getCreated().getSeconds()), now)) + " ago");
         }
         return t.render();
-    }
-
-    private static <T> T call(java.util.function.Function<ImagesGrpc.ImagesBlockingStub, T> rpc, long seconds) {
-        return Orchestrator.call(ch -> rpc.apply(ImagesGrpc.newBlockingStub(ch).withDeadlineAfter(seconds,
-                TimeUnit.SECONDS)));
     }
 }

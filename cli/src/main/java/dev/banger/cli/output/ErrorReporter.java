@@ -1,6 +1,6 @@
 package dev.banger.cli.output;
 
-import dev.banger.rpc.OpIds;
+import dev.banger.common.rpc.OpIds;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import picocli.CommandLine;

@@ -1,17 +1,17 @@
 package dev.banger.cli.vm;
 
-import dev.banger.exec.Poll;
+import dev.banger.common.exec.Poll;
 import dev.banger.cli.config.BangerConfig;
 import dev.banger.cli.config.BangerPaths;
-import dev.banger.cli.daemon.DaemonCommand;
-import dev.banger.cli.image.ImageCommand;
+import dev.banger.cli.daemon.DaemonLauncher;
+import dev.banger.cli.image.ImageClient;
 import dev.banger.cli.output.ProgressPrinter;
 import dev.banger.cli.output.ErrorKind;
 import dev.banger.cli.output.UserError;
 import dev.banger.proto.api.v1.Vm;
 import dev.banger.proto.api.v1.VmSpec;
-import dev.banger.errors.Reason;
-import dev.banger.rpc.ErrorReasons;
+import dev.banger.common.errors.Reason;
+import dev.banger.common.rpc.ErrorReasons;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -27,7 +27,20 @@ final class FirstRun {
     static final String DEFAULT_IMAGE = "default";
     static final String DEFAULT_FROM = "debian:bookworm";
 
-    private FirstRun() {
+    private final DaemonLauncher daemon;
+    private final ImageClient images;
+    private final String defaultImage;
+
+    FirstRun(DaemonLauncher daemon, ImageClient images, String defaultImage) {
+        this.daemon = daemon;
+        this.images = images;
+        this.defaultImage = defaultImage;
+    }
+
+    /** For this BANGER_HOME and config file. */
+    static FirstRun forEnvironment() {
+        return new FirstRun(new DaemonLauncher(BangerPaths.fromEnvironment()), new ImageClient(),
+                BangerConfig.fromEnvironment().get("vm.image").orElse(DEFAULT_IMAGE));
     }
 
     /**
@@ -35,7 +48,7 @@ final class FirstRun {
      * the default image is missing or stale, sets that up and tries once more. The
      * usual case (all there) costs nothing extra.
      */
-    static Vm create(VmSpec spec, String image, boolean deleteOnFailure, ProgressPrinter progress) {
+    Vm create(VmSpec spec, String image, boolean deleteOnFailure, ProgressPrinter progress) {
         dev.banger.proto.api.v1.CreateVmRequest request = dev.banger.proto.api.v1.CreateVmRequest.newBuilder()
                 .setSpec(spec).setStart(true).setDeleteOnFailure(deleteOnFailure).build();
         try {
@@ -50,7 +63,7 @@ final class FirstRun {
     }
 
     /** A call that needs only the daemon (vm run's workspace plan): started first when it is not running. */
-    static <R, T> T withDaemon(R request, java.util.function.Function<R, T> call) {
+    <R, T> T withDaemon(R request, java.util.function.Function<R, T> call) {
         try {
             return call.apply(request);
         } catch (UserError | StatusRuntimeException e) {
@@ -72,36 +85,30 @@ final class FirstRun {
         return ErrorReasons.is(e, Reason.IMAGE_MISSING) || ErrorReasons.is(e, Reason.IMAGE_STALE);
     }
 
-    private static void ensureDaemon() {
-        BangerPaths paths = BangerPaths.fromEnvironment();
-        if (!DaemonCommand.answering(paths)) {
-            System.err.println("banger: starting the daemon (" + paths.runDir() + ")");
-            DaemonCommand.ensureRunning(paths, Duration.ofSeconds(90));
+    private void ensureDaemon() {
+        if (!daemon.answering()) {
+            System.err.println("banger: starting the daemon (" + daemon.paths().runDir() + ")");
+            daemon.ensureRunning(Duration.ofSeconds(90));
         }
     }
 
-    private static String defaultImage() {
-        return BangerConfig.fromEnvironment().get("vm.image").orElse(DEFAULT_IMAGE);
+    private boolean wantsDefault(String image) {
+        return image == null || image.isEmpty() || image.equals(defaultImage);
     }
 
-    private static boolean wantsDefault(String image) {
-        return image == null || image.isEmpty() || image.equals(defaultImage());
-    }
-
-    private static void ensure(String image, ProgressPrinter progress) {
+    private void ensure(String image, ProgressPrinter progress) {
         ensureDaemon();
         if (!wantsDefault(image)) {
             return;
         }
-        String defaultImage = defaultImage();
         // Present: found, and current or kept (a stale image that VMs still use is not deleted).
-        boolean present = ImageCommand.find(defaultImage).map(i -> !i.getGuestFilesStale() || !replaceStale(defaultImage))
+        boolean present = images.find(defaultImage).map(i -> !i.getGuestFilesStale() || !replaceStale(defaultImage))
                 .orElse(false);
         if (!present) {
             System.err.println("banger: first use: building the default image (" + defaultImage + ") from "
                     + DEFAULT_FROM + " (about a minute, once)");
             try {
-                ImageCommand.build(dev.banger.proto.api.v1.BuildImageRequest.newBuilder().setName(defaultImage)
+                images.build(dev.banger.proto.api.v1.BuildImageRequest.newBuilder().setName(defaultImage)
                         .setFrom(DEFAULT_FROM).build(), progress);
             } catch (StatusRuntimeException e) {
                 if (!ErrorReasons.is(e, Reason.NAME_TAKEN)) {
@@ -117,9 +124,9 @@ final class FirstRun {
      * VMs would not take this banger's SSH host keys. It is deleted so that it is built
      * again, unless VMs still use it. Returns whether it was deleted.
      */
-    private static boolean replaceStale(String image) {
+    private boolean replaceStale(String image) {
         try {
-            ImageCommand.deleteImage(image);
+            images.delete(image);
             System.err.println("banger: the " + image + " image was built by an older banger; building it again");
             return true;
         } catch (StatusRuntimeException e) {
@@ -132,10 +139,10 @@ final class FirstRun {
         }
     }
 
-    private static void awaitOtherBuild(String image) {
+    private void awaitOtherBuild(String image) {
         System.err.println("banger: another command is building " + image + "; waiting for it");
         try {
-            if (!Poll.until(Duration.ofMinutes(45), Duration.ofSeconds(2), () -> ImageCommand.exists(image))) {
+            if (!Poll.until(Duration.ofMinutes(45), Duration.ofSeconds(2), () -> images.exists(image))) {
                 throw new UserError(ErrorKind.TIMED_OUT, "the other build of " + image + " did not finish within 45 minutes");
             }
         } catch (java.util.concurrent.CancellationException e) {

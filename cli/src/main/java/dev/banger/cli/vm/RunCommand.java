@@ -65,11 +65,12 @@ public class RunCommand implements Callable<Integer> {
             throw new UserError(ErrorKind.BAD_REQUEST, "-d runs no command; use `banger vm run -- CMD` or `banger vm exec`");
         }
         ProgressPrinter progress = ProgressPrinter.forTerminal(verbose);
+        FirstRun firstRun = FirstRun.forEnvironment();
         Path hostPath = WorkspaceOptions.hostPath(paths.isEmpty() ? null : paths.get(0));
         WorkspacePrepareRequest.Builder prepare = null;
         if (WorkspaceOptions.insideRepository(hostPath)) {
             prepare = workspace.request(hostPath);
-            WorkspacePlan plan = FirstRun.withDaemon(prepare.build(), Workspace::plan);
+            WorkspacePlan plan = firstRun.withDaemon(prepare.build(), Workspace::plan);
             show(progress, "plan", Workspace.describe(plan));
             if (!plan.getToolsList().isEmpty() && !noBootstrap) {
                 String tools = plan.getToolsList().stream().map(t -> t.getTool() + "@" + t.getVersion() + " ("
@@ -84,7 +85,7 @@ public class RunCommand implements Callable<Integer> {
         } else if (!paths.isEmpty()) {
             show(progress, "bare VM", hostPath + " is not inside a git repository");
         }
-        Vm vm = FirstRun.create(spec.toSpec(), spec.image, rm, progress);
+        Vm vm = firstRun.create(spec.toSpec(), spec.image, rm, progress);
         AtomicBoolean deleted = new AtomicBoolean();
         Thread cleanup = new Thread(() -> deleteOnce(vm, deleted), "banger-rm");
         if (rm) {

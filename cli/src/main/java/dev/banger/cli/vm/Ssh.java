@@ -1,6 +1,6 @@
 package dev.banger.cli.vm;
 
-import dev.banger.exec.ShellQuote;
+import dev.banger.common.exec.ShellQuote;
 import dev.banger.proto.api.v1.SshTarget;
 import java.io.IOException;
 import java.util.ArrayList;

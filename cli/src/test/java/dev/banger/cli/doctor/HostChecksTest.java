@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import dev.banger.vmm.KvmSupport;
+import dev.banger.common.vmm.KvmSupport;
 import org.junit.jupiter.api.Test;
 
 class HostChecksTest {

@@ -199,7 +199,7 @@ class DaemonIT {
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
             List<String> probe = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
-                    "dev.banger.rpc.HealthProbe", socket.toString());
+                    "dev.banger.common.rpc.HealthProbe", socket.toString());
             CliRunner.Result refused = cli.exec(probe);
             assertEquals(1, refused.exit(), s + ": " + refused);
             assertTrue(refused.out().startsWith("PERMISSION_DENIED uid 65534 may not call this service"),
@@ -242,7 +242,7 @@ class DaemonIT {
         assertEquals("banger daemon stopped: orchestrator, image, storage, net\n", stop.out());
         for (String s : SERVICES) {
             // Exited (a zombie until this machine's init reaps it counts as ended).
-            assertFalse(ProcessHandle.of(pids.get(s)).map(dev.banger.exec.PidFileProcess::running).orElse(false),
+            assertFalse(ProcessHandle.of(pids.get(s)).map(dev.banger.common.exec.PidFileProcess::running).orElse(false),
                     s + " ended");
             assertFalse(Files.exists(cli.bangerHome.resolve("run/" + s + ".sock")), s + " socket removed");
         }

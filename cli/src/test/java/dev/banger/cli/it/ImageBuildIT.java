@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.banger.exec.ProcessRunner;
+import dev.banger.common.exec.ProcessRunner;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

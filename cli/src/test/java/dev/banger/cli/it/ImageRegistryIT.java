@@ -3,7 +3,7 @@ package dev.banger.cli.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.banger.exec.ProcessRunner;
+import dev.banger.common.exec.ProcessRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.banger.cli.smoke.Scenarios;
 import dev.banger.cli.smoke.SmokeHarness;
-import dev.banger.rpc.ServiceHost;
+import dev.banger.common.rpc.ServiceHost;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

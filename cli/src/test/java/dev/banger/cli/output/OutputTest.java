@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.banger.rpc.OpIds;
+import dev.banger.common.rpc.OpIds;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import java.util.Map;

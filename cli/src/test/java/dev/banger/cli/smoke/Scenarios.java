@@ -1,6 +1,6 @@
 package dev.banger.cli.smoke;
 
-import dev.banger.exec.CommandResult;
+import dev.banger.common.exec.CommandResult;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.banger.cli.smoke;
 
-import dev.banger.exec.CommandResult;
-import dev.banger.exec.ProcessRunner;
+import dev.banger.common.exec.CommandResult;
+import dev.banger.common.exec.ProcessRunner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -4,7 +4,7 @@ import static dev.banger.cli.smoke.Scenarios.expect;
 import static dev.banger.cli.smoke.Scenarios.expectOk;
 import static dev.banger.cli.smoke.SmokeRepos.git;
 
-import dev.banger.exec.CommandResult;
+import dev.banger.common.exec.CommandResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

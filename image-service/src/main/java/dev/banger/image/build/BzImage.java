@@ -1,6 +1,6 @@
 package dev.banger.image.build;
 
-import dev.banger.errors.InvalidArgumentException;
+import dev.banger.common.errors.InvalidArgumentException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 

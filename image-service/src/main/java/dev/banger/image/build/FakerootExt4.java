@@ -1,6 +1,6 @@
 package dev.banger.image.build;
 
-import dev.banger.exec.CommandRunner;
+import dev.banger.common.exec.CommandRunner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.banger.image.build;
 
-import dev.banger.fs.Sha256;
+import dev.banger.common.fs.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,10 +1,10 @@
 package dev.banger.image.build;
 
-import dev.banger.fs.Sha256;
-import dev.banger.ids.Names;
-import dev.banger.layout.ImageDir;
-import dev.banger.errors.FailedPreconditionException;
-import dev.banger.exec.CommandRunner;
+import dev.banger.common.fs.Sha256;
+import dev.banger.common.ids.Names;
+import dev.banger.common.layout.ImageDir;
+import dev.banger.common.errors.FailedPreconditionException;
+import dev.banger.common.exec.CommandRunner;
 import dev.banger.image.registry.ImageRegistry;
 import dev.banger.image.store.ImageRecord;
 import dev.banger.image.store.KernelRecord;

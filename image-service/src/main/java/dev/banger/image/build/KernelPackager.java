@@ -1,6 +1,6 @@
 package dev.banger.image.build;
 
-import dev.banger.errors.FailedPreconditionException;
+import dev.banger.common.errors.FailedPreconditionException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package dev.banger.image.build;
 
-import dev.banger.fs.Sha256;
-import dev.banger.exec.CommandRunner;
-import dev.banger.fs.FileTrees;
+import dev.banger.common.fs.Sha256;
+import dev.banger.common.exec.CommandRunner;
+import dev.banger.common.fs.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -99,10 +99,10 @@ public final class NpmLayer {
                     e.setLinkName(Files.readSymbolicLink(p).toString());
                 } else if (a.isDirectory()) {
                     e = new TarArchiveEntry(name + "/");
-                    e.setMode(040000 | dev.banger.fs.FileModes.bits(a.permissions()));
+                    e.setMode(040000 | dev.banger.common.fs.FileModes.bits(a.permissions()));
                 } else if (a.isRegularFile()) {
                     e = new TarArchiveEntry(name);
-                    e.setMode(0100000 | dev.banger.fs.FileModes.bits(a.permissions()));
+                    e.setMode(0100000 | dev.banger.common.fs.FileModes.bits(a.permissions()));
                     e.setSize(a.size());
                 } else {
                     continue;

@@ -1,6 +1,6 @@
 package dev.banger.image.build;
 
-import dev.banger.errors.InvalidArgumentException;
+import dev.banger.common.errors.InvalidArgumentException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

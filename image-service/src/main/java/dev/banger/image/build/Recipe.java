@@ -1,7 +1,7 @@
 package dev.banger.image.build;
 
-import dev.banger.fs.Sha256;
-import dev.banger.errors.InvalidArgumentException;
+import dev.banger.common.fs.Sha256;
+import dev.banger.common.errors.InvalidArgumentException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;

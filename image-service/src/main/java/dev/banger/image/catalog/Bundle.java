@@ -1,13 +1,13 @@
 package dev.banger.image.catalog;
 
-import dev.banger.fs.Sha256;
-import dev.banger.errors.InvalidArgumentException;
+import dev.banger.common.fs.Sha256;
+import dev.banger.common.errors.InvalidArgumentException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
-import dev.banger.fs.FileTrees;
+import dev.banger.common.fs.FileTrees;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.banger.image.catalog;
 
-import dev.banger.errors.NotFoundException;
-import dev.banger.errors.InvalidArgumentException;
+import dev.banger.common.errors.NotFoundException;
+import dev.banger.common.errors.InvalidArgumentException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

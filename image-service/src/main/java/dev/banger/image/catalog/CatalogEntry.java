@@ -1,7 +1,7 @@
 package dev.banger.image.catalog;
 
-import dev.banger.ids.Names;
-import dev.banger.errors.InvalidArgumentException;
+import dev.banger.common.ids.Names;
+import dev.banger.common.errors.InvalidArgumentException;
 import java.util.regex.Pattern;
 
 /** One published bundle: where it is, and the size and sha256 it must have (IMG-4). */

@@ -1,11 +1,11 @@
 package dev.banger.image.catalog;
 
-import dev.banger.layout.ImageDir;
-import dev.banger.errors.Reason;
-import dev.banger.errors.AlreadyExistsException;
-import dev.banger.errors.InvalidArgumentException;
-import dev.banger.fs.Bounded;
-import dev.banger.fs.FileTrees;
+import dev.banger.common.layout.ImageDir;
+import dev.banger.common.errors.Reason;
+import dev.banger.common.errors.AlreadyExistsException;
+import dev.banger.common.errors.InvalidArgumentException;
+import dev.banger.common.fs.Bounded;
+import dev.banger.common.fs.FileTrees;
 import dev.banger.image.registry.ImageRegistry;
 import dev.banger.image.store.ImageRecord;
 import dev.banger.image.store.KernelRecord;

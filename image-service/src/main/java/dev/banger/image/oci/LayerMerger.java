@@ -1,6 +1,6 @@
 package dev.banger.image.oci;
 
-import dev.banger.errors.InvalidArgumentException;
+import dev.banger.common.errors.InvalidArgumentException;
 import com.github.luben.zstd.ZstdInputStream;
 import java.io.BufferedInputStream;
 import java.io.IOException;

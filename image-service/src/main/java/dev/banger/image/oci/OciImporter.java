@@ -1,8 +1,8 @@
 package dev.banger.image.oci;
 
-import dev.banger.ids.Names;
-import dev.banger.layout.ImageDir;
-import dev.banger.errors.FailedPreconditionException;
+import dev.banger.common.ids.Names;
+import dev.banger.common.layout.ImageDir;
+import dev.banger.common.errors.FailedPreconditionException;
 import dev.banger.image.build.Ext4FromTar;
 import dev.banger.image.build.GuestOverlay;
 import dev.banger.image.build.ImageBuilder;

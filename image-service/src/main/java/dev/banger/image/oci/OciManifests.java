@@ -1,11 +1,11 @@
 package dev.banger.image.oci;
 
-import dev.banger.fs.Sha256;
-import dev.banger.errors.InvalidArgumentException;
-import dev.banger.fs.Bounded;
+import dev.banger.common.fs.Sha256;
+import dev.banger.common.errors.InvalidArgumentException;
+import dev.banger.common.fs.Bounded;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.banger.fs.FileTrees;
+import dev.banger.common.fs.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

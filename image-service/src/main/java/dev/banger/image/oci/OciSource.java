@@ -1,6 +1,6 @@
 package dev.banger.image.oci;
 
-import dev.banger.errors.InvalidArgumentException;
+import dev.banger.common.errors.InvalidArgumentException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

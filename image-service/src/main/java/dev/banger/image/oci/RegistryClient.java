@@ -1,6 +1,6 @@
 package dev.banger.image.oci;
 
-import dev.banger.fs.Bounded;
+import dev.banger.common.fs.Bounded;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

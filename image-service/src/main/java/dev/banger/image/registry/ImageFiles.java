@@ -1,7 +1,7 @@
 package dev.banger.image.registry;
 
-import dev.banger.errors.InvalidArgumentException;
-import dev.banger.exec.CommandRunner;
+import dev.banger.common.errors.InvalidArgumentException;
+import dev.banger.common.exec.CommandRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,14 +1,14 @@
 package dev.banger.image.registry;
 
-import dev.banger.ids.RandomIds;
-import dev.banger.ids.Names;
-import dev.banger.layout.ImageDir;
-import dev.banger.errors.AlreadyExistsException;
-import dev.banger.errors.NotFoundException;
-import dev.banger.errors.Reason;
-import dev.banger.errors.FailedPreconditionException;
-import dev.banger.errors.InvalidArgumentException;
-import dev.banger.fs.FileTrees;
+import dev.banger.common.ids.RandomIds;
+import dev.banger.common.ids.Names;
+import dev.banger.common.layout.ImageDir;
+import dev.banger.common.errors.AlreadyExistsException;
+import dev.banger.common.errors.NotFoundException;
+import dev.banger.common.errors.Reason;
+import dev.banger.common.errors.FailedPreconditionException;
+import dev.banger.common.errors.InvalidArgumentException;
+import dev.banger.common.fs.FileTrees;
 import dev.banger.image.store.ImageRecord;
 import dev.banger.image.store.ImageStore;
 import dev.banger.image.store.KernelRecord;

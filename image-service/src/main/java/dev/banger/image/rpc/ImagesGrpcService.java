@@ -2,7 +2,7 @@ package dev.banger.image.rpc;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import dev.banger.errors.InvalidArgumentException;
+import dev.banger.common.errors.InvalidArgumentException;
 import dev.banger.image.build.ImageBuilder;
 import dev.banger.image.store.ImageRecord;
 import dev.banger.image.catalog.Puller;
@@ -24,7 +24,7 @@ import dev.banger.proto.api.v1.ListImagesResponse;
 import dev.banger.proto.api.v1.NameRef;
 import dev.banger.proto.api.v1.RegisterImageRequest;
 import dev.banger.image.build.Preset;
-import dev.banger.rpc.Rpc;
+import dev.banger.common.rpc.Rpc;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 

@@ -14,7 +14,7 @@ import dev.banger.proto.api.v1.MutinyKernelsGrpc;
 import dev.banger.proto.api.v1.ListKernelsRequest;
 import dev.banger.proto.api.v1.ListKernelsResponse;
 import dev.banger.proto.api.v1.NameRef;
-import dev.banger.rpc.Rpc;
+import dev.banger.common.rpc.Rpc;
 import jakarta.inject.Singleton;
 
 /** gRPC adapter: the Kernels API as the orchestrator forwards it. */

@@ -1,6 +1,6 @@
 package dev.banger.image.rpc;
 
-import dev.banger.exec.ProcessRunner;
+import dev.banger.common.exec.ProcessRunner;
 import dev.banger.image.build.FakerootExt4;
 import dev.banger.image.build.ImageBuilder;
 import dev.banger.image.catalog.Catalog;
@@ -73,8 +73,8 @@ public class RegistryProducer {
     /** A kill mid-build or mid-download leaves stage and temp files; nothing is in progress at start. */
     void sweepLeftovers(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent e) {
         var removed = new java.util.ArrayList<Path>();
-        removed.addAll(dev.banger.fs.StaleTemps.sweep(stateDir.toAbsolutePath().resolve("images"), 2));
-        removed.addAll(dev.banger.fs.StaleTemps.sweep(cacheDir.toAbsolutePath(), 2));
+        removed.addAll(dev.banger.common.fs.StaleTemps.sweep(stateDir.toAbsolutePath().resolve("images"), 2));
+        removed.addAll(dev.banger.common.fs.StaleTemps.sweep(cacheDir.toAbsolutePath(), 2));
         if (!removed.isEmpty()) {
             java.util.logging.Logger.getLogger(RegistryProducer.class.getName())
                     .info("removed leftovers of interrupted builds: " + removed);

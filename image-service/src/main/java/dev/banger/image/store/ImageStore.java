@@ -1,7 +1,7 @@
 package dev.banger.image.store;
 
-import dev.banger.errors.AlreadyExistsException;
-import dev.banger.errors.Reason;
+import dev.banger.common.errors.AlreadyExistsException;
+import dev.banger.common.errors.Reason;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 import io.agroal.api.AgroalDataSource;

@@ -3,8 +3,8 @@ package dev.banger.image.build;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.banger.exec.ProcessRunner;
-import dev.banger.rpc.ServiceHost;
+import dev.banger.common.exec.ProcessRunner;
+import dev.banger.common.rpc.ServiceHost;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;

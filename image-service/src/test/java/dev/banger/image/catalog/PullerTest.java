@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.luben.zstd.ZstdOutputStream;
-import dev.banger.exec.ProcessRunner;
-import dev.banger.fs.FileTrees;
+import dev.banger.common.exec.ProcessRunner;
+import dev.banger.common.fs.FileTrees;
 import dev.banger.image.registry.ImageRegistry;
 import dev.banger.image.store.ImageRecord;
-import dev.banger.errors.AlreadyExistsException;
+import dev.banger.common.errors.AlreadyExistsException;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;

@@ -1,6 +1,6 @@
 package dev.banger.net.guard;
 
-import dev.banger.exec.CommandRunner;
+import dev.banger.common.exec.CommandRunner;
 import dev.banger.net.link.Links;
 import java.util.List;
 

@@ -1,10 +1,13 @@
 package dev.banger.net.guard;
 
-import dev.banger.errors.FailedPreconditionException;
+import static dev.banger.net.record.ToolJson.quoted;
+
+import dev.banger.net.record.ToolJson;
+import dev.banger.net.record.VmTag;
+import dev.banger.common.errors.FailedPreconditionException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.banger.exec.CommandRunner;
-import dev.banger.ip.Ipv4Cidr;
+import dev.banger.common.exec.CommandRunner;
+import dev.banger.common.ip.Ipv4Cidr;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -37,7 +40,6 @@ public final class Isolation {
      * Matched by name because not every kernel has nft's bridge-name match (meta ibrname).
      */
     public static final String PORT_PREFIX = "bgtap";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final CommandRunner run;
     private final String bridge;
     private final Ipv4Cidr gateway;
@@ -124,7 +126,7 @@ public final class Isolation {
         }
         unbind(vmId);
         String p = quoted(port);
-        String c = quoted("banger:vm=" + vmId);
+        String c = quoted(VmTag.of(vmId));
         run.check("nft", "insert", "rule", "bridge", TABLE, "from_vm", "iifname", p, "ether", "saddr", mac, "arp",
                 "saddr", "ether", mac, "arp", "saddr", "ip", ip, "accept", "comment", c);
         run.check("nft", "insert", "rule", "bridge", TABLE, "from_vm", "iifname", p, "ether", "saddr", mac, "ip",
@@ -183,7 +185,7 @@ public final class Isolation {
         var listed = run.run(List.of("nft", "-j", "list", "chain", "bridge", TABLE, "from_vm"));
         List<JsonNode> out = new ArrayList<>();
         if (listed.ok()) {
-            for (JsonNode item : tree(listed.stdout()).path("nftables")) {
+            for (JsonNode item : ToolJson.nftItems(listed.stdout())) {
                 if (!item.path("rule").isMissingNode()) {
                     out.add(item.path("rule"));
                 }
@@ -193,19 +195,7 @@ public final class Isolation {
     }
 
     private static String vmOf(JsonNode rule) {
-        String comment = rule.path("comment").asText("");
-        return comment.startsWith("banger:vm=") ? comment.substring("banger:vm=".length()) : "";
+        return VmTag.vmOf(rule.path("comment").asText("")).orElse("");
     }
 
-    private static String quoted(String s) {
-        return "\"" + s + "\"";
-    }
-
-    private static JsonNode tree(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot parse nft output", e);
-        }
-    }
 }

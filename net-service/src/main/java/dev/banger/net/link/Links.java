@@ -1,17 +1,14 @@
 package dev.banger.net.link;
 
+import dev.banger.net.record.ToolJson;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.banger.exec.CommandRunner;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.banger.common.exec.CommandRunner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /** Interfaces, through iproute2. Names are validated by the callers (NetInputs). */
 public final class Links {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CommandRunner run;
 
@@ -33,7 +30,7 @@ public final class Links {
 
     /** IPv4 addresses on an interface, as ADDRESS/PREFIX. */
     public List<String> addresses(String name) {
-        JsonNode root = tree(run.check("ip", "-j", "-4", "addr", "show", "dev", name).stdout());
+        JsonNode root = ToolJson.ip(run.check("ip", "-j", "-4", "addr", "show", "dev", name).stdout());
         List<String> out = new ArrayList<>();
         for (JsonNode link : root) {
             for (JsonNode a : link.path("addr_info")) {
@@ -72,7 +69,7 @@ public final class Links {
 
     public static List<Link> parse(String json) {
         List<Link> out = new ArrayList<>();
-        for (JsonNode l : tree(json)) {
+        for (JsonNode l : ToolJson.ip(json)) {
             JsonNode info = l.path("linkinfo");
             boolean up = false;
             for (JsonNode f : l.path("flags")) {
@@ -84,13 +81,5 @@ public final class Links {
                     info.path("info_data").path("user").asText("")));
         }
         return out;
-    }
-
-    private static JsonNode tree(String json) {
-        try {
-            return JSON.readTree(json.isBlank() ? "[]" : json);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot parse iproute2 output", e);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.banger.net.link;
 
-import dev.banger.ids.RandomIds;
+import dev.banger.net.record.VmTag;
+import dev.banger.common.ids.RandomIds;
 import dev.banger.net.NetSettings;
 import java.util.List;
 import java.util.Optional;
@@ -12,7 +13,6 @@ import java.util.Optional;
  */
 public final class TapPool {
     public static final String IDLE = "banger:idle";
-    static final String VM_PREFIX = "banger:vm=";
 
     private final Links links;
     private final NetSettings settings;
@@ -23,13 +23,12 @@ public final class TapPool {
     }
 
     public static String aliasFor(String vmId) {
-        return VM_PREFIX + vmId;
+        return VmTag.of(vmId);
     }
 
     /** The VM a TAP's alias names, if it is one of banger's assigned TAPs. */
     public static Optional<String> vmOf(Link link) {
-        return link.alias().startsWith(VM_PREFIX) ? Optional.of(link.alias().substring(VM_PREFIX.length()))
-                : Optional.empty();
+        return VmTag.vmOf(link.alias());
     }
 
     /** Result of acquiring a TAP: which one, and whether it came warm from the pool. */

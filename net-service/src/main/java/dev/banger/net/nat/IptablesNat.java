@@ -1,6 +1,7 @@
 package dev.banger.net.nat;
 
-import dev.banger.exec.CommandRunner;
+import dev.banger.net.record.VmTag;
+import dev.banger.common.exec.CommandRunner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -39,10 +40,10 @@ public final class IptablesNat implements Nat {
         if (!current) {
             delete(mine);
             run.check("iptables", "-t", "nat", "-A", POST, "-s", source, "!", "-o", bridge, "-j", "MASQUERADE",
-                    "-m", "comment", "--comment", "banger:vm=" + vmId);
+                    "-m", "comment", "--comment", VmTag.of(vmId));
             // -I at 1: the accept comes before the chain's final drop.
             run.check("iptables", "-t", "filter", "-I", FWD, "1", "-i", bridge, "-s", source, "-j", "ACCEPT",
-                    "-m", "comment", "--comment", "banger:vm=" + vmId);
+                    "-m", "comment", "--comment", VmTag.of(vmId));
         }
         return new NatRule(vmId, guestIp);
     }
@@ -132,8 +133,7 @@ public final class IptablesNat implements Nat {
 
     private static java.util.Optional<String> vmOf(List<String> rule) {
         int i = rule.indexOf("--comment");
-        return i >= 0 && i + 1 < rule.size() && rule.get(i + 1).startsWith("banger:vm=")
-                ? java.util.Optional.of(rule.get(i + 1).substring("banger:vm=".length())) : java.util.Optional.empty();
+        return i >= 0 && i + 1 < rule.size() ? VmTag.vmOf(rule.get(i + 1)) : java.util.Optional.empty();
     }
 
     private static String sourceOf(List<String> rule) {

@@ -1,7 +1,7 @@
 package dev.banger.net.nat;
 
-import dev.banger.errors.FailedPreconditionException;
-import dev.banger.exec.CommandRunner;
+import dev.banger.common.errors.FailedPreconditionException;
+import dev.banger.common.exec.CommandRunner;
 import java.util.List;
 
 /** Per-VM outbound NAT (NET-3), whatever firewall tool the host has. */

@@ -1,10 +1,11 @@
 package dev.banger.net.nat;
 
+import static dev.banger.net.record.ToolJson.quoted;
+
+import dev.banger.net.record.ToolJson;
+import dev.banger.net.record.VmTag;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.banger.exec.CommandRunner;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.banger.common.exec.CommandRunner;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +23,6 @@ import java.util.Map;
  */
 public final class NftNat implements Nat {
     static final String TABLE = "banger";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CommandRunner run;
     private final String bridge;
@@ -33,7 +33,7 @@ public final class NftNat implements Nat {
     }
 
     static String comment(String vmId) {
-        return "\"banger:vm=" + vmId + "\"";
+        return quoted(VmTag.of(vmId));
     }
 
     @Override
@@ -106,10 +106,10 @@ public final class NftNat implements Nat {
         if (!listed.ok()) {
             return out; // no table yet: no rules
         }
-        for (JsonNode item : tree(listed.stdout()).path("nftables")) {
+        for (JsonNode item : ToolJson.nftItems(listed.stdout())) {
             JsonNode rule = item.path("rule");
             String comment = rule.path("comment").asText("");
-            if (rule.isMissingNode() || !comment.startsWith("banger:vm=")) {
+            if (rule.isMissingNode() || VmTag.vmOf(comment).isEmpty()) {
                 continue;
             }
             String ip = "";
@@ -119,21 +119,10 @@ public final class NftNat implements Nat {
                     ip = m.path("right").asText();
                 }
             }
-            out.computeIfAbsent(comment.substring("banger:vm=".length()), k -> new ArrayList<>())
+            out.computeIfAbsent(VmTag.vmOf(comment).get(), k -> new ArrayList<>())
                     .add(new Rule(rule.path("chain").asText(), rule.path("handle").asLong(), ip));
         }
         return out;
     }
 
-    private static String quoted(String name) {
-        return "\"" + name + "\"";
-    }
-
-    private static JsonNode tree(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot parse nft output", e);
-        }
-    }
 }

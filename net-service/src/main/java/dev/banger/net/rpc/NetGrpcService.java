@@ -16,7 +16,7 @@ import dev.banger.proto.internal.v1.NetStateRequest;
 import dev.banger.proto.internal.v1.ReconcileRequest;
 import dev.banger.proto.internal.v1.Tap;
 import dev.banger.proto.internal.v1.TapRequest;
-import dev.banger.rpc.Rpc;
+import dev.banger.common.rpc.Rpc;
 import jakarta.inject.Singleton;
 import java.util.HashSet;
 

@@ -1,12 +1,12 @@
 package dev.banger.net.rpc;
 
-import dev.banger.ip.Ipv4Cidr;
-import dev.banger.exec.ProcessRunner;
+import dev.banger.common.ip.Ipv4Cidr;
+import dev.banger.common.exec.ProcessRunner;
 
 import dev.banger.net.NetInputs;
 import dev.banger.net.NetService;
 import dev.banger.net.NetSettings;
-import dev.banger.rpc.ServiceHost;
+import dev.banger.common.rpc.ServiceHost;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;

@@ -1,12 +1,12 @@
 package dev.banger.orchestrator.agent;
 
-import dev.banger.layout.VmDir;
-import dev.banger.ids.RandomIds;
+import dev.banger.common.layout.VmDir;
+import dev.banger.common.ids.RandomIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.banger.fs.AtomicFiles;
+import dev.banger.common.fs.AtomicFiles;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 

@@ -1,7 +1,7 @@
 package dev.banger.orchestrator.identity;
 
-import dev.banger.exec.CommandResult;
-import dev.banger.exec.CommandRunner;
+import dev.banger.common.exec.CommandResult;
+import dev.banger.common.exec.CommandRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -13,7 +13,7 @@ import dev.banger.proto.api.v1.MutinyKernelsGrpc;
 import dev.banger.proto.api.v1.ListKernelsRequest;
 import dev.banger.proto.api.v1.ListKernelsResponse;
 import dev.banger.proto.api.v1.NameRef;
-import dev.banger.rpc.Rpc;
+import dev.banger.common.rpc.Rpc;
 import jakarta.inject.Singleton;
 import java.util.concurrent.TimeUnit;
 

@@ -1,9 +1,9 @@
 package dev.banger.orchestrator.lifecycle;
 
-import dev.banger.errors.NotFoundException;
-import dev.banger.errors.Reason;
-import dev.banger.rpc.ErrorReasons;
-import dev.banger.errors.FailedPreconditionException;
+import dev.banger.common.errors.NotFoundException;
+import dev.banger.common.errors.Reason;
+import dev.banger.common.rpc.ErrorReasons;
+import dev.banger.common.errors.FailedPreconditionException;
 import dev.banger.orchestrator.system.InternalServices;
 import dev.banger.proto.api.v1.Image;
 import dev.banger.proto.api.v1.ImagesGrpc;
@@ -96,7 +96,7 @@ public final class GrpcInfra implements Infra {
     public String tap(String vmId, String ip) {
         net().ensureBridge(EnsureBridgeRequest.getDefaultInstance());
         return net().ensureTap(TapRequest.newBuilder().setVmId(vmId).setGuestIp(ip)
-                .setMac(dev.banger.ip.GuestMac.forVm(vmId)).build()).getName();
+                .setMac(dev.banger.common.ip.GuestMac.forVm(vmId)).build()).getName();
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.banger.orchestrator.lifecycle;
 
-import dev.banger.exec.ProcessRunner;
-import dev.banger.ip.Ipv4Cidr;
+import dev.banger.common.exec.ProcessRunner;
+import dev.banger.common.ip.Ipv4Cidr;
 import dev.banger.orchestrator.identity.HostIdentity;
 import dev.banger.orchestrator.ssh.GuestSsh;
 import dev.banger.orchestrator.ssh.KnownHosts;
@@ -16,7 +16,7 @@ import dev.banger.orchestrator.vmm.QemuVmm;
 import dev.banger.orchestrator.vmm.Vmms;
 import dev.banger.orchestrator.workspace.WorkspaceStore;
 import dev.banger.orchestrator.workspace.Workspaces;
-import dev.banger.vmm.KvmSupport;
+import dev.banger.common.vmm.KvmSupport;
 import java.nio.file.Files;
 import java.util.Arrays;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,6 +1,6 @@
 package dev.banger.orchestrator.lifecycle;
 
-import dev.banger.rpc.OpIds;
+import dev.banger.common.rpc.OpIds;
 import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;

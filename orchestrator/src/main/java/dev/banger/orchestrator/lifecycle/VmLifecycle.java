@@ -1,13 +1,13 @@
 package dev.banger.orchestrator.lifecycle;
 
-import dev.banger.ids.RandomIds;
-import dev.banger.ids.Names;
+import dev.banger.common.ids.RandomIds;
+import dev.banger.common.ids.Names;
 import dev.banger.orchestrator.store.VmState;
-import dev.banger.errors.AlreadyExistsException;
-import dev.banger.errors.Reason;
-import dev.banger.errors.FailedPreconditionException;
-import dev.banger.errors.InvalidArgumentException;
-import dev.banger.ip.Ipv4Cidr;
+import dev.banger.common.errors.AlreadyExistsException;
+import dev.banger.common.errors.Reason;
+import dev.banger.common.errors.FailedPreconditionException;
+import dev.banger.common.errors.InvalidArgumentException;
+import dev.banger.common.ip.Ipv4Cidr;
 import dev.banger.orchestrator.agent.AgentClient;
 import dev.banger.orchestrator.agent.AgentTokens;
 import dev.banger.orchestrator.identity.HostIdentity;

@@ -1,5 +1,6 @@
 package dev.banger.orchestrator.ssh;
 
+import dev.banger.common.exec.Deadline;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,10 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.direct.Session;
 
@@ -34,11 +32,6 @@ public final class GuestSession implements GuestShell, AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "guest-session-deadline");
-        t.setDaemon(true);
-        return t;
-    });
 
     private final SSHClient client;
 
@@ -49,13 +42,10 @@ public final class GuestSession implements GuestShell, AutoCloseable {
     @Override
     public Outcome run(String command, Feed feed, OutputStream sink, long stdoutCap, Duration deadline)
             throws IOException {
-        AtomicBoolean expired = new AtomicBoolean();
+        Deadline[] watchdog = {null};
         try (Session s = client.startSession()) {
             Session.Command cmd = s.exec(command);
-            ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
-                expired.set(true);
-                closeQuietly(cmd);
-            }, deadline.toMillis(), TimeUnit.MILLISECONDS);
+            watchdog[0] = Deadline.closeAfter(deadline, cmd);
             try {
                 CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> capped(cmd.getErrorStream()),
                         STREAMS);
@@ -75,22 +65,22 @@ public final class GuestSession implements GuestShell, AutoCloseable {
                 try {
                     in.join();
                 } catch (java.util.concurrent.CompletionException e) {
-                    if (!expired.get()) {
+                    if (!watchdog[0].expired()) {
                         throw new IOException("sending to the guest failed: " + rootMessage(e), e);
                     }
                 }
                 cmd.join(Math.max(1, deadline.toMillis()), TimeUnit.MILLISECONDS);
                 String stderr = err.join();
-                if (expired.get()) {
+                if (watchdog[0].expired()) {
                     throw new IOException("the guest command did not finish within " + deadline.toSeconds() + "s");
                 }
                 Integer exit = cmd.getExitStatus();
                 return new Outcome(exit == null ? -1 : exit, stderr);
             } finally {
-                watchdog.cancel(false);
+                watchdog[0].close();
             }
         } catch (IOException e) {
-            if (expired.get()) {
+            if (watchdog[0] != null && watchdog[0].expired()) {
                 throw new IOException("the guest command did not finish within " + deadline.toSeconds() + "s", e);
             }
             throw e;

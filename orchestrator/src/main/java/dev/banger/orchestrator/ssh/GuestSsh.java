@@ -1,7 +1,8 @@
 package dev.banger.orchestrator.ssh;
 
-import dev.banger.exec.Poll;
-import dev.banger.errors.FailedPreconditionException;
+import dev.banger.common.exec.Deadline;
+import dev.banger.common.exec.Poll;
+import dev.banger.common.errors.FailedPreconditionException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -83,12 +84,6 @@ public final class GuestSsh {
 
     /** What exec keeps of a command's output; the rest is read and dropped (SEC-5: a guest may print for ever). */
     public static final int EXEC_OUTPUT_CAP = 1 << 20;
-    private static final java.util.concurrent.ScheduledExecutorService DEADLINES =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "ssh-exec-deadline");
-                t.setDaemon(true);
-                return t;
-            });
 
     /**
      * Runs a command as root; the guest must present the host key banger recorded for it.
@@ -97,13 +92,7 @@ public final class GuestSsh {
      */
     public Result exec(String ip, String command, Duration timeout) throws IOException {
         try (SSHClient c = connect(ip, timeout)) {
-            var cut = DEADLINES.schedule(() -> {
-                try {
-                    c.close();
-                } catch (IOException ignored) {
-                    // already closed
-                }
-            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Deadline cut = Deadline.closeAfter(timeout, c);
             try (Session s = c.startSession()) {
                 Session.Command cmd = s.exec(command);
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -116,12 +105,12 @@ public final class GuestSsh {
                 Integer exit = cmd.getExitStatus();
                 return new Result(exit == null ? -1 : exit, out.toString(StandardCharsets.UTF_8));
             } catch (IOException | RuntimeException e) {
-                if (cut.isDone()) {
+                if (cut.expired()) {
                     throw new IOException("ssh " + ip + " did not finish within " + timeout.toSeconds() + "s", e);
                 }
                 throw e;
             } finally {
-                cut.cancel(false);
+                cut.close();
             }
         }
     }

@@ -1,6 +1,6 @@
 package dev.banger.orchestrator.ssh;
 
-import dev.banger.fs.AtomicFiles;
+import dev.banger.common.fs.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

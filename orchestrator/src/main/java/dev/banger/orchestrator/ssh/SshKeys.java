@@ -1,6 +1,6 @@
 package dev.banger.orchestrator.ssh;
 
-import dev.banger.exec.CommandRunner;
+import dev.banger.common.exec.CommandRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,11 +1,11 @@
 package dev.banger.orchestrator.store;
 
-import dev.banger.errors.Reason;
-import dev.banger.errors.NotFoundException;
-import dev.banger.errors.UnavailableException;
-import dev.banger.errors.FailedPreconditionException;
-import dev.banger.errors.InvalidArgumentException;
-import dev.banger.ip.Ipv4Cidr;
+import dev.banger.common.errors.Reason;
+import dev.banger.common.errors.NotFoundException;
+import dev.banger.common.errors.UnavailableException;
+import dev.banger.common.errors.FailedPreconditionException;
+import dev.banger.common.errors.InvalidArgumentException;
+import dev.banger.common.ip.Ipv4Cidr;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;

@@ -3,7 +3,7 @@ package dev.banger.orchestrator.system;
 import dev.banger.proto.api.v1.DaemonStatusResponse;
 import dev.banger.proto.api.v1.ServiceStatus;
 import dev.banger.proto.common.v1.ServiceInfo;
-import dev.banger.rpc.UdsChannels;
+import dev.banger.common.rpc.UdsChannels;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.util.ArrayList;

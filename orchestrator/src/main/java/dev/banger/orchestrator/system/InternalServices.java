@@ -1,7 +1,7 @@
 package dev.banger.orchestrator.system;
 
-import dev.banger.errors.InvalidArgumentException;
-import dev.banger.rpc.UdsChannels;
+import dev.banger.common.errors.InvalidArgumentException;
+import dev.banger.common.rpc.UdsChannels;
 import io.grpc.ManagedChannel;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,12 +1,12 @@
 package dev.banger.orchestrator.system;
 
-import dev.banger.rpc.Rpc;
+import dev.banger.common.rpc.Rpc;
 import io.smallrye.mutiny.Uni;
 import dev.banger.proto.api.v1.DaemonStatusRequest;
 import dev.banger.proto.api.v1.DaemonStatusResponse;
 import dev.banger.proto.api.v1.SystemGrpc;
 import dev.banger.proto.api.v1.MutinySystemGrpc;
-import dev.banger.rpc.RpcEndpoint;
+import dev.banger.common.rpc.RpcEndpoint;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 

@@ -27,8 +27,8 @@ final class VmMessages {
                 .setNat(r.nat())
                 .setVmm(r.vmm())
                 .setDir(r.dir())
-                .setVmmLog(new dev.banger.layout.VmDir(java.nio.file.Path.of(r.dir())).vmmLog().toString())
-                .setConsoleLog(new dev.banger.layout.VmDir(java.nio.file.Path.of(r.dir())).consoleLog().toString())
+                .setVmmLog(new dev.banger.common.layout.VmDir(java.nio.file.Path.of(r.dir())).vmmLog().toString())
+                .setConsoleLog(new dev.banger.common.layout.VmDir(java.nio.file.Path.of(r.dir())).consoleLog().toString())
                 .setCreated(timestamp(r.createdAt()));
         if (r.ip() != null) {
             b.setIp(r.ip());

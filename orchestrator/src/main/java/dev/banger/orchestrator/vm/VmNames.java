@@ -1,13 +1,13 @@
 package dev.banger.orchestrator.vm;
 
-import dev.banger.ids.RandomIds;
-import dev.banger.errors.InvalidArgumentException;
+import dev.banger.common.ids.RandomIds;
+import dev.banger.common.errors.InvalidArgumentException;
 import java.util.List;
 import java.util.Set;
 
 /**
  * VM names when none is given: a readable adjective-noun one. The rule a given name
- * must meet (one DNS label, VM-2) is {@link dev.banger.ids.Names#requireVmName}.
+ * must meet (one DNS label, VM-2) is {@link dev.banger.common.ids.Names#requireVmName}.
  */
 public final class VmNames {
     static final List<String> ADJECTIVES = List.of("brave", "calm", "clever", "eager", "fancy", "gentle", "happy",

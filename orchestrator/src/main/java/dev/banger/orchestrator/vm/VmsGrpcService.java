@@ -3,8 +3,8 @@ package dev.banger.orchestrator.vm;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import dev.banger.orchestrator.store.VmState;
-import dev.banger.errors.Reason;
-import dev.banger.errors.FailedPreconditionException;
+import dev.banger.common.errors.Reason;
+import dev.banger.common.errors.FailedPreconditionException;
 import dev.banger.orchestrator.lifecycle.StepLog;
 import dev.banger.orchestrator.lifecycle.VmLifecycle;
 import dev.banger.orchestrator.lifecycle.Workers;
@@ -40,8 +40,8 @@ import dev.banger.proto.api.v1.WorkspaceEvent;
 import dev.banger.proto.api.v1.WorkspaceExportChunk;
 import dev.banger.proto.api.v1.WorkspaceExportRequest;
 import dev.banger.proto.api.v1.WorkspacePrepareRequest;
-import dev.banger.rpc.ErrorReasons;
-import dev.banger.rpc.Rpc;
+import dev.banger.common.rpc.ErrorReasons;
+import dev.banger.common.rpc.Rpc;
 import jakarta.inject.Singleton;
 
 /**

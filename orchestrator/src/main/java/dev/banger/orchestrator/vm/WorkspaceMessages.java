@@ -1,6 +1,6 @@
 package dev.banger.orchestrator.vm;
 
-import dev.banger.errors.InvalidArgumentException;
+import dev.banger.common.errors.InvalidArgumentException;
 import dev.banger.orchestrator.workspace.ToolPins;
 import dev.banger.orchestrator.workspace.WorkspaceMode;
 import dev.banger.orchestrator.workspace.WorkspacePlan;

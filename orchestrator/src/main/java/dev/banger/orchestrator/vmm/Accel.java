@@ -1,7 +1,7 @@
 package dev.banger.orchestrator.vmm;
 
-import dev.banger.errors.InvalidArgumentException;
-import dev.banger.vmm.KvmSupport;
+import dev.banger.common.errors.InvalidArgumentException;
+import dev.banger.common.vmm.KvmSupport;
 import java.nio.file.Path;
 
 /**

@@ -1,8 +1,8 @@
 package dev.banger.orchestrator.vmm;
 
-import dev.banger.exec.Poll;
+import dev.banger.common.exec.Poll;
 import java.io.UncheckedIOException;
-import dev.banger.exec.PidFileProcess;
+import dev.banger.common.exec.PidFileProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

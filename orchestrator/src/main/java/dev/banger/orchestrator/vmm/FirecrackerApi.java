@@ -1,5 +1,6 @@
 package dev.banger.orchestrator.vmm;
 
+import dev.banger.common.exec.Deadline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -63,11 +64,11 @@ public final class FirecrackerApi {
 
     String request(String method, String path, String body) throws IOException {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-                SocketDeadline cut = new SocketDeadline(ch, deadline)) {
+                Deadline cut = Deadline.closeAfter(deadline, ch)) {
             try {
                 return exchange(ch, method, path, body);
             } catch (IOException e) {
-                throw cut.explain(e, "firecracker " + method + " " + path);
+                throw cut.explain(e, VmmDeadlines.notAnswering("firecracker " + method + " " + path));
             }
         }
     }

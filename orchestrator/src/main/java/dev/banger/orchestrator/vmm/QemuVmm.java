@@ -1,6 +1,6 @@
 package dev.banger.orchestrator.vmm;
 
-import dev.banger.vmm.VmmChoice;
+import dev.banger.common.vmm.VmmChoice;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.banger.orchestrator.vmm;
 
+import dev.banger.common.exec.Deadline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -25,13 +26,13 @@ public final class Qmp implements AutoCloseable {
     private final SocketChannel channel;
     private final InputStream in;
     private final OutputStream out;
-    private final SocketDeadline deadline;
+    private final Deadline deadline;
 
     private Qmp(SocketChannel channel, Duration within) throws IOException {
         this.channel = channel;
         this.in = new java.io.BufferedInputStream(Channels.newInputStream(channel));
         this.out = Channels.newOutputStream(channel);
-        this.deadline = new SocketDeadline(channel, within);
+        this.deadline = Deadline.closeAfter(within, channel);
     }
 
     public static Qmp connect(Path socket) throws IOException {
@@ -91,7 +92,7 @@ public final class Qmp implements AutoCloseable {
                 line.write(c);
             }
         } catch (IOException e) {
-            throw deadline.explain(e, "QMP");
+            throw deadline.explain(e, VmmDeadlines.notAnswering("QMP"));
         }
         return JSON.readTree(line.toByteArray());
     }

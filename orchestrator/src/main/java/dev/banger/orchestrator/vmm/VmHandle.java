@@ -1,6 +1,6 @@
 package dev.banger.orchestrator.vmm;
 
-import dev.banger.layout.VmDir;
+import dev.banger.common.layout.VmDir;
 import java.nio.file.Path;
 
 /**

@@ -1,6 +1,6 @@
 package dev.banger.orchestrator.vmm;
 
-import dev.banger.layout.VmDir;
+import dev.banger.common.layout.VmDir;
 import java.nio.file.Path;
 
 /** Everything a VMM needs to boot one VM: kernel, disks, TAP, size, and where its files go. */
@@ -39,6 +39,6 @@ public record VmmSpec(
     }
 
     public String mac() {
-        return dev.banger.ip.GuestMac.forVm(vmId);
+        return dev.banger.common.ip.GuestMac.forVm(vmId);
     }
 }

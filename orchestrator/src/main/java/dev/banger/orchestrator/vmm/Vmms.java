@@ -1,8 +1,8 @@
 package dev.banger.orchestrator.vmm;
 
-import dev.banger.errors.FailedPreconditionException;
-import dev.banger.vmm.KvmSupport;
-import dev.banger.vmm.VmmChoice;
+import dev.banger.common.errors.FailedPreconditionException;
+import dev.banger.common.vmm.KvmSupport;
+import dev.banger.common.vmm.VmmChoice;
 import java.nio.file.Path;
 import java.util.Map;
 

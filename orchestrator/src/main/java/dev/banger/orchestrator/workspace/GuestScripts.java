@@ -1,6 +1,6 @@
 package dev.banger.orchestrator.workspace;
 
-import static dev.banger.exec.ShellQuote.quote;
+import static dev.banger.common.exec.ShellQuote.quote;
 
 import java.util.List;
 import java.util.Set;

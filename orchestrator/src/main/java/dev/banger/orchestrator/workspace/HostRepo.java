@@ -1,9 +1,9 @@
 package dev.banger.orchestrator.workspace;
 
-import dev.banger.errors.InvalidArgumentException;
-import dev.banger.exec.CommandResult;
-import dev.banger.exec.CommandRunner;
-import dev.banger.exec.StreamingCommand;
+import dev.banger.common.errors.InvalidArgumentException;
+import dev.banger.common.exec.CommandResult;
+import dev.banger.common.exec.CommandRunner;
+import dev.banger.common.exec.StreamingCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -268,7 +268,7 @@ public final class HostRepo {
                 s.append("-\n");
             }
         }
-        return dev.banger.fs.Sha256.hex(s.toString());
+        return dev.banger.common.fs.Sha256.hex(s.toString());
     }
 
     private CommandResult git(String... args) {

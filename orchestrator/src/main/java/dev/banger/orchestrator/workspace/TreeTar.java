@@ -45,11 +45,11 @@ public final class TreeTar implements AutoCloseable {
             put(e, null, 0);
         } else if (a.isDirectory()) {
             TarArchiveEntry e = new TarArchiveEntry(relative.endsWith("/") ? relative : relative + "/");
-            e.setMode(040000 | dev.banger.fs.FileModes.bits(a.permissions()));
+            e.setMode(040000 | dev.banger.common.fs.FileModes.bits(a.permissions()));
             put(e, null, 0);
         } else if (a.isRegularFile()) {
             TarArchiveEntry e = new TarArchiveEntry(relative);
-            e.setMode(0100000 | dev.banger.fs.FileModes.bits(a.permissions()));
+            e.setMode(0100000 | dev.banger.common.fs.FileModes.bits(a.permissions()));
             e.setModTime(a.lastModifiedTime());
             e.setSize(a.size());
             try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {

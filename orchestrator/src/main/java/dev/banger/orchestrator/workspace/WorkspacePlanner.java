@@ -1,7 +1,7 @@
 package dev.banger.orchestrator.workspace;
 
-import dev.banger.errors.InvalidArgumentException;
-import dev.banger.exec.CommandRunner;
+import dev.banger.common.errors.InvalidArgumentException;
+import dev.banger.common.exec.CommandRunner;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;

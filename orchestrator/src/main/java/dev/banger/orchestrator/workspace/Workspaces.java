@@ -1,11 +1,11 @@
 package dev.banger.orchestrator.workspace;
 
 import dev.banger.orchestrator.store.VmState;
-import dev.banger.errors.Reason;
-import dev.banger.errors.FailedPreconditionException;
-import dev.banger.errors.InvalidArgumentException;
-import dev.banger.exec.CommandRunner;
-import dev.banger.exec.StreamingCommand;
+import dev.banger.common.errors.Reason;
+import dev.banger.common.errors.FailedPreconditionException;
+import dev.banger.common.errors.InvalidArgumentException;
+import dev.banger.common.exec.CommandRunner;
+import dev.banger.common.exec.StreamingCommand;
 import dev.banger.orchestrator.ssh.GuestSession;
 import dev.banger.orchestrator.ssh.GuestShell;
 import dev.banger.orchestrator.ssh.GuestSsh;

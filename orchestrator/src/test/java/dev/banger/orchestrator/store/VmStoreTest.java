@@ -95,7 +95,7 @@ class VmStoreTest {
 
     @Test
     void concurrentCreatesGetDistinctAddressesAndAFullSubnetIsRefused() throws Exception {
-        dev.banger.ip.Ipv4Cidr subnet = dev.banger.ip.Ipv4Cidr.parse("172.16.0.1/29"); // guests .2 to .6
+        dev.banger.common.ip.Ipv4Cidr subnet = dev.banger.common.ip.Ipv4Cidr.parse("172.16.0.1/29"); // guests .2 to .6
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(5);
         List<java.util.concurrent.Future<VmRecord>> made = new ArrayList<>();
         for (int i = 0; i < 5; i++) {

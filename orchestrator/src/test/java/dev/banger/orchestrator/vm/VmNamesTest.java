@@ -1,6 +1,6 @@
 package dev.banger.orchestrator.vm;
 
-import dev.banger.ids.Names;
+import dev.banger.common.ids.Names;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

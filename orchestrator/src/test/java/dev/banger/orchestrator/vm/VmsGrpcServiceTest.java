@@ -8,7 +8,7 @@ import dev.banger.proto.api.v1.ListVmsRequest;
 import dev.banger.proto.api.v1.Vm;
 import dev.banger.proto.api.v1.VmState;
 import dev.banger.proto.api.v1.VmsGrpc;
-import dev.banger.rpc.UdsChannels;
+import dev.banger.common.rpc.UdsChannels;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.file.Path;

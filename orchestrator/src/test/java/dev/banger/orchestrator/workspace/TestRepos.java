@@ -2,8 +2,8 @@ package dev.banger.orchestrator.workspace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.banger.exec.CommandResult;
-import dev.banger.exec.ProcessRunner;
+import dev.banger.common.exec.CommandResult;
+import dev.banger.common.exec.ProcessRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +62,7 @@ final class TestRepos {
                 if (Files.isSymbolicLink(p)) {
                     out.put(rel, "link -> " + Files.readSymbolicLink(p));
                 } else {
-                    out.put(rel, (Files.isExecutable(p) ? "x " : "- ") + dev.banger.fs.FileTrees.sha256(p));
+                    out.put(rel, (Files.isExecutable(p) ? "x " : "- ") + dev.banger.common.fs.FileTrees.sha256(p));
                 }
             }
         }

@@ -1,6 +1,6 @@
 package dev.banger.storage.disk;
 
-import dev.banger.exec.CommandRunner;
+import dev.banger.common.exec.CommandRunner;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -1,8 +1,8 @@
 package dev.banger.storage.disk;
 
-import dev.banger.errors.FailedPreconditionException;
-import dev.banger.exec.CommandResult;
-import dev.banger.exec.CommandRunner;
+import dev.banger.common.errors.FailedPreconditionException;
+import dev.banger.common.exec.CommandResult;
+import dev.banger.common.exec.CommandRunner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package dev.banger.storage.disk;
 
-import dev.banger.errors.InvalidArgumentException;
+import dev.banger.common.errors.InvalidArgumentException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.banger.exec.CommandResult;
-import dev.banger.exec.CommandRunner;
+import dev.banger.common.exec.CommandResult;
+import dev.banger.common.exec.CommandRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

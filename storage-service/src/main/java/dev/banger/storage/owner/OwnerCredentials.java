@@ -1,9 +1,9 @@
 package dev.banger.storage.owner;
 
-import dev.banger.errors.InvalidArgumentException;
-import dev.banger.exec.CommandRunner;
-import dev.banger.exec.ProcessRunner;
-import dev.banger.rpc.ServiceHost;
+import dev.banger.common.errors.InvalidArgumentException;
+import dev.banger.common.exec.CommandRunner;
+import dev.banger.common.exec.ProcessRunner;
+import dev.banger.common.rpc.ServiceHost;
 import java.util.List;
 
 /**

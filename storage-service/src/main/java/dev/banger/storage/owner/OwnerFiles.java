@@ -1,8 +1,8 @@
 package dev.banger.storage.owner;
 
-import dev.banger.errors.NotFoundException;
-import dev.banger.exec.CommandResult;
-import dev.banger.exec.CommandRunner;
+import dev.banger.common.errors.NotFoundException;
+import dev.banger.common.exec.CommandResult;
+import dev.banger.common.exec.CommandRunner;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.banger.storage.rpc;
 
 import io.smallrye.mutiny.Uni;
-import dev.banger.exec.CommandResult;
+import dev.banger.common.exec.CommandResult;
 import dev.banger.proto.common.v1.Released;
 import dev.banger.proto.internal.v1.Disk;
 import dev.banger.proto.internal.v1.FsckRequest;
@@ -14,7 +14,7 @@ import dev.banger.proto.internal.v1.StorageStateRequest;
 import dev.banger.proto.internal.v1.VmConfigRequest;
 import dev.banger.proto.internal.v1.VmDisksRequest;
 import dev.banger.proto.internal.v1.WorkDiskRequest;
-import dev.banger.rpc.Rpc;
+import dev.banger.common.rpc.Rpc;
 import dev.banger.storage.StorageService;
 import dev.banger.storage.vmconfig.VmConfig;
 import jakarta.inject.Singleton;

@@ -1,7 +1,7 @@
 package dev.banger.storage.rpc;
 
-import dev.banger.exec.ProcessRunner;
-import dev.banger.rpc.ServiceHost;
+import dev.banger.common.exec.ProcessRunner;
+import dev.banger.common.rpc.ServiceHost;
 import dev.banger.storage.StoragePaths;
 import dev.banger.storage.StorageService;
 import dev.banger.storage.disk.CowBackend;
@@ -51,7 +51,7 @@ public class StorageServiceProducer {
      */
     private Path privateTmp() {
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "banger-storage-"
-                + dev.banger.fs.Sha256.hex(stateDir.toAbsolutePath().toString()).substring(0, 12));
+                + dev.banger.common.fs.Sha256.hex(stateDir.toAbsolutePath().toString()).substring(0, 12));
         try {
             if (!java.nio.file.Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 java.nio.file.Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(

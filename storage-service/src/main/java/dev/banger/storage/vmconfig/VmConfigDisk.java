@@ -1,7 +1,7 @@
 package dev.banger.storage.vmconfig;
 
-import dev.banger.ids.Names;
-import dev.banger.errors.InvalidArgumentException;
+import dev.banger.common.ids.Names;
+import dev.banger.common.errors.InvalidArgumentException;
 import dev.banger.storage.StorageInputs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
