@@ -95,7 +95,7 @@ public final class DaemonLauncher {
     private DaemonStatusResponse awaitReady(ServiceProcesses processes,
             Map<Service, ProcessHandle> started, Duration timeout) {
         String[] lastProblem = {"no answer yet"};
-        Optional<DaemonStatusResponse> ready = Poll.until(timeout, Duration.ofMillis(150), () -> {
+        Optional<DaemonStatusResponse> ready = Poll.until(timeout, Duration.ofMillis(50), () -> {
             for (Map.Entry<Service, ProcessHandle> e : started.entrySet()) {
                 if (!e.getValue().isAlive()) {
                     throw new UserError(ErrorKind.UNAVAILABLE, e.getKey().module() + " exited during start; last lines of "

@@ -32,6 +32,7 @@ public final class ServiceCommandLine {
         argv.add(java.toString());
         argv.addAll(JVM_FLAGS);
         argv.add("-Xmx" + service.maxHeapMib() + "m");
+        argv.addAll(ServiceCaches.flags(jar));
         argv.addAll(extraJvmFlags);
         argv.add(socketFlag(service, paths));
         argv.add("-Dbanger.log-file=" + paths.log(service.shortName()));
