@@ -5,6 +5,7 @@ import io.quarkus.picocli.runtime.PicocliCommandLineFactory;
 import io.quarkus.runtime.annotations.CommandLineArguments;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine;
@@ -22,7 +23,14 @@ public class CommandLineSetup {
             @CommandLineArguments String[] args) {
         CommandLine root = factory.create();
         for (Class<?> sub : branches(args)) {
-            root.addSubcommand(new CommandLine(sub, beans));
+            CommandLine branch = new CommandLine(sub, beans);
+            if (!sub.getAnnotation(Command.class).addMethodSubcommands()) {
+                // A command whose verbs are its methods (vm): only the verb named is modelled too.
+                for (Method verb : verbs(sub, args.length > 1 ? args[1] : null)) {
+                    branch.addSubcommand(new CommandLine(verb, beans));
+                }
+            }
+            root.addSubcommand(branch);
         }
         // Set after the subcommands are added: picocli hands these down to existing ones only.
         return root.setExecutionExceptionHandler(new ErrorReporter()).setCaseInsensitiveEnumValuesAllowed(true);
@@ -40,10 +48,20 @@ public class CommandLineSetup {
                 .orElse(BangerCommand.SUBCOMMANDS);
     }
 
+    /** The @Command methods of cls that word names; all of them when it names none (help, a typo). */
+    static List<Method> verbs(Class<?> cls, String word) {
+        List<Method> all = CommandLine.getCommandMethods(cls, null);
+        List<Method> named = all.stream().filter(m -> names(m.getAnnotation(Command.class), word)).toList();
+        return named.isEmpty() ? all : named;
+    }
+
+    private static boolean names(Command command, String word) {
+        return word != null && (command.name().equals(word) || List.of(command.aliases()).contains(word));
+    }
+
     private static Optional<Class<?>> named(String word) {
         for (Class<?> c : BangerCommand.SUBCOMMANDS) {
-            Command command = c.getAnnotation(Command.class);
-            if (command.name().equals(word) || List.of(command.aliases()).contains(word)) {
+            if (names(c.getAnnotation(Command.class), word)) {
                 return Optional.of(c);
             }
         }

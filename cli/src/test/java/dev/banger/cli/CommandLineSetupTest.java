@@ -1,6 +1,7 @@
 package dev.banger.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.banger.cli.daemon.DaemonCommand;
 import dev.banger.cli.vm.VmCommand;
@@ -12,6 +13,18 @@ class CommandLineSetupTest {
     void onlyTheNamedBranchIsModelled() {
         assertEquals(List.of(VmCommand.class), CommandLineSetup.branches(new String[] {"vm", "list"}));
         assertEquals(List.of(DaemonCommand.class), CommandLineSetup.branches(new String[] {"daemon", "stop"}));
+    }
+
+    @Test
+    void ofTheVmVerbsOnlyTheNamedOneIsModelledAndAllForHelp() {
+        assertEquals(List.of("list"), CommandLineSetup.verbs(VmCommand.class, "ls").stream().map(m -> m.getName())
+                .toList(), "an alias names its verb");
+        assertEquals(List.of("delete"), CommandLineSetup.verbs(VmCommand.class, "rm").stream().map(m -> m.getName())
+                .toList());
+        int all = picocli.CommandLine.getCommandMethods(VmCommand.class, null).size();
+        assertEquals(all, CommandLineSetup.verbs(VmCommand.class, "--help").size());
+        assertEquals(all, CommandLineSetup.verbs(VmCommand.class, null).size());
+        assertTrue(all > 10, "the vm verbs are methods of VmCommand");
     }
 
     @Test

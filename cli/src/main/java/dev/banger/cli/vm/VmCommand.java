@@ -17,8 +17,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Option;
 
+// addMethodSubcommands = false: CommandLineSetup adds only the verb method a command line names.
 @Command(name = "vm", description = "Create, run and manage VMs.", mixinStandardHelpOptions = true,
-        subcommands = {RunCommand.class, WorkspaceCommand.class})
+        subcommands = {RunCommand.class, WorkspaceCommand.class}, addMethodSubcommands = false)
 public class VmCommand {
 
     @Command(name = "list", aliases = "ls", description = "List VMs: name, state, image, IP, vCPU, memory, age.",
