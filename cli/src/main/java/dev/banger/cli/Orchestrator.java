@@ -3,6 +3,7 @@ package dev.banger.cli;
 import dev.banger.cli.output.ErrorKind;
 import dev.banger.cli.config.BangerPaths;
 import dev.banger.cli.output.UserError;
+import dev.banger.common.rpc.BuildCheck;
 import dev.banger.common.rpc.UdsChannels;
 import dev.banger.proto.api.v1.DaemonStatusRequest;
 import dev.banger.proto.api.v1.DaemonStatusResponse;
@@ -29,7 +30,8 @@ public final class Orchestrator implements AutoCloseable {
         if (!Files.exists(socket)) {
             throw notRunning(socket);
         }
-        return new Orchestrator(UdsChannels.connect(socket));
+        // Every call says which build this CLI is: a daemon of another build refuses VM and image calls.
+        return new Orchestrator(UdsChannels.connect(socket, BuildCheck.stamping()));
     }
 
     /** One call to the orchestrator over a connection opened for it and closed after. */

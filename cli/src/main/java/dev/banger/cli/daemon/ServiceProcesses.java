@@ -28,11 +28,7 @@ public final class ServiceProcesses {
             Files.createDirectories(paths.logDir());
             Files.createDirectories(paths.stateDir());
             Path log = paths.log(service.shortName());
-            Process p = new ProcessBuilder(argv)
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectErrorStream(true)
-                    .start();
+            Process p = PidFileProcess.launch(argv, log);
             Files.writeString(paths.pidFile(service.shortName()), p.pid() + "\n");
             return p.toHandle();
         } catch (IOException e) {

@@ -54,7 +54,9 @@ final class FirstRun {
         try {
             return VmVerbs.create(request, progress);
         } catch (UserError | StatusRuntimeException e) {
-            if (!daemonDown(e) && !(imageMissingOrStale(e) && wantsDefault(image))) {
+            if (otherBuild(e)) {
+                restartDaemon();
+            } else if (!daemonDown(e) && !(imageMissingOrStale(e) && wantsDefault(image))) {
                 throw e;
             }
         }
@@ -67,7 +69,9 @@ final class FirstRun {
         try {
             return call.apply(request);
         } catch (UserError | StatusRuntimeException e) {
-            if (!daemonDown(e)) {
+            if (otherBuild(e)) {
+                restartDaemon();
+            } else if (!daemonDown(e)) {
                 throw e;
             }
         }
@@ -79,6 +83,18 @@ final class FirstRun {
     private static boolean daemonDown(RuntimeException e) {
         return e instanceof UserError u ? u.kind() == ErrorKind.UNAVAILABLE
                 : e instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNAVAILABLE;
+    }
+
+    /** The daemon runs another build than this CLI (rebuilt under it). */
+    private static boolean otherBuild(RuntimeException e) {
+        return ErrorReasons.is(e, Reason.DAEMON_VERSION_MISMATCH);
+    }
+
+    /** Stops and starts the services; running VMs are not touched (daemon stop never kills a VMM). */
+    private void restartDaemon() {
+        System.err.println("banger: the daemon runs another build than this CLI; restarting it (VMs keep running)");
+        daemon.stop();
+        daemon.ensureRunning(Duration.ofSeconds(90));
     }
 
     private static boolean imageMissingOrStale(RuntimeException e) {

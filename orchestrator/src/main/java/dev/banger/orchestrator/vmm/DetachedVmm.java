@@ -33,9 +33,7 @@ abstract class DetachedVmm implements Vmm {
     Process start(VmmSpec s, List<String> argv, Path output) throws IOException {
         List<String> all = new ArrayList<>(prefix);
         all.addAll(argv);
-        return new ProcessBuilder(all).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        return PidFileProcess.launch(all, output);
     }
 
     /** Polls until ready says the VMM can be controlled; kills it and explains if it exits or takes too long. */

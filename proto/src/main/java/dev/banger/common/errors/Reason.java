@@ -31,7 +31,9 @@ public enum Reason {
     /** The VM has no prepared workspace. */
     WORKSPACE_MISSING,
     /** Another workspace prepare of the VM is running. */
-    WORKSPACE_BUSY;
+    WORKSPACE_BUSY,
+    /** The daemon runs another build than the CLI that called (restart it: VMs keep running). */
+    DAEMON_VERSION_MISMATCH;
 
     /** The ErrorInfo domain of every banger reason. */
     public static final String DOMAIN = "banger.dev";

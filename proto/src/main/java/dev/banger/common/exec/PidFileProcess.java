@@ -20,6 +20,15 @@ public final class PidFileProcess {
     private PidFileProcess() {
     }
 
+    /**
+     * Starts argv (its own session comes from a leading {@code setsid}) with no stdin and
+     * stdout and stderr appended to {@code output}, so it holds nothing of its starter.
+     */
+    public static Process launch(List<String> argv, Path output) throws IOException {
+        return new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile())).redirectErrorStream(true).start();
+    }
+
     /** The live process the pid file names, if its argv holds {@code identifyingArguments} consecutively. */
     public static Optional<ProcessHandle> find(Path pidFile, List<String> identifyingArguments) {
         long pid;

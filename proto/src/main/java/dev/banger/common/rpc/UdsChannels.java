@@ -3,6 +3,7 @@ package dev.banger.common.rpc;
 import dev.banger.proto.common.v1.HealthGrpc;
 import dev.banger.proto.common.v1.HealthRequest;
 import dev.banger.proto.common.v1.ServiceInfo;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
@@ -28,13 +29,14 @@ public final class UdsChannels {
         private final EpollEventLoopGroup loop;
         private final ManagedChannel channel;
 
-        private Connection(Path socket) {
+        private Connection(Path socket, ClientInterceptor... interceptors) {
             this.loop = new EpollEventLoopGroup(1, new DefaultThreadFactory("uds-client", true));
             this.channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
                     .channelType(EpollDomainSocketChannel.class)
                     .eventLoopGroup(loop)
                     .overrideAuthority("localhost")
                     .usePlaintext()
+                    .intercept(interceptors)
                     .build();
         }
 
@@ -54,8 +56,8 @@ public final class UdsChannels {
         }
     }
 
-    public static Connection connect(Path socket) {
-        return new Connection(socket);
+    public static Connection connect(Path socket, ClientInterceptor... interceptors) {
+        return new Connection(socket, interceptors);
     }
 
     /** Health.Check with a deadline; throws StatusRuntimeException when it does not answer. */

@@ -64,9 +64,11 @@ public final class UdsServer implements AutoCloseable {
                 .workerEventLoopGroup(workers);
         CallerCheck callerCheck = new CallerCheck(ownerUid);
         OpIds opIds = new OpIds();
+        BuildCheck buildCheck = new BuildCheck(BuildCheck.current());
         for (BindableService s : services) {
-            // Interceptors run last-added first: the uid check comes before anything else.
-            builder.addService(ServerInterceptors.intercept(s, opIds, callerCheck));
+            // Interceptors run last-added first: the uid check before anything else, then the
+            // op id, so that a build mismatch is refused with one.
+            builder.addService(ServerInterceptors.intercept(s, buildCheck, opIds, callerCheck));
         }
         Server server = builder.build().start();
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString(socketMode));
