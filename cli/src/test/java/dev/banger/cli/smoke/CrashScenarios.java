@@ -77,6 +77,36 @@ final class CrashScenarios {
         });
     }
 
+    /**
+     * SEC-4 with a real QEMU: a VMM that is SIGSTOPped accepts on its QMP socket and never
+     * answers, and its guest answers neither SSH nor the power button. `vm stop` must still
+     * end, within the sum of its steps' bounds (10 s ssh, 30 s, QMP deadline, 20 s, kill),
+     * with the VM stopped and nothing of it left on the host.
+     */
+    static void registerWedged(Map<String, Scenarios.Scenario> all) {
+        all.put("stop-of-a-frozen-vmm-ends-in-bounded-time", h -> {
+            expectOk(h.banger("vm", "create", "--name", "smoke-frozen"), "create");
+            String id = id(h, "smoke-frozen");
+            long vmm = Long.parseLong(Files.readString(h.bangerHome().resolve("state/vms").resolve(id)
+                    .resolve("vmm.pid")).strip());
+            expect(vmmsOf(h, id) == 1 && ProcessHandle.of(vmm).isPresent(), "its QEMU runs", null);
+            Process stopSignal = new ProcessBuilder("kill", "-STOP", Long.toString(vmm)).start();
+            expect(stopSignal.waitFor(10, TimeUnit.SECONDS) && stopSignal.exitValue() == 0, "QEMU frozen (SIGSTOP)",
+                    null);
+            long t0 = System.nanoTime();
+            CommandResult stop = h.banger("vm", "stop", "smoke-frozen");
+            long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+            expect(stop.ok(), "stop ends, and succeeds", stop);
+            expect(seconds < 120, "stop ended in " + seconds + " s: its steps are bounded", stop);
+            expect(vmmsOf(h, id) == 0, "the frozen QEMU was killed", null);
+            expect(JSON.readTree(h.banger("vm", "show", "smoke-frozen", "-o", "json").stdout()).path("state").asText()
+                    .equals("STOPPED"), "the VM is stopped, not error", null);
+            expect(!h.inNetns("ip", "-o", "link", "show").stdout().contains("banger:vm=" + id), "its TAP released",
+                    null);
+            expectOk(h.banger("vm", "delete", "smoke-frozen"), "delete");
+        });
+    }
+
     private static String id(SmokeHarness h, String name) throws Exception {
         return JSON.readTree(h.banger("vm", "show", name, "-o", "json").stdout()).path("id").asText();
     }

@@ -162,6 +162,7 @@ public final class Scenarios {
         });
         WorkspaceScenarios.register(ALL);
         CrashScenarios.register(ALL);
+        CrashScenarios.registerWedged(ALL);
     }
 
     private Scenarios() {
