@@ -137,7 +137,6 @@ public final class VmLifecycle {
         try {
             vm = store.resolve(vm.id());
             Vmm vmm = vmms.get(vm.vmm());
-            Infra.BootImage image = infra.resolveImage(vm.imageId());
             Optional<Long> live = vmm.pid(handle(vm));
             if (live.isPresent()) {
                 // Its VMM runs (a start cut short by a kill of this process, say): adopt it,
@@ -149,6 +148,9 @@ public final class VmLifecycle {
                 }
                 return store.resolve(vm.id());
             }
+            // Only a VM that needs booting needs its image (a live one is adopted above), and a
+            // missing or stale one is refused before anything changes.
+            Infra.BootImage image = infra.resolveImage(vm.imageId());
             store.updateState(vm.id(), VmState.STARTING, null, null, null);
             VmmSpec spec = null;
             try {
@@ -504,9 +506,8 @@ public final class VmLifecycle {
     }
 
     private VmmSpec spec(VmRecord vm, Infra.BootImage image, Path root, Path work, Path config, String tap) {
-        return new VmmSpec(vm.id(), vm.vcpu(), vm.memoryMib(), image == null ? null : image.bzImage(),
-                image == null ? null : image.vmlinux(), image == null ? null : image.initrd(), root, work, config, tap,
-                Path.of(vm.dir()));
+        return new VmmSpec(vm.id(), vm.vcpu(), vm.memoryMib(), image.bzImage(), image.vmlinux(), image.initrd(), root,
+                work, config, tap, Path.of(vm.dir()));
     }
 
     private ReentrantLock lock(String id) {

@@ -49,10 +49,14 @@ public final class Workers {
             return all.await().atMost(LONGEST);
         } catch (CompositeException e) {
             List<Throwable> causes = e.getCauses();
-            RuntimeException first = causes.get(0) instanceof RuntimeException re ? re
-                    : new IllegalStateException(causes.get(0));
+            RuntimeException first = unchecked(causes.get(0));
             causes.subList(1, causes.size()).forEach(first::addSuppressed);
             throw first;
         }
+    }
+
+    /** A step's failure as thrown: itself when unchecked, else wrapped. */
+    public static RuntimeException unchecked(Throwable failure) {
+        return failure instanceof RuntimeException re ? re : new IllegalStateException(failure);
     }
 }

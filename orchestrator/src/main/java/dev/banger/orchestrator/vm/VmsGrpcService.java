@@ -362,13 +362,12 @@ public class VmsGrpcService extends MutinyVmsGrpc.VmsImplBase {
         List<Uni<Outcome>> running = new ArrayList<>();
         for (String ref : new LinkedHashSet<>(r.getRefsList())) {
             running.add(perRef.run(() -> action.apply(ref)).onItemOrFailure().transform((vm, failure) ->
-                    new Outcome(ref, vm, failure == null ? null : failure instanceof RuntimeException re ? re
-                            : new IllegalStateException(failure))));
+                    new Outcome(ref, vm, failure == null ? null : Workers.unchecked(failure))));
         }
         return running.isEmpty() ? List.of() : Workers.await(Uni.join().all(running).andFailFast());
     }
 
-    /** Progress events from concurrent refs share one stream, whose observer is not thread-safe. */
+    /** Progress events from concurrent refs share one stream: one event at a time. */
     private static BiConsumer<String, String> progress(String scope, long t0, Rpc.Events<VmEvent> response) {
         return (phase, detail) -> {
             VmEvent event = VmEvent.newBuilder().setProgress(Progress.newBuilder().setScope(scope).setPhase(phase)
