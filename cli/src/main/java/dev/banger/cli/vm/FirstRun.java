@@ -44,7 +44,8 @@ final class FirstRun {
     }
 
     /**
-     * Creates and boots the VM; when that fails because the daemon is not running, or
+     * Creates and boots the VM; when that fails because the daemon is not running or runs
+     * another build (it is restarted; VMs keep running), or
      * the default image is missing or stale, sets that up and tries once more. The
      * usual case (all there) costs nothing extra.
      */

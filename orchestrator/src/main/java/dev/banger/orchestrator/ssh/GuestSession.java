@@ -42,10 +42,10 @@ public final class GuestSession implements GuestShell, AutoCloseable {
     @Override
     public Outcome run(String command, Feed feed, OutputStream sink, long stdoutCap, Duration deadline)
             throws IOException {
-        Deadline[] watchdog = {null};
+        Deadline watchdog = null;
         try (Session s = client.startSession()) {
             Session.Command cmd = s.exec(command);
-            watchdog[0] = Deadline.closeAfter(deadline, cmd);
+            watchdog = Deadline.closeAfter(deadline, cmd);
             try {
                 CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> capped(cmd.getErrorStream()),
                         STREAMS);
@@ -65,22 +65,22 @@ public final class GuestSession implements GuestShell, AutoCloseable {
                 try {
                     in.join();
                 } catch (java.util.concurrent.CompletionException e) {
-                    if (!watchdog[0].expired()) {
+                    if (!watchdog.expired()) {
                         throw new IOException("sending to the guest failed: " + rootMessage(e), e);
                     }
                 }
                 cmd.join(Math.max(1, deadline.toMillis()), TimeUnit.MILLISECONDS);
                 String stderr = err.join();
-                if (watchdog[0].expired()) {
+                if (watchdog.expired()) {
                     throw new IOException("the guest command did not finish within " + deadline.toSeconds() + "s");
                 }
                 Integer exit = cmd.getExitStatus();
                 return new Outcome(exit == null ? -1 : exit, stderr);
             } finally {
-                watchdog[0].close();
+                watchdog.close();
             }
         } catch (IOException e) {
-            if (watchdog[0] != null && watchdog[0].expired()) {
+            if (watchdog != null && watchdog.expired()) {
                 throw new IOException("the guest command did not finish within " + deadline.toSeconds() + "s", e);
             }
             throw e;

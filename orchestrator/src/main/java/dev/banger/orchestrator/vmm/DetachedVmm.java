@@ -63,18 +63,23 @@ abstract class DetachedVmm implements Vmm {
 
     @Override
     public Optional<Long> pid(VmHandle vm) {
-        return PidFileProcess.find(pidFile(vm), identifyingArguments(vm)).map(ProcessHandle::pid);
+        return process(vm).map(ProcessHandle::pid);
+    }
+
+    /** This VM's VMM, if its pid file names a live process started with this VM's own arguments. */
+    private Optional<ProcessHandle> process(VmHandle vm) {
+        return PidFileProcess.find(pidFile(vm), identifyingArguments(vm));
     }
 
     @Override
     public boolean kill(VmHandle vm, boolean force) {
-        return pid(vm).flatMap(ProcessHandle::of).map(h -> force ? h.destroyForcibly() : h.destroy()).orElse(false);
+        return process(vm).map(h -> force ? h.destroyForcibly() : h.destroy()).orElse(false);
     }
 
     @Override
     public boolean awaitExit(VmHandle vm, Duration within) {
-        Optional<ProcessHandle> vmm = pid(vm).flatMap(ProcessHandle::of);
-        return vmm.isEmpty() || PidFileProcess.awaitExit(vmm.get(), within) || pid(vm).isEmpty();
+        Optional<ProcessHandle> vmm = process(vm);
+        return vmm.isEmpty() || PidFileProcess.awaitExit(vmm.get(), within) || process(vm).isEmpty();
     }
 
     /**

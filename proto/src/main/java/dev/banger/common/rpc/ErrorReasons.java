@@ -24,8 +24,9 @@ public final class ErrorReasons {
     static StatusRuntimeException status(DomainError d, Throwable cause) {
         Status.Code code = code(d.kind());
         String message = d.getMessage() == null ? "" : d.getMessage();
+        Status status = Status.fromCode(code).withDescription(message).withCause(cause);
         if (d.reason().isEmpty()) {
-            return Status.fromCode(code).withDescription(message).withCause(cause).asRuntimeException();
+            return status.asRuntimeException();
         }
         com.google.rpc.Status details = com.google.rpc.Status.newBuilder().setCode(code.value()).setMessage(message)
                 .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(d.reason().get().name())
@@ -33,7 +34,7 @@ public final class ErrorReasons {
                 .build();
         // StatusProto puts the details under the standard grpc-status-details-bin key.
         Metadata trailers = StatusProto.toStatusRuntimeException(details).getTrailers();
-        return Status.fromCode(code).withDescription(message).withCause(cause).asRuntimeException(trailers);
+        return status.asRuntimeException(trailers);
     }
 
     static Status.Code code(ErrorKind kind) {
