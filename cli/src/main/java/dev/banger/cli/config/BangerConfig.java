@@ -73,6 +73,8 @@ public record BangerConfig(Map<String, String> settings, List<Path> files) {
             }
         }));
         KEYS.put("net.nat", new Key("banger.net.nat", v -> oneOf(v, "auto", "nftables", "iptables")));
+        KEYS.put("dns.port", new Key("banger.dns.port", v -> range(v, 1, 65535)));
+        KEYS.put("net.names", new Key("banger.net.names", v -> oneOf(v, "auto", "resolved", "hosts-file", "off")));
         KEYS.put("log.level", new Key("quarkus.log.level",
                 v -> oneOf(v.toUpperCase(java.util.Locale.ROOT), "TRACE", "DEBUG", "INFO", "WARN", "ERROR")));
     }

@@ -87,7 +87,12 @@ public class DaemonCommand {
         StringBuilder out = new StringBuilder(t.render());
         out.append("state: ").append(status.getStateDir()).append('\n');
         if (!status.getDnsListener().isEmpty()) {
-            out.append("dns:   ").append(status.getDnsListener()).append('\n');
+            out.append("dns:   ").append(status.getDnsListener()).append(" (udp, tcp; zone .vm)\n");
+        } else if (!status.getDnsProblem().isEmpty()) {
+            out.append("dns:   none: ").append(status.getDnsProblem()).append('\n');
+        }
+        if (!status.getHostNames().isEmpty()) {
+            out.append("names: ").append(status.getHostNames()).append('\n');
         }
         return out.toString();
     }

@@ -18,15 +18,32 @@ import dev.banger.proto.internal.v1.Tap;
 import dev.banger.proto.internal.v1.TapRequest;
 import dev.banger.common.rpc.Rpc;
 import jakarta.inject.Singleton;
+import dev.banger.net.names.HostNames;
+import dev.banger.proto.internal.v1.NameResolution;
+import dev.banger.proto.internal.v1.PublishNamesRequest;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** gRPC adapter for the net service; the uid check happens before any of this runs. */
 @Singleton
 public class NetGrpcService extends MutinyNetGrpc.NetImplBase {
     private final NetService net;
+    private final HostNames names;
 
-    public NetGrpcService(NetService net) {
+    public NetGrpcService(NetService net, HostNames names) {
         this.net = net;
+        this.names = names;
+    }
+
+    @Override
+    public Uni<NameResolution> publishNames(PublishNamesRequest request) {
+        return Rpc.unary(() -> {
+            Map<String, String> table = new LinkedHashMap<>();
+            request.getNamesList().forEach(n -> table.put(n.getName(), n.getIp()));
+            HostNames.Result r = request.getWithdraw() ? names.withdraw() : names.publish(table, request.getDnsAddress());
+            return NameResolution.newBuilder().setMethod(r.method().label()).setDetail(r.detail()).build();
+        });
     }
 
     @Override

@@ -10,6 +10,10 @@ import dev.banger.common.rpc.ServiceHost;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import dev.banger.common.exec.CommandResult;
+import dev.banger.net.names.HostNames;
+import dev.banger.net.names.NameMethod;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -32,14 +36,40 @@ public class NetServiceProducer {
     @ConfigProperty(name = "banger.net.nat", defaultValue = "auto")
     String natBackend;
 
+    /** auto, resolved, hosts-file or off: how the host learns NAME.vm (NET-4). */
+    @ConfigProperty(name = "banger.net.names", defaultValue = "auto")
+    String names;
+
+    @Produces
+    @ApplicationScoped
+    HostNames hostNames() {
+        ProcessRunner runner = runner();
+        NameMethod method = HostNames.choose(NameMethod.fromLabel(names),
+                Path.of("/run/systemd/resolve/io.systemd.Resolve"));
+        // Started under `ip netns exec NS` (the smoke harness): that namespace's hosts file.
+        Optional<String> ns = netns.isPresent() ? netns : currentNetns(runner);
+        return new HostNames(method, bridge, Ipv4Cidr.parse(gateway), HostNames.hostsFileFor(ns), Path.of("/etc/hosts"),
+                runner);
+    }
+
+    /** Every command of this service: inside the configured namespace when there is one. */
+    private ProcessRunner runner() {
+        return new ProcessRunner(netns.map(ns -> List.of("ip", "netns", "exec", ns)).orElse(List.of()));
+    }
+
+    private static Optional<String> currentNetns(ProcessRunner runner) {
+        CommandResult r = runner.run(List.of("ip", "netns", "identify"));
+        String name = r.ok() ? r.stdout().strip() : "";
+        return name.isEmpty() || name.contains("\n") ? Optional.empty() : Optional.of(NetInputs.requireNetnsName(name));
+    }
+
     @Produces
     @ApplicationScoped
     NetService netService() {
         netns.ifPresent(NetInputs::requireNetnsName);
         NetSettings settings = new NetSettings(bridge, Ipv4Cidr.parse(gateway), poolSize,
                 ownerUid.orElseGet(ServiceHost::currentUid), netns, natBackend);
-        List<String> prefix = netns.map(ns -> List.of("ip", "netns", "exec", ns)).orElse(List.of());
-        return new NetService(settings, new ProcessRunner(prefix));
+        return new NetService(settings, runner());
     }
 
     void close(@Disposes NetService service) {

@@ -25,9 +25,19 @@ public class VmStore {
             + " LEFT JOIN ip_allocations a ON a.vm_id = v.id LEFT JOIN workspaces w ON w.vm_id = v.id";
 
     private final AgroalDataSource db;
+    private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public VmStore(AgroalDataSource db) {
         this.db = db;
+    }
+
+    /** Runs after every change of a VM's state, name or existence (the .vm zone follows them). */
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    private void changed() {
+        listeners.forEach(Runnable::run);
     }
 
     /** Every VM, oldest first. */
@@ -93,6 +103,7 @@ public class VmStore {
         } catch (SQLException e) {
             throw new StoreException("cannot update VM " + id, e);
         }
+        changed();
     }
 
     /** Names of the VMs built on an image (IMG-6: such an image cannot be deleted). */
@@ -220,6 +231,8 @@ public class VmStore {
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new StoreException("cannot delete VM " + id, e);
+        } finally {
+            changed();
         }
     }
 

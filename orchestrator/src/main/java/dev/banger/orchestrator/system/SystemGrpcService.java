@@ -7,6 +7,7 @@ import dev.banger.proto.api.v1.DaemonStatusResponse;
 import dev.banger.proto.api.v1.SystemGrpc;
 import dev.banger.proto.api.v1.MutinySystemGrpc;
 import dev.banger.common.rpc.RpcEndpoint;
+import dev.banger.orchestrator.dns.VmNameService;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -16,16 +17,20 @@ public class SystemGrpcService extends MutinySystemGrpc.SystemImplBase {
     private final RpcEndpoint endpoint;
     private final InternalServices internal;
     private final String stateDir;
+    private final VmNameService names;
 
     public SystemGrpcService(RpcEndpoint endpoint, InternalServices internal,
-            @ConfigProperty(name = "banger.state-dir") String stateDir) {
+            @ConfigProperty(name = "banger.state-dir") String stateDir, VmNameService names) {
         this.endpoint = endpoint;
         this.internal = internal;
         this.stateDir = stateDir;
+        this.names = names;
     }
 
     @Override
     public Uni<DaemonStatusResponse> daemonStatus(DaemonStatusRequest request) {
-        return Rpc.unary(() -> DaemonStatusCollector.collect(endpoint.identity().info(), internal.sockets(), stateDir));
+        return Rpc.unary(() -> DaemonStatusCollector.collect(endpoint.identity().info(), internal.sockets(), stateDir)
+                .toBuilder().setDnsListener(names.endpoint().orElse("")).setDnsProblem(names.listenerProblem())
+                .setHostNames(names.hostMethod()).build());
     }
 }
