@@ -19,7 +19,8 @@ public class BangerCommand {
      * every start).
      */
     static final List<Class<?>> SUBCOMMANDS = List.of(VmCommand.class, dev.banger.cli.image.ImageCommand.class,
-            dev.banger.cli.image.KernelCommand.class, DaemonCommand.class, DoctorCommand.class, VersionCommand.class,
+            dev.banger.cli.image.KernelCommand.class, DaemonCommand.class, DoctorCommand.class,
+            dev.banger.cli.sshconfig.SshConfigCommand.class, VersionCommand.class,
             AutoComplete.GenerateCompletion.class);
 
     static final class Version implements picocli.CommandLine.IVersionProvider {

@@ -32,6 +32,11 @@ public final class Distribution {
         return new Distribution(Path.of(dist).toAbsolutePath());
     }
 
+    /** The command users run: bin/banger of this distribution (what ssh's ProxyCommand calls). */
+    public Path launcher() {
+        return root.resolve("bin/banger");
+    }
+
     /** The guest agent jar images are built with, if this distribution has one. */
     public Optional<Path> guestAgentJar() {
         for (Path dir : List.of(root.resolve("guest-agent/target"), root.resolve("guest-agent"))) {

@@ -165,10 +165,29 @@ public class VmCommand {
             @Parameters(index = "1..*", paramLabel = "CMD") List<String> command) throws Exception {
         List<String> cmd = command == null ? List.of() : command;
         int exit = Ssh.run(VmVerbs.sshTarget(ref), cmd, System.console() != null);
-        if (cmd.isEmpty()) {
+        if (cmd.isEmpty() && stillRunning(ref)) {
             System.err.println("banger: " + ref + " is still running; `banger vm stop " + ref + "` when done");
         }
         return exit;
+    }
+
+    /** VM-10: the reminder only when it is true (a `poweroff` inside ends the VM too). */
+    private static boolean stillRunning(String ref) {
+        try {
+            return VmVerbs.call(s -> s.get(dev.banger.proto.api.v1.GetVmRequest.newBuilder().setRef(ref).build()), 10)
+                    .getState() == dev.banger.proto.api.v1.VmState.RUNNING;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Command(name = "ssh-proxy", hidden = true, description = "ssh's ProxyCommand for NAME.vm (see `banger ssh-config`).")
+    int sshProxy(@Parameters(index = "0", paramLabel = "HOST") String host,
+            @Parameters(index = "1", paramLabel = "PORT", defaultValue = "22") int port) throws Exception {
+        dev.banger.proto.api.v1.SshTarget t = VmVerbs.sshTarget(SshProxy.vmName(host));
+        // The raw descriptors: a PrintStream would hide a write error (ssh went away) and keep copying.
+        return SshProxy.pipe(t.getHost(), port, new java.io.FileInputStream(java.io.FileDescriptor.in),
+                new java.io.FileOutputStream(java.io.FileDescriptor.out));
     }
 
     static String table(List<Vm> vms, Instant now) {

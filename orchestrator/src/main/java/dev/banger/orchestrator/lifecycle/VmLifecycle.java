@@ -167,7 +167,7 @@ public final class VmLifecycle {
                     Path disk = infra.configDisk(new Infra.GuestConfig(v.id(), v.name(), v.ip(), gateway.addressText(),
                             gateway.prefix(), List.of(keys.publicKey()), AgentTokens.forVm(Path.of(v.dir())),
                             id.gitUserName(), id.gitUserEmail(), id.authFiles(), hostKey));
-                    known.replace(v.ip(), hostKey.type(), hostKey.publicBlob());
+                    known.replace(List.of(v.ip(), v.name() + ".vm"), hostKey.type(), hostKey.publicBlob());
                     return disk;
                 });
                 Uni<String> tap = steps.run(() -> {
@@ -450,7 +450,7 @@ public final class VmLifecycle {
             return vm;
         })).collectFailures().discardItems());
         if (vm.ip() != null) {
-            known.forget(vm.ip());
+            known.forget(vm.ip(), vm.name() + ".vm");
         }
         store.delete(vm.id());
         return vm;

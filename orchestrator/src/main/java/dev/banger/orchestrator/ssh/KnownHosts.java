@@ -28,17 +28,28 @@ public final class KnownHosts {
     }
 
     /** Records "HOST TYPE BASE64" for host, dropping any older entry for it. */
-    public synchronized void replace(String host, String type, byte[] key) {
-        List<String> kept = new ArrayList<>(lines().stream().filter(l -> !l.startsWith(host + " ")).toList());
-        kept.add(host + " " + type + " " + Base64.getEncoder().encodeToString(key));
+    public void replace(String host, String type, byte[] key) {
+        replace(List.of(host), type, key);
+    }
+
+    /**
+     * One line per host for the same key, in one write: a VM is known by its address and
+     * by NAME.vm (what `ssh root@NAME.vm` through banger's ssh-config checks).
+     */
+    public synchronized void replace(List<String> hosts, String type, byte[] key) {
+        List<String> kept = new ArrayList<>(lines().stream().filter(l -> hosts.stream().noneMatch(h -> l.startsWith(h + " ")))
+                .toList());
+        hosts.forEach(h -> kept.add(h + " " + type + " " + Base64.getEncoder().encodeToString(key)));
         write(kept);
     }
 
-    public synchronized void forget(String host) {
-        if (keyFor(host).isEmpty()) {
-            return;
+    public synchronized void forget(String... hosts) {
+        List<String> all = lines();
+        List<String> kept = all.stream().filter(l -> java.util.Arrays.stream(hosts).noneMatch(h -> l.startsWith(h + " ")))
+                .toList();
+        if (kept.size() != all.size()) {
+            write(kept);
         }
-        write(lines().stream().filter(l -> !l.startsWith(host + " ")).toList());
     }
 
     /** Whole-file replace: a full disk or a kill leaves the old file, never an empty one. */
