@@ -1,14 +1,14 @@
 package dev.banger.agent;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -17,10 +17,10 @@ import java.nio.file.Path;
  * Plain Java 17 and no dependencies, so it runs on Debian bookworm's JRE.
  */
 public final class GuestAgent {
-    static final String VERSION = "1";
+    /** The protocol version: 2 frames answers with their length and adds ports and stats. */
+    static final String VERSION = "2";
     static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
-    private static final int MAX_LINE = 4096;
-
+    
     private GuestAgent() {
     }
 
@@ -45,7 +45,7 @@ public final class GuestAgent {
         if (listen == null || tokenFile == null) {
             usage("--listen and --token-file are required");
         }
-        AgentProtocol protocol = new AgentProtocol(Files.readString(tokenFile), GuestAgent::bootId);
+        AgentProtocol protocol = new AgentProtocol(Files.readString(tokenFile), GuestAgent::bootId, Path.of("/proc"));
         try (ServerSocket server = new ServerSocket()) {
             server.setReuseAddress(true);
             server.bind(parse(listen));
@@ -78,24 +78,32 @@ public final class GuestAgent {
     }
 
     private static void session(Socket s, AgentProtocol protocol) {
-        try (s;
-                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-                PrintWriter out = new PrintWriter(s.getOutputStream(), true, StandardCharsets.UTF_8)) {
+        try (s; InputStream in = new BufferedInputStream(s.getInputStream());
+                OutputStream out = new BufferedOutputStream(s.getOutputStream())) {
             s.setSoTimeout(30_000);
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (line.length() > MAX_LINE) {
-                    out.println("error request too long");
+            while (true) {
+                String line;
+                try {
+                    line = Frames.readRequest(in);
+                } catch (Frames.FrameTooLong e) {
+                    Frames.writeError(out, e.getMessage());
                     return;
                 }
-                String answer = protocol.handle(line);
-                out.println(answer);
-                if (answer.equals("error unauthorized")) {
+                if (line == null) {
                     return;
+                }
+                Answer answer = protocol.handle(line);
+                if (answer.ok()) {
+                    Frames.writeOk(out, answer.text());
+                } else {
+                    Frames.writeError(out, answer.text());
+                    if (answer.text().equals(AgentProtocol.UNAUTHORIZED)) {
+                        return;
+                    }
                 }
             }
         } catch (IOException e) {
-            // the host went away mid-session; nothing to clean up
+            // the host went away mid-session, or sent a broken frame; nothing to clean up
         }
     }
 

@@ -1,44 +1,68 @@
 package dev.banger.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class GuestAgentTest {
-    final AgentProtocol protocol = new AgentProtocol("s3cret\n", () -> "boot-1");
+    @TempDir
+    Path proc;
+
+    AgentProtocol protocol() {
+        return new AgentProtocol("s3cret\n", () -> "boot-1", proc);
+    }
 
     @Test
-    void pingAnswersTheBootId() {
-        assertEquals("ok boot-1", protocol.handle("s3cret ping"));
-        assertEquals("ok " + GuestAgent.VERSION, protocol.handle("s3cret version"));
+    void pingAnswersTheBootIdAndVersionTheProtocolVersion() {
+        assertEquals(Answer.ok("boot-1"), protocol().handle("s3cret ping"));
+        assertEquals(Answer.ok("2"), protocol().handle("s3cret version"));
     }
 
     @Test
     void aWrongOrMissingTokenIsRefused() {
-        assertEquals("error unauthorized", protocol.handle("guess ping"));
-        assertEquals("error unauthorized", protocol.handle("ping"));
-        assertEquals("error unauthorized", protocol.handle("s3cre ping"));
-        assertEquals("error empty request", protocol.handle(null));
+        Answer refused = Answer.error(AgentProtocol.UNAUTHORIZED);
+        assertEquals(refused, protocol().handle("guess ping"));
+        assertEquals(refused, protocol().handle("ping"));
+        assertEquals(refused, protocol().handle("s3cre ping"));
+        assertEquals(refused, protocol().handle("s3cret1 ping"));
+        assertEquals(Answer.error("empty request"), protocol().handle(null));
     }
 
     @Test
-    void unknownVerbsAreNamed() {
-        assertEquals("error unknown verb 'reboot'", protocol.handle("s3cret reboot"));
+    void unknownVerbsAreNamedAndAFailingVerbIsAnErrorNotACrash() {
+        assertEquals(Answer.error("unknown verb 'reboot'"), protocol().handle("s3cret reboot"));
+        Answer stats = protocol().handle("s3cret stats"); // no meminfo in this /proc
+        assertFalse(stats.ok());
+        assertTrue(stats.text().startsWith("stats failed"), stats.text());
+    }
+
+    @Test
+    void statsReadsMemoryAndUptime() throws Exception {
+        Files.writeString(proc.resolve("meminfo"), "MemTotal:        2014568 kB\nMemFree:  100 kB\nMemAvailable:    1800000 kB\n");
+        Files.writeString(proc.resolve("uptime"), "123.45 200.00\n");
+        assertEquals(Answer.ok("mem_total_bytes 2062917632\nmem_available_bytes 1843200000\nuptime_seconds 123\n"),
+                protocol().handle("s3cret stats"));
     }
 
     @Test
     void anEmptyTokenIsAConfigurationError() {
-        assertThrows(IllegalArgumentException.class, () -> new AgentProtocol(" \n", () -> "x"));
+        assertThrows(IllegalArgumentException.class, () -> new AgentProtocol(" \n", () -> "x", proc));
     }
 
     @Test
@@ -49,21 +73,54 @@ class GuestAgentTest {
     }
 
     @Test
-    void servesOverTcpAndHangsUpOnAnUnauthorizedCaller() throws Exception {
+    void requestsAreBoundedAndAnswersCarryTheirLength() throws Exception {
+        assertEquals("abc", Frames.readRequest(new ByteArrayInputStream("abc\nrest".getBytes())));
+        assertEquals(null, Frames.readRequest(new ByteArrayInputStream(new byte[0])));
+        byte[] endless = new byte[Frames.MAX_REQUEST + 10];
+        java.util.Arrays.fill(endless, (byte) 'a');
+        assertThrows(Frames.FrameTooLong.class, () -> Frames.readRequest(new ByteArrayInputStream(endless)));
+        assertThrows(IOException.class, () -> Frames.readRequest(new ByteArrayInputStream("no newline".getBytes())));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        Frames.writeOk(out, "é\n");
+        assertEquals("ok 3\né\n", out.toString(StandardCharsets.UTF_8));
+    }
+
+    static String readAnswer(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                return null;
+            }
+            head.append((char) c);
+        }
+        if (!head.toString().startsWith("ok ")) {
+            return head.toString();
+        }
+        byte[] data = new DataInputStream(in).readNBytes(Integer.parseInt(head.substring(3)));
+        return "ok:" + new String(data, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void servesOverTcpAndHangsUpOnAnUnauthorizedCallerOrAnOversizedRequest() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-            Thread t = new Thread(() -> GuestAgent.serve(server, protocol));
+            Thread t = new Thread(() -> GuestAgent.serve(server, protocol()));
             t.setDaemon(true);
             t.start();
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
-                    var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-                    var out = new PrintWriter(s.getOutputStream(), true, StandardCharsets.UTF_8)) {
-                out.println("s3cret ping");
-                assertEquals("ok boot-1", in.readLine());
-                out.println("s3cret version");
-                assertEquals("ok 1", in.readLine());
-                out.println("nope ping");
-                assertEquals("error unauthorized", in.readLine());
-                assertNull(in.readLine(), "the agent closes the connection");
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+                OutputStream out = s.getOutputStream();
+                InputStream in = s.getInputStream();
+                out.write("s3cret ping\ns3cret version\n".getBytes(StandardCharsets.UTF_8));
+                assertEquals("ok:boot-1", readAnswer(in));
+                assertEquals("ok:2", readAnswer(in));
+                out.write("nope ping\n".getBytes(StandardCharsets.UTF_8));
+                assertEquals("error unauthorized", readAnswer(in));
+                assertEquals(null, readAnswer(in), "the agent closes the connection");
+            }
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+                s.getOutputStream().write(new byte[Frames.MAX_REQUEST + 1]);
+                String answer = readAnswer(s.getInputStream());
+                assertTrue(answer.startsWith("error request longer than"), answer);
+                assertEquals(null, readAnswer(s.getInputStream()));
             }
         }
     }

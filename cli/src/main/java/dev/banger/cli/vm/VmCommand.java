@@ -190,6 +190,36 @@ public class VmCommand {
                 new java.io.FileOutputStream(java.io.FileDescriptor.out));
     }
 
+    @Command(name = "ports", description = "What listens in a VM: PROTO ENDPOINT PROCESS COMMAND, web servers as URLs.",
+            mixinStandardHelpOptions = true)
+    int ports(@Parameters(paramLabel = "VM") String ref, @Option(names = {"-o", "--output"}, defaultValue = "table",
+            description = "table or json (default: ${DEFAULT-VALUE}).") OutputFormat format) {
+        var ports = VmVerbs.call(s -> s.ports(dev.banger.proto.api.v1.PortsRequest.newBuilder().setRef(ref).build()), 60)
+                .getPortsList();
+        System.out.print(format == OutputFormat.json ? Json.array(ports) : Reach.portsTable(ports));
+        return 0;
+    }
+
+    @Command(name = "stats", description = "CPU and memory of running VMs: the VMM's, and the guest's own.",
+            mixinStandardHelpOptions = true)
+    int stats(@Parameters(paramLabel = "VM", arity = "0..*") List<String> refs, @Option(names = {"-o", "--output"},
+            defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).") OutputFormat format) {
+        var stats = VmVerbs.call(s -> s.stats(dev.banger.proto.api.v1.StatsRequest.newBuilder()
+                .addAllRefs(refs == null ? List.of() : refs).build()), 60).getStatsList();
+        System.out.print(format == OutputFormat.json ? Json.array(stats) : Reach.statsTable(stats));
+        return 0;
+    }
+
+    @Command(name = "logs", description = "A VM's VMM log, or with --console its serial console; -f follows.",
+            mixinStandardHelpOptions = true)
+    int logs(@Parameters(paramLabel = "VM") String ref,
+            @Option(names = {"-f", "--follow"}, description = "keep printing what is appended (Ctrl-C ends)") boolean follow,
+            @Option(names = "--console", description = "the guest's serial console instead of the VMM log") boolean console)
+            throws java.io.IOException {
+        Reach.logs(ref, follow, console);
+        return 0;
+    }
+
     static String table(List<Vm> vms, Instant now) {
         Table t = new Table("NAME", "STATE", "IMAGE", "IP", "VCPU", "MEMORY", "AGE");
         for (Vm vm : vms) {

@@ -13,6 +13,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The host's side of the guest agent's line protocol: {@code TOKEN VERB}, answered
@@ -26,21 +27,41 @@ import java.time.Duration;
 public final class AgentClient {
     public static final int PORT = 7999;
     private static final int MAX_LINE = 4096;
+    /** As the agent's own cap: larger answers are refused unread. */
+    static final int MAX_ANSWER = 1 << 20;
 
     private AgentClient() {
     }
 
+    /** Where a VM's agent is and its token: vsock (Firecracker) when present, else TCP to the guest. */
+    public record Target(String ip, int port, Optional<Path> vsock, String token) {
+    }
+
+    /** One request, its payload back (protocol version 2: {@code ok LENGTH} + bytes, or {@code error ...}). */
+    public static String call(Target t, String verb, Duration timeout) throws IOException {
+        return t.vsock().isPresent() ? callVsock(t.vsock().get(), PORT, t.token(), verb, timeout)
+                : call(t.ip(), t.port(), t.token(), verb, timeout);
+    }
+
     /** The guest's boot id, over TCP. */
     public static String ping(String ip, int port, String token, Duration timeout) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(ip, port), (int) timeout.toMillis());
-            s.setSoTimeout((int) timeout.toMillis());
-            return ping(s.getInputStream(), s.getOutputStream(), token);
-        }
+        return call(ip, port, token, "ping", timeout);
     }
 
     /** The guest's boot id, over Firecracker's vsock (its Unix socket, then the hybrid handshake). */
     public static String pingVsock(Path udsPath, int port, String token, Duration timeout) throws IOException {
+        return callVsock(udsPath, port, token, "ping", timeout);
+    }
+
+    static String call(String ip, int port, String token, String verb, Duration timeout) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(ip, port), (int) timeout.toMillis());
+            s.setSoTimeout((int) timeout.toMillis());
+            return request(s.getInputStream(), s.getOutputStream(), token, verb);
+        }
+    }
+
+    static String callVsock(Path udsPath, int port, String token, String verb, Duration timeout) throws IOException {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             // A Unix socket channel has no read timeout: a watchdog closes it instead.
             Thread watchdog = new Thread(() -> {
@@ -62,7 +83,7 @@ public final class AgentClient {
                 if (!ack.startsWith("OK ")) {
                     throw new IOException("Firecracker refused the vsock connection: '" + ack + "'");
                 }
-                return ping(in, out, token);
+                return request(in, out, token, verb);
             } catch (java.nio.channels.AsynchronousCloseException e) {
                 throw new IOException("no answer within " + timeout.toMillis() + " ms", e);
             } finally {
@@ -71,14 +92,34 @@ public final class AgentClient {
         }
     }
 
-    static String ping(InputStream in, OutputStream out, String token) throws IOException {
-        out.write((token + " ping\n").getBytes(StandardCharsets.UTF_8));
+    static String request(InputStream in, OutputStream out, String token, String verb) throws IOException {
+        out.write((token + " " + verb + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
-        String answer = line(in);
-        if (!answer.startsWith("ok ")) {
-            throw new IOException("the agent answered '" + answer + "'");
+        String head = line(in);
+        if (head.startsWith("error ")) {
+            throw new AgentException(head.substring(6));
         }
-        return answer.substring(3).strip();
+        if (!head.matches("ok \\d{1,7}")) {
+            // A version 1 agent answers "ok BOOTID" on one line: an image built by an older banger.
+            throw new AgentException("the guest agent speaks an older protocol ('" + head
+                    + "'); rebuild the VM's image with this banger");
+        }
+        int length = Integer.parseInt(head.substring(3));
+        if (length > MAX_ANSWER) {
+            throw new AgentException("the agent's answer is " + length + " bytes, more than " + MAX_ANSWER);
+        }
+        byte[] data = in.readNBytes(length);
+        if (data.length < length) {
+            throw new IOException("the connection closed in the middle of an answer");
+        }
+        return new String(data, StandardCharsets.UTF_8);
+    }
+
+    /** The agent refused or failed a request: its own message. */
+    public static final class AgentException extends IOException {
+        AgentException(String message) {
+            super(message);
+        }
     }
 
     private static String line(InputStream in) throws IOException {

@@ -417,15 +417,21 @@ public final class VmLifecycle {
         if (vm.state() != VmState.RUNNING) {
             return "";
         }
-        String token = AgentTokens.forVm(Path.of(vm.dir()));
-        Optional<Path> vsock = vmms.get(vm.vmm()).vsockSocket(handle(vm));
         try {
-            return "ok, boot id " + (vsock.isPresent()
-                    ? AgentClient.pingVsock(vsock.get(), AgentClient.PORT, token, Duration.ofSeconds(2))
-                    : AgentClient.ping(vm.ip(), agentPort, token, Duration.ofSeconds(2)));
+            return "ok, boot id " + AgentClient.call(agentTarget(vm), "ping", Duration.ofSeconds(2));
         } catch (IOException | RuntimeException e) {
             return "not answering (" + e.getMessage() + ")";
         }
+    }
+
+    /** How to reach a running VM's agent: its vsock where its VMM has one, else TCP to its address. */
+    public AgentClient.Target agentTarget(VmRecord vm) {
+        if (vm.state() != VmState.RUNNING) {
+            throw new FailedPreconditionException(Reason.VM_NOT_RUNNING, "VM " + vm.name() + " is " + vm.state().label()
+                    + ", not running");
+        }
+        return new AgentClient.Target(vm.ip(), agentPort, vmms.get(vm.vmm()).vsockSocket(handle(vm)),
+                AgentTokens.forVm(Path.of(vm.dir())));
     }
 
     /** Ends the VMM if running, releases TAP, NAT and disks, forgets its host key and record. */

@@ -42,6 +42,16 @@ import dev.banger.proto.api.v1.WorkspaceExportRequest;
 import dev.banger.proto.api.v1.WorkspacePrepareRequest;
 import dev.banger.common.rpc.ErrorReasons;
 import dev.banger.common.rpc.Rpc;
+import dev.banger.orchestrator.reach.PortTable;
+import dev.banger.orchestrator.reach.VmReach;
+import dev.banger.proto.api.v1.LogChunk;
+import dev.banger.proto.api.v1.LogsRequest;
+import dev.banger.proto.api.v1.Port;
+import dev.banger.proto.api.v1.PortsRequest;
+import dev.banger.proto.api.v1.PortsResponse;
+import dev.banger.proto.api.v1.StatsRequest;
+import dev.banger.proto.api.v1.StatsResponse;
+import dev.banger.proto.api.v1.VmStats;
 import jakarta.inject.Singleton;
 
 /**
@@ -54,10 +64,12 @@ public class VmsGrpcService extends MutinyVmsGrpc.VmsImplBase {
     private final VmLifecycle lifecycle;
     private final SshKeys keys;
     private final Workspaces workspaces;
+    private final VmReach reach;
     /** Runs multi-ref verbs' refs side by side. */
     private final Workers perRef = new Workers("vm-ref", 64);
 
-    public VmsGrpcService(VmStore store, VmLifecycle lifecycle, SshKeys keys, Workspaces workspaces) {
+    public VmsGrpcService(VmStore store, VmLifecycle lifecycle, SshKeys keys, Workspaces workspaces, VmReach reach) {
+        this.reach = reach;
         this.store = store;
         this.lifecycle = lifecycle;
         this.keys = keys;
@@ -101,6 +113,53 @@ public class VmsGrpcService extends MutinyVmsGrpc.VmsImplBase {
         } catch (RuntimeException e) {
             failure.addSuppressed(e);
         }
+    }
+
+    /** NET-6. */
+    @Override
+    public Uni<PortsResponse> ports(PortsRequest r) {
+        return Rpc.unary(() -> {
+            PortsResponse.Builder out = PortsResponse.newBuilder();
+            for (PortTable.Row row : reach.ports(r.getRef())) {
+                out.addPorts(Port.newBuilder().setProto(row.proto()).setEndpoint(row.endpoint()).setPort(row.port())
+                        .setReachable(row.reachable()).setPid(row.pid()).setProcess(row.process())
+                        .setCommand(row.command()).setUrl(row.url()));
+            }
+            return out.build();
+        });
+    }
+
+    /** VM-11. */
+    @Override
+    public Uni<StatsResponse> stats(StatsRequest r) {
+        return Rpc.unary(() -> {
+            StatsResponse.Builder out = StatsResponse.newBuilder();
+            try {
+                for (VmReach.Stats s : reach.stats(r.getRefsList())) {
+                    out.addStats(VmStats.newBuilder().setName(s.vm().name()).setCpuPercent(s.usage().cpuPercent())
+                            .setRssBytes(s.usage().rssBytes()).setVmmPid(s.vm().vmmPid() == null ? 0 : s.vm().vmmPid().intValue())
+                            .setGuestMemoryTotalBytes(s.guest().getOrDefault("mem_total_bytes", 0L))
+                            .setGuestMemoryAvailableBytes(s.guest().getOrDefault("mem_available_bytes", 0L))
+                            .setGuestUptimeSeconds(s.guest().getOrDefault("uptime_seconds", 0L))
+                            .setAgentError(s.agentError()));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw io.grpc.Status.CANCELLED.withDescription("interrupted").asRuntimeException();
+            }
+            return out.build();
+        });
+    }
+
+    /** VM-11: the log's bytes, then with follow what is appended, until the caller goes away. */
+    @Override
+    public Multi<LogChunk> logs(LogsRequest r) {
+        return Rpc.stream(events -> {
+            reach.logs(r.getRef(), r.getConsole(), r.getFollow(),
+                    b -> events.send(LogChunk.newBuilder().setData(com.google.protobuf.ByteString.copyFrom(b)).build()),
+                    events::cancelled);
+            return null;
+        });
     }
 
     @Override

@@ -44,7 +44,7 @@ class AgentClientTest {
                 out.write("OK 1073741824\n".getBytes(StandardCharsets.US_ASCII));
                 seen.add(in.readLine());
                 if (answer) {
-                    out.write("ok 5e1f-b00t\n".getBytes(StandardCharsets.US_ASCII));
+                    out.write("ok 9\n5e1f-b00t".getBytes(StandardCharsets.US_ASCII));
                 } else {
                     Thread.sleep(5000);
                 }

@@ -251,7 +251,8 @@ class VmLifecycleTest {
         };
         SshKeys keys = new SshKeys(tmp, new ProcessRunner());
         VmsGrpcService service = new VmsGrpcService(store, lifecycle, keys,
-                new Workspaces(new ProcessRunner(), new GuestSsh(keys, known), workspaceStore));
+                new Workspaces(new ProcessRunner(), new GuestSsh(keys, known), workspaceStore),
+                new dev.banger.orchestrator.reach.VmReach(store, lifecycle));
         Throwable failed = assertThrows(RuntimeException.class, () -> service.create(dev.banger.proto.api.v1
                 .CreateVmRequest.newBuilder().setSpec(dev.banger.proto.api.v1.VmSpec.newBuilder().setName("gone-otter"))
                 .setStart(true).setDeleteOnFailure(true).build()).collect().asList().await().atMost(Duration.ofSeconds(30)));
@@ -296,7 +297,8 @@ class VmLifecycleTest {
         };
         SshKeys keys = new SshKeys(tmp, new ProcessRunner());
         VmsGrpcService service = new VmsGrpcService(store, lifecycle, keys,
-                new Workspaces(new ProcessRunner(), new GuestSsh(keys, known), workspaceStore));
+                new Workspaces(new ProcessRunner(), new GuestSsh(keys, known), workspaceStore),
+                new dev.banger.orchestrator.reach.VmReach(store, lifecycle));
         RefsResponse answer = service.kill(RefsRequest.newBuilder().addRefs("second-otter").addRefs("nobody")
                 .addRefs("first-otter").build()).await().atMost(Duration.ofSeconds(30));
         List<RefResult> results = answer.getResultsList();
@@ -325,8 +327,8 @@ class VmLifecycleTest {
                     try (Socket c = agent.accept()) {
                         String line = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(),
                                 StandardCharsets.UTF_8)).readLine();
-                        String answer = line.equals(token + " ping") ? "ok 0b00-1d" : "error unauthorized";
-                        c.getOutputStream().write((answer + "\n").getBytes(StandardCharsets.UTF_8));
+                        String answer = line.equals(token + " ping") ? "ok 7\n0b00-1d" : "error unauthorized";
+                        c.getOutputStream().write((answer + (answer.startsWith("ok") ? "" : "\n")).getBytes(StandardCharsets.UTF_8));
                     } catch (IOException e) {
                         return;
                     }
