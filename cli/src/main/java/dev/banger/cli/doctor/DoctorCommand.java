@@ -35,24 +35,36 @@ public class DoctorCommand implements Callable<Integer> {
         HostChecks host = new HostChecks(Host.REAL, paths, vmm);
         List<Check> checks = new ArrayList<>(host.run());
         checks.add(configCheck);
-        Check services = services(paths);
-        checks.add(services);
-        // Until DNS lands (NET-4) the orchestrator does not hold the port, so "ours" is never assumed.
-        checks.add(host.dnsPort(HostChecks.DEFAULT_DNS_PORT, false));
+        DaemonStatusResponse status = status(paths);
+        checks.add(services(status, paths));
+        checks.add(status != null && !status.getDnsListener().isEmpty()
+                ? Check.pass("dns port", status.getDnsListener() + " served by banger")
+                : host.dnsPort(HostChecks.DEFAULT_DNS_PORT, false));
+        if (status != null) {
+            checks.add(VmNameCheck.run(status, paths));
+        }
         System.out.print(render(checks, Terminal.detect()));
         return checks.stream().anyMatch(c -> c.outcome() == Check.Outcome.FAIL) ? 1 : 0;
     }
 
-    static Check services(BangerPaths paths) {
+    private static DaemonStatusResponse status(BangerPaths paths) {
         try {
-            DaemonStatusResponse status = Orchestrator.daemonStatus(paths, 5);
+            return Orchestrator.daemonStatus(paths, 5);
+        } catch (UserError | StatusRuntimeException e) {
+            return null;
+        }
+    }
+
+    static Check services(DaemonStatusResponse status, BangerPaths paths) {
+        if (status == null) {
+            return Check.fail("services", "the daemon is not running", "banger daemon start");
+        }
+        {
             List<String> down = status.getServicesList().stream().filter(s -> !s.getReachable())
                     .map(ServiceStatus::getName).toList();
             return down.isEmpty() ? Check.pass("services", "orchestrator, net, storage and image answer")
                     : Check.fail("services", "not answering: " + String.join(", ", down),
                             "banger daemon stop && banger daemon start; see the logs under " + paths.logDir());
-        } catch (UserError | StatusRuntimeException e) {
-            return Check.fail("services", "the daemon is not running", "banger daemon start");
         }
     }
 

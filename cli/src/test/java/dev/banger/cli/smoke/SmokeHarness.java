@@ -78,6 +78,33 @@ public final class SmokeHarness implements AutoCloseable {
         return host.run(all, Duration.ofMinutes(10));
     }
 
+    /** The CLI inside the namespace as a running process (vm logs -f), its stdout to read. */
+    public Process process(String... args) throws IOException {
+        List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", netns));
+        all.addAll(env(sandbox));
+        all.addAll(cli(args));
+        return new ProcessBuilder(all).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    /** What a stream gave until it showed marker, or until the deadline (the read runs on its own thread). */
+    static String readUntil(java.io.InputStream in, String marker, long millis) throws InterruptedException {
+        StringBuffer seen = new StringBuffer();
+        Thread reader = new Thread(() -> {
+            byte[] buf = new byte[8192];
+            try {
+                for (int n = in.read(buf); n >= 0 && seen.indexOf(marker) < 0; n = in.read(buf)) {
+                    seen.append(new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        reader.join(millis);
+        return seen.toString();
+    }
+
     /** A fresh directory of the sandbox for one scenario's files (repositories, patches). */
     public Path scratch(String name) throws IOException {
         return Files.createDirectories(sandbox.resolve("scratch").resolve(name));
@@ -177,6 +204,8 @@ public final class SmokeHarness implements AutoCloseable {
         }
         banger("daemon", "stop");
         host.run(List.of("ip", "netns", "del", netns));
+        // The namespace's own hosts file, where the net service put the VMs' names.
+        host.run(List.of("rm", "-rf", "/etc/netns/" + netns));
         try (Stream<Path> walk = Files.walk(sandbox)) {
             walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

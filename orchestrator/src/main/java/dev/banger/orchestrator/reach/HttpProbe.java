@@ -22,6 +22,8 @@ import javax.net.ssl.X509TrustManager;
  * a read deadline, so a silent port costs at most their sum.
  */
 public final class HttpProbe {
+    /** How long a client-speaks-first server (HTTP) stays quiet after accepting. */
+    static final Duration SILENCE = Duration.ofMillis(300);
     private final Duration connect;
     private final Duration read;
     private final ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
@@ -39,12 +41,31 @@ public final class HttpProbe {
         return executor;
     }
 
-    /** "https", "http", or empty when neither answered in time. */
+    /**
+     * "https", "http", or empty when neither answered in time. A server that speaks first
+     * (sshd's banner, SMTP, a database) is not HTTP: it is left alone, so probes do not
+     * fill its log with malformed handshakes.
+     */
     public Optional<String> scheme(String ip, int port) {
+        if (speaksFirst(ip, port)) {
+            return Optional.empty();
+        }
         if (answers(ip, port, true)) {
             return Optional.of("https");
         }
         return answers(ip, port, false) ? Optional.of("http") : Optional.empty();
+    }
+
+    private boolean speaksFirst(String ip, int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(ip, port), (int) connect.toMillis());
+            s.setSoTimeout((int) SILENCE.toMillis());
+            return s.getInputStream().read() >= 0;
+        } catch (java.net.SocketTimeoutException quiet) {
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return true; // refused or reset: nothing to probe either
+        }
     }
 
     private boolean answers(String ip, int port, boolean tls) {
