@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * The agent protocol's framing (version 2). A request is one line of at most
  * {@link #MAX_REQUEST} bytes, {@code TOKEN VERB [ARGUMENT]}. An answer is either
  * {@code ok LENGTH\n} followed by exactly LENGTH bytes of UTF-8 (at most
- * {@link #MAX_ANSWER}), or one line {@code error MESSAGE\n}. Nothing is read or
+ * {@link #MAX_ANSWER}), or one line {@code error KIND MESSAGE\n} (kinds in {@link Answer}). Nothing is read or
  * written without a bound.
  */
 final class Frames {
@@ -43,7 +43,7 @@ final class Frames {
     static void writeOk(OutputStream out, String payload) throws IOException {
         byte[] data = payload.getBytes(StandardCharsets.UTF_8);
         if (data.length > MAX_ANSWER) {
-            writeError(out, "answer larger than " + MAX_ANSWER + " bytes");
+            writeError(out, "failed answer larger than " + MAX_ANSWER + " bytes");
             return;
         }
         out.write(("ok " + data.length + "\n").getBytes(StandardCharsets.US_ASCII));

@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * banger's agent inside each VM: {@code java -jar guest-agent.jar --listen HOST:PORT --token-file F}.
@@ -19,6 +20,8 @@ import java.nio.file.Path;
 public final class GuestAgent {
     /** The protocol version: 2 frames answers with their length and adds ports and stats. */
     static final String VERSION = "2";
+    /** On the root disk: an ended session's output is still there after the VM restarts. */
+    static final Path SESSIONS = Path.of("/var/lib/banger/sessions");
     static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
     
     private GuestAgent() {
@@ -45,7 +48,21 @@ public final class GuestAgent {
         if (listen == null || tokenFile == null) {
             usage("--listen and --token-file are required");
         }
-        AgentProtocol protocol = new AgentProtocol(Files.readString(tokenFile), GuestAgent::bootId, Path.of("/proc"));
+        Sessions sessions = new Sessions(SESSIONS, List.of("setsid", "-f", "/usr/local/sbin/banger-session"));
+        Thread cap = new Thread(() -> {
+            while (true) {
+                sessions.capOutputs();
+                try {
+                    Thread.sleep(10_000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "session-output-cap");
+        cap.setDaemon(true);
+        cap.start();
+        AgentProtocol protocol = new AgentProtocol(Files.readString(tokenFile), GuestAgent::bootId, Path.of("/proc"),
+                sessions);
         try (ServerSocket server = new ServerSocket()) {
             server.setReuseAddress(true);
             server.bind(parse(listen));
@@ -86,7 +103,7 @@ public final class GuestAgent {
                 try {
                     line = Frames.readRequest(in);
                 } catch (Frames.FrameTooLong e) {
-                    Frames.writeError(out, e.getMessage());
+                    Frames.writeError(out, "bad-request " + e.getMessage());
                     return;
                 }
                 if (line == null) {
@@ -96,8 +113,8 @@ public final class GuestAgent {
                 if (answer.ok()) {
                     Frames.writeOk(out, answer.text());
                 } else {
-                    Frames.writeError(out, answer.text());
-                    if (answer.text().equals(AgentProtocol.UNAUTHORIZED)) {
+                    Frames.writeError(out, answer.errorLine());
+                    if (answer.kind().equals(AgentProtocol.UNAUTHORIZED)) {
                         return;
                     }
                 }

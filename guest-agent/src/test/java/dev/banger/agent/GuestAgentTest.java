@@ -25,7 +25,7 @@ class GuestAgentTest {
     Path proc;
 
     AgentProtocol protocol() {
-        return new AgentProtocol("s3cret\n", () -> "boot-1", proc);
+        return new AgentProtocol("s3cret\n", () -> "boot-1", proc, new Sessions(proc.resolve("sessions"), java.util.List.of("true")));
     }
 
     @Test
@@ -36,17 +36,20 @@ class GuestAgentTest {
 
     @Test
     void aWrongOrMissingTokenIsRefused() {
-        Answer refused = Answer.error(AgentProtocol.UNAUTHORIZED);
+        Answer refused = Answer.error(AgentProtocol.UNAUTHORIZED, "wrong token");
         assertEquals(refused, protocol().handle("guess ping"));
         assertEquals(refused, protocol().handle("ping"));
         assertEquals(refused, protocol().handle("s3cre ping"));
         assertEquals(refused, protocol().handle("s3cret1 ping"));
-        assertEquals(Answer.error("empty request"), protocol().handle(null));
+        assertEquals(Answer.error("bad-request", "empty request"), protocol().handle(null));
     }
 
     @Test
     void unknownVerbsAreNamedAndAFailingVerbIsAnErrorNotACrash() {
-        assertEquals(Answer.error("unknown verb 'reboot'"), protocol().handle("s3cret reboot"));
+        assertEquals(Answer.error("bad-request", "unknown verb 'reboot'"), protocol().handle("s3cret reboot"));
+        assertEquals("not-found", protocol().handle("s3cret session-stop nobody").kind());
+        assertEquals("bad-request", protocol().handle("s3cret session-stop ../x").kind());
+        assertEquals("bad-request", protocol().handle("s3cret session-stop").kind());
         Answer stats = protocol().handle("s3cret stats"); // no meminfo in this /proc
         assertFalse(stats.ok());
         assertTrue(stats.text().startsWith("stats failed"), stats.text());
@@ -62,7 +65,7 @@ class GuestAgentTest {
 
     @Test
     void anEmptyTokenIsAConfigurationError() {
-        assertThrows(IllegalArgumentException.class, () -> new AgentProtocol(" \n", () -> "x", proc));
+        assertThrows(IllegalArgumentException.class, () -> new AgentProtocol(" \n", () -> "x", proc, null));
     }
 
     @Test
@@ -113,13 +116,13 @@ class GuestAgentTest {
                 assertEquals("ok:boot-1", readAnswer(in));
                 assertEquals("ok:2", readAnswer(in));
                 out.write("nope ping\n".getBytes(StandardCharsets.UTF_8));
-                assertEquals("error unauthorized", readAnswer(in));
+                assertEquals("error unauthorized wrong token", readAnswer(in));
                 assertEquals(null, readAnswer(in), "the agent closes the connection");
             }
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
                 s.getOutputStream().write(new byte[Frames.MAX_REQUEST + 1]);
                 String answer = readAnswer(s.getInputStream());
-                assertTrue(answer.startsWith("error request longer than"), answer);
+                assertTrue(answer.startsWith("error bad-request request longer than"), answer);
                 assertEquals(null, readAnswer(s.getInputStream()));
             }
         }

@@ -119,5 +119,54 @@ final class ReachScenarios {
             expect(table.ok() && table.stdout().contains("smoke-logs"), "vm stats lists running VMs", table);
             expectOk(h.banger("vm", "delete", "smoke-logs"), "delete");
         });
+        all.put("session-survives-a-daemon-restart", h -> {
+            expectOk(h.banger("vm", "create", "--name", "smoke-sess"), "create");
+            CommandResult start = h.banger("vm", "session", "start", "smoke-sess", "--name", "counter", "--", "sh", "-c",
+                    "i=0; while :; do echo \"tick $i\"; i=$((i+1)); sleep 1; done");
+            expect(start.ok() && start.stdout().startsWith("started session counter in smoke-sess"), "session start", start);
+            Thread.sleep(2500);
+            expectOk(h.banger("daemon", "stop"), "daemon stop");
+            Thread.sleep(3000);
+            expectOk(h.banger("daemon", "start"), "daemon start");
+            CommandResult logs = h.banger("vm", "session", "logs", "smoke-sess", "counter");
+            int last = lastTick(logs.stdout());
+            expect(logs.ok() && logs.stdout().startsWith("tick 0\ntick 1\n") && last >= 5,
+                    "the counter kept counting while the daemon was down (one process, no restart)", logs);
+            CommandResult list = h.banger("vm", "session", "list", "smoke-sess");
+            expect(list.stdout().matches("(?s).*counter\\s+running\\s.*"), "listed as running", list);
+            Process attach = h.process("vm", "session", "attach", "smoke-sess", "counter");
+            String seen = SmokeHarness.readUntil(attach.getInputStream(), "tick " + (last + 2), 15_000);
+            expect(seen.contains("tick " + (last + 2)), "attach shows the live output", null);
+            attach.getOutputStream().write(new byte[] {0x1d, '\n'});
+            attach.getOutputStream().flush();
+            expect(attach.waitFor(15, java.util.concurrent.TimeUnit.SECONDS) && attach.exitValue() == 0,
+                    "Ctrl-] detaches", null);
+            expectOk(h.banger("vm", "session", "start", "smoke-sess", "--name", "echo", "--", "sh", "-c",
+                    "while read l; do echo \"got $l\"; done"), "a session that reads stdin");
+            Process talk = h.process("vm", "session", "attach", "smoke-sess", "echo");
+            Thread.sleep(1500);
+            talk.getOutputStream().write("hello there\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            talk.getOutputStream().flush();
+            String answer = SmokeHarness.readUntil(talk.getInputStream(), "got hello there", 15_000);
+            talk.getOutputStream().close(); // Ctrl-D: detach
+            expect(answer.contains("got hello there"), "attach feeds the session's stdin", null);
+            expect(talk.waitFor(15, java.util.concurrent.TimeUnit.SECONDS), "EOF detaches", null);
+            CommandResult stop = h.banger("vm", "session", "stop", "smoke-sess", "counter");
+            expect(stop.ok() && stop.stdout().contains("exited, status 143"), "stop ends it by TERM", stop);
+            CommandResult after = h.banger("vm", "session", "list", "smoke-sess");
+            expect(after.stdout().matches("(?s).*counter\\s+exited\\s+143\\s.*")
+                    && after.stdout().matches("(?s).*echo\\s+running\\s.*"), "the list shows both", after);
+            expectOk(h.banger("vm", "delete", "smoke-sess"), "delete");
+        });
+    }
+
+    static int lastTick(String out) {
+        int last = -1;
+        for (String line : out.split("\n")) {
+            if (line.startsWith("tick ")) {
+                last = Integer.parseInt(line.substring(5).strip());
+            }
+        }
+        return last;
     }
 }

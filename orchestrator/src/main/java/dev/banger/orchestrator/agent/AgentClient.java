@@ -97,16 +97,17 @@ public final class AgentClient {
         out.flush();
         String head = line(in);
         if (head.startsWith("error ")) {
-            throw new AgentException(head.substring(6));
+            String[] e = head.substring(6).split(" ", 2);
+            throw new AgentException(e[0], e.length > 1 ? e[1] : e[0]);
         }
         if (!head.matches("ok \\d{1,7}")) {
             // A version 1 agent answers "ok BOOTID" on one line: an image built by an older banger.
-            throw new AgentException("the guest agent speaks an older protocol ('" + head
+            throw new AgentException("old-agent", "the guest agent speaks an older protocol ('" + head
                     + "'); rebuild the VM's image with this banger");
         }
         int length = Integer.parseInt(head.substring(3));
         if (length > MAX_ANSWER) {
-            throw new AgentException("the agent's answer is " + length + " bytes, more than " + MAX_ANSWER);
+            throw new AgentException("failed", "the agent's answer is " + length + " bytes, more than " + MAX_ANSWER);
         }
         byte[] data = in.readNBytes(length);
         if (data.length < length) {
@@ -115,10 +116,20 @@ public final class AgentClient {
         return new String(data, StandardCharsets.UTF_8);
     }
 
-    /** The agent refused or failed a request: its own message. */
+    /**
+     * The agent refused or failed a request: its kind (unauthorized, bad-request, not-found,
+     * conflict, failed; old-agent for a protocol 1 agent) and its message.
+     */
     public static final class AgentException extends IOException {
-        AgentException(String message) {
+        private final String kind;
+
+        AgentException(String kind, String message) {
             super(message);
+            this.kind = kind;
+        }
+
+        public String kind() {
+            return kind;
         }
     }
 

@@ -52,12 +52,15 @@ import dev.banger.proto.api.v1.PortsResponse;
 import dev.banger.proto.api.v1.StatsRequest;
 import dev.banger.proto.api.v1.StatsResponse;
 import dev.banger.proto.api.v1.VmStats;
+import dev.banger.orchestrator.sessions.VmSessions;
+import dev.banger.proto.api.v1.Session;
+import dev.banger.proto.api.v1.SessionInput;
+import dev.banger.proto.api.v1.SessionListResponse;
+import dev.banger.proto.api.v1.SessionRef;
+import dev.banger.proto.api.v1.SessionStartRequest;
 import jakarta.inject.Singleton;
 
-/**
- * gRPC adapter for the public Vms API. Verbs not yet implemented answer
- * UNIMPLEMENTED (the generated default), which the CLI reports as such.
- */
+/** gRPC adapter for the public Vms API: each verb hands its request to the feature's own class. */
 @Singleton
 public class VmsGrpcService extends MutinyVmsGrpc.VmsImplBase {
     private final VmStore store;
@@ -65,11 +68,14 @@ public class VmsGrpcService extends MutinyVmsGrpc.VmsImplBase {
     private final SshKeys keys;
     private final Workspaces workspaces;
     private final VmReach reach;
+    private final VmSessions sessions;
     /** Runs multi-ref verbs' refs side by side. */
     private final Workers perRef = new Workers("vm-ref", 64);
 
-    public VmsGrpcService(VmStore store, VmLifecycle lifecycle, SshKeys keys, Workspaces workspaces, VmReach reach) {
+    public VmsGrpcService(VmStore store, VmLifecycle lifecycle, SshKeys keys, Workspaces workspaces, VmReach reach,
+            VmSessions sessions) {
         this.reach = reach;
+        this.sessions = sessions;
         this.store = store;
         this.lifecycle = lifecycle;
         this.keys = keys;
@@ -115,6 +121,81 @@ public class VmsGrpcService extends MutinyVmsGrpc.VmsImplBase {
         }
     }
 
+    /** WS-3. */
+    @Override
+    public Uni<Session> sessionStart(SessionStartRequest r) {
+        return Rpc.unary(() -> {
+            VmSessions.Started s = sessions.start(r.getRef(), r.getName(), r.getCwd(), r.getArgvList());
+            return SessionMessages.toProto(s.vm().name(), s.session()).toBuilder().addAllArgv(r.getArgvList()).build();
+        });
+    }
+
+    @Override
+    public Uni<SessionListResponse> sessionList(GetVmRequest r) {
+        return Rpc.unary(() -> {
+            String vm = store.resolve(r.getRef()).name();
+            SessionListResponse.Builder out = SessionListResponse.newBuilder();
+            sessions.list(r.getRef()).forEach(s -> out.addSessions(SessionMessages.toProto(vm, s)));
+            return out.build();
+        });
+    }
+
+    @Override
+    public Uni<Session> sessionStop(SessionRef r) {
+        return Rpc.unary(() -> SessionMessages.toProto(store.resolve(r.getRef()).name(), sessions.stop(r.getRef(),
+                r.getName())));
+    }
+
+    @Override
+    public Multi<LogChunk> sessionLogs(SessionRef r) {
+        return Rpc.stream(events -> {
+            sessions.logs(r.getRef(), r.getName(), r.getFollow(), b -> events.send(chunk(b)), events::cancelled);
+            return null;
+        });
+    }
+
+    /** The first request names the session; later ones are its stdin. The client closing its side detaches. */
+    @Override
+    public Multi<LogChunk> sessionAttach(Multi<SessionInput> requests) {
+        return Multi.createFrom().<LogChunk>emitter(emitter -> {
+            java.util.concurrent.atomic.AtomicReference<SessionRef> target = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean detached = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.CountDownLatch named = new java.util.concurrent.CountDownLatch(1);
+            requests.subscribe().with(in -> {
+                if (target.compareAndSet(null, in.getSession())) {
+                    named.countDown();
+                }
+                if (!in.getData().isEmpty()) {
+                    try {
+                        sessions.write(target.get().getRef(), target.get().getName(), in.getData().toByteArray());
+                    } catch (RuntimeException e) {
+                        emitter.fail(Rpc.toStatus(e));
+                    }
+                }
+            }, failure -> detached.set(true), () -> detached.set(true));
+            Thread output = new Thread(() -> {
+                try {
+                    if (!named.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                        throw new dev.banger.common.errors.InvalidArgumentException("the first message must name the session");
+                    }
+                    sessions.attachOutput(target.get().getRef(), target.get().getName(), b -> emitter.emit(chunk(b)),
+                            () -> detached.get() || emitter.isCancelled());
+                    emitter.complete();
+                } catch (RuntimeException e) {
+                    emitter.fail(Rpc.toStatus(e));
+                } catch (InterruptedException e) {
+                    emitter.complete();
+                }
+            }, "session-attach");
+            output.setDaemon(true);
+            output.start();
+        });
+    }
+
+    private static LogChunk chunk(byte[] b) {
+        return LogChunk.newBuilder().setData(com.google.protobuf.ByteString.copyFrom(b)).build();
+    }
+
     /** NET-6. */
     @Override
     public Uni<PortsResponse> ports(PortsRequest r) {
@@ -156,8 +237,7 @@ public class VmsGrpcService extends MutinyVmsGrpc.VmsImplBase {
     public Multi<LogChunk> logs(LogsRequest r) {
         return Rpc.stream(events -> {
             reach.logs(r.getRef(), r.getConsole(), r.getFollow(),
-                    b -> events.send(LogChunk.newBuilder().setData(com.google.protobuf.ByteString.copyFrom(b)).build()),
-                    events::cancelled);
+                    b -> events.send(chunk(b)), events::cancelled);
             return null;
         });
     }

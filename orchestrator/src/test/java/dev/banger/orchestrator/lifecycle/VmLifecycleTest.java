@@ -252,7 +252,8 @@ class VmLifecycleTest {
         SshKeys keys = new SshKeys(tmp, new ProcessRunner());
         VmsGrpcService service = new VmsGrpcService(store, lifecycle, keys,
                 new Workspaces(new ProcessRunner(), new GuestSsh(keys, known), workspaceStore),
-                new dev.banger.orchestrator.reach.VmReach(store, lifecycle));
+                new dev.banger.orchestrator.reach.VmReach(store, lifecycle),
+                new dev.banger.orchestrator.sessions.VmSessions(store, lifecycle));
         Throwable failed = assertThrows(RuntimeException.class, () -> service.create(dev.banger.proto.api.v1
                 .CreateVmRequest.newBuilder().setSpec(dev.banger.proto.api.v1.VmSpec.newBuilder().setName("gone-otter"))
                 .setStart(true).setDeleteOnFailure(true).build()).collect().asList().await().atMost(Duration.ofSeconds(30)));
@@ -298,7 +299,8 @@ class VmLifecycleTest {
         SshKeys keys = new SshKeys(tmp, new ProcessRunner());
         VmsGrpcService service = new VmsGrpcService(store, lifecycle, keys,
                 new Workspaces(new ProcessRunner(), new GuestSsh(keys, known), workspaceStore),
-                new dev.banger.orchestrator.reach.VmReach(store, lifecycle));
+                new dev.banger.orchestrator.reach.VmReach(store, lifecycle),
+                new dev.banger.orchestrator.sessions.VmSessions(store, lifecycle));
         RefsResponse answer = service.kill(RefsRequest.newBuilder().addRefs("second-otter").addRefs("nobody")
                 .addRefs("first-otter").build()).await().atMost(Duration.ofSeconds(30));
         List<RefResult> results = answer.getResultsList();
