@@ -50,15 +50,19 @@ final class Reach {
     }
 
     /** Streams the log to stdout as raw bytes; without -f the call is bounded. */
-    static void logs(String ref, boolean follow, boolean console) throws IOException {
+    static void logs(String ref, boolean follow, boolean console) {
+        print(follow, stub -> stub.logs(LogsRequest.newBuilder().setRef(ref).setFollow(follow).setConsole(console).build()));
+    }
+
+    /**
+     * A stream of chunks (vm logs, vm session logs) to stdout as raw bytes, as they come;
+     * a call that does not follow has a deadline.
+     */
+    static void print(boolean follow, java.util.function.Function<VmsGrpc.VmsBlockingStub, Iterator<LogChunk>> call) {
         OutputStream out = new FileOutputStream(FileDescriptor.out);
         Orchestrator.call(ch -> {
             VmsGrpc.VmsBlockingStub stub = VmsGrpc.newBlockingStub(ch);
-            if (!follow) {
-                stub = stub.withDeadlineAfter(120, TimeUnit.SECONDS);
-            }
-            Iterator<LogChunk> chunks = stub.logs(LogsRequest.newBuilder().setRef(ref).setFollow(follow)
-                    .setConsole(console).build());
+            Iterator<LogChunk> chunks = call.apply(follow ? stub : stub.withDeadlineAfter(120, TimeUnit.SECONDS));
             try {
                 while (chunks.hasNext()) {
                     out.write(chunks.next().getData().toByteArray());

@@ -15,7 +15,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -28,23 +27,7 @@ final class SessionAttach {
     }
 
     static void logs(SessionRef ref) {
-        OutputStream out = new FileOutputStream(FileDescriptor.out);
-        Orchestrator.call(ch -> {
-            VmsGrpc.VmsBlockingStub stub = VmsGrpc.newBlockingStub(ch);
-            if (!ref.getFollow()) {
-                stub = stub.withDeadlineAfter(120, TimeUnit.SECONDS);
-            }
-            Iterator<LogChunk> chunks = stub.sessionLogs(ref);
-            try {
-                while (chunks.hasNext()) {
-                    out.write(chunks.next().getData().toByteArray());
-                    out.flush();
-                }
-            } catch (IOException e) {
-                // stdout closed: done
-            }
-            return null;
-        });
+        Reach.print(ref.getFollow(), stub -> stub.sessionLogs(ref));
     }
 
     /** 0 after a detach; the session's exit status when it ends while attached. */

@@ -64,7 +64,7 @@ public class SessionCommand {
     @Command(name = "logs", mixinStandardHelpOptions = true, description = "A session's output; -f follows it.")
     int logs(@Parameters(index = "0", paramLabel = "VM") String ref, @Parameters(index = "1", paramLabel = "SESSION")
             String name, @Option(names = {"-f", "--follow"}, description = "until it ends (Ctrl-C stops following)")
-            boolean follow) throws Exception {
+            boolean follow) {
         SessionAttach.logs(SessionRef.newBuilder().setRef(ref).setName(name).setFollow(follow).build());
         return 0;
     }

@@ -214,8 +214,7 @@ public class VmCommand {
             mixinStandardHelpOptions = true)
     int logs(@Parameters(paramLabel = "VM") String ref,
             @Option(names = {"-f", "--follow"}, description = "keep printing what is appended (Ctrl-C ends)") boolean follow,
-            @Option(names = "--console", description = "the guest's serial console instead of the VMM log") boolean console)
-            throws java.io.IOException {
+            @Option(names = "--console", description = "the guest's serial console instead of the VMM log") boolean console) {
         Reach.logs(ref, follow, console);
         return 0;
     }

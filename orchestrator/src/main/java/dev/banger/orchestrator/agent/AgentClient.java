@@ -43,6 +43,24 @@ public final class AgentClient {
                 : call(t.ip(), t.port(), t.token(), verb, timeout);
     }
 
+    /**
+     * As call, but an agent that is not listening yet is waited for, up to within: it
+     * starts after sshd, and under emulation its JVM takes a few seconds more, so a verb
+     * right after `vm create` would otherwise find the port closed.
+     */
+    public static String callWhenUp(Target t, String verb, Duration timeout, Duration within) throws IOException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            try {
+                return call(t, verb, timeout);
+            } catch (java.net.ConnectException notYet) {
+                if (System.nanoTime() > deadline || !dev.banger.common.exec.Poll.pause(Duration.ofMillis(250))) {
+                    throw notYet;
+                }
+            }
+        }
+    }
+
     /** The guest's boot id, over TCP. */
     public static String ping(String ip, int port, String token, Duration timeout) throws IOException {
         return call(ip, port, token, "ping", timeout);

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  */
 public final class LogTail {
     static final int CHUNK = 64 * 1024;
-    static final long POLL_MILLIS = 250;
+    static final java.time.Duration POLL = java.time.Duration.ofMillis(250);
 
     private LogTail() {
     }
@@ -51,13 +51,7 @@ public final class LogTail {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
             }
-            if (!follow) {
-                return;
-            }
-            try {
-                Thread.sleep(POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!follow || !dev.banger.common.exec.Poll.pause(POLL)) {
                 return;
             }
         }

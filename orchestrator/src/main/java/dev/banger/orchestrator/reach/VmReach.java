@@ -42,7 +42,7 @@ public class VmReach {
         VmRecord vm = store.resolve(ref);
         String answer;
         try {
-            answer = AgentClient.call(lifecycle.agentTarget(vm), "ports", AGENT_TIMEOUT);
+            answer = AgentClient.callWhenUp(lifecycle.agentTarget(vm), "ports", AGENT_TIMEOUT, Duration.ofSeconds(30));
         } catch (IOException e) {
             throw new UnavailableException("the guest agent of " + vm.name() + " did not answer: " + e.getMessage());
         }
@@ -72,7 +72,9 @@ public class VmReach {
             Map<String, Long> guest = Map.of();
             String error = "";
             try {
-                guest = keyValues(AgentClient.call(lifecycle.agentTarget(vm), "stats", AGENT_TIMEOUT));
+                // Briefly: one VM without an agent must not hold up every VM's line.
+                guest = keyValues(AgentClient.callWhenUp(lifecycle.agentTarget(vm), "stats", AGENT_TIMEOUT,
+                        Duration.ofSeconds(3)));
             } catch (IOException | RuntimeException e) {
                 error = e.getMessage();
             }

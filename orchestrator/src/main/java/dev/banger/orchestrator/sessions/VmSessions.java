@@ -31,7 +31,9 @@ import java.util.regex.Pattern;
 public class VmSessions {
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
     static final Duration AGENT_TIMEOUT = Duration.ofSeconds(15);
-    static final long POLL_MILLIS = 250;
+    /** How long a VM that just booted may take to start its agent. */
+    static final Duration AGENT_START = Duration.ofSeconds(30);
+    static final Duration POLL = Duration.ofMillis(250);
     /** Stdin moves in pieces that fit the agent's request line once base64-encoded. */
     static final int STDIN_PIECE = 2048;
     /** What an attach shows of the output before now. */
@@ -111,13 +113,7 @@ public class VmSessions {
             if (c.data().length > 0) {
                 continue; // more may be waiting: read again at once
             }
-            if (!follow || c.ended()) {
-                return;
-            }
-            try {
-                Thread.sleep(POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!follow || c.ended() || !dev.banger.common.exec.Poll.pause(POLL)) {
                 return;
             }
         }
@@ -142,7 +138,7 @@ public class VmSessions {
 
     private String call(VmRecord vm, String request) {
         try {
-            return AgentClient.call(lifecycle.agentTarget(vm), request, AGENT_TIMEOUT);
+            return AgentClient.callWhenUp(lifecycle.agentTarget(vm), request, AGENT_TIMEOUT, AGENT_START);
         } catch (AgentClient.AgentException e) {
             String m = e.getMessage() + " (" + vm.name() + ")";
             throw switch (e.kind()) {

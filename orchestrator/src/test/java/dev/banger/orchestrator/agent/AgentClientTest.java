@@ -90,4 +90,32 @@ class AgentClientTest {
             assertTrue(System.nanoTime() - t0 < 3_000_000_000L, "bounded by the timeout");
         }
     }
+
+    @Test
+    void anAgentThatIsNotListeningYetIsWaitedForWithinTheBound() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        AgentClient.Target target = new AgentClient.Target("127.0.0.1", port, java.util.Optional.empty(), "tok");
+        long t0 = System.nanoTime();
+        assertThrows(java.net.ConnectException.class,
+                () -> AgentClient.callWhenUp(target, "ping", Duration.ofSeconds(1), Duration.ofMillis(600)));
+        assertTrue((System.nanoTime() - t0) / 1_000_000 >= 500, "it kept trying until the bound");
+        Thread late = new Thread(() -> {
+            try {
+                Thread.sleep(700);
+                try (java.net.ServerSocket agent = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress());
+                        java.net.Socket c = agent.accept()) {
+                    new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8)).readLine();
+                    c.getOutputStream().write("ok 4\nb00t".getBytes(StandardCharsets.US_ASCII));
+                }
+            } catch (Exception e) {
+                // the assertion below reports it
+            }
+        });
+        late.start();
+        assertEquals("b00t", AgentClient.callWhenUp(target, "ping", Duration.ofSeconds(2), Duration.ofSeconds(10)));
+        late.join(5000);
+    }
 }

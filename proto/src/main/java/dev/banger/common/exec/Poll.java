@@ -37,6 +37,20 @@ public final class Poll {
                 .isPresent();
     }
 
+    /**
+     * A follower's pause between looks (vm logs -f, session output): false when the thread
+     * was interrupted, which then stays set, so the follower ends instead of failing.
+     */
+    public static boolean pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private static void sleep(long nanos) {
         try {
             Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
