@@ -356,8 +356,78 @@ class VmLifecycleTest {
         }
     }
 
+    /**
+     * Finding 13, forced: prune listed a VM as stopped, then a start took it. The start is
+     * held inside its disk step while prune's delete of that VM is already waiting; prune
+     * must decide on the state once it holds the VM, so the started VM survives.
+     */
+    @Test
+    void aPruneThatListedAVmBeforeItWasStartedNeverDeletesIt() throws Exception {
+        VmRecord vm = lifecycle.create(new VmLifecycle.Request("prune-race", null, null, null, null, null, false),
+                (p, d) -> { });
+        assertTrue(lifecycle.pruneCandidates().stream().anyMatch(v -> v.id().equals(vm.id())), "stopped: a candidate");
+        java.util.concurrent.CountDownLatch inDisks = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        infra.rootDiskStep = () -> {
+            inDisks.countDown();
+            awaitLatch(release);
+        };
+        java.util.concurrent.CompletableFuture<VmRecord> start = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> lifecycle.start(vm.name(), (p, d) -> { }));
+        assertTrue(inDisks.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        java.util.concurrent.CompletableFuture<VmRecord> prune = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> lifecycle.deleteUnlessRunning(vm.name()));
+        Thread.sleep(300);
+        assertTrue(!prune.isDone(), "prune waits for the VM the start holds");
+        release.countDown();
+        assertEquals(VmState.RUNNING, start.get(30, java.util.concurrent.TimeUnit.SECONDS).state());
+        java.util.concurrent.ExecutionException refused = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> prune.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(refused.getCause() instanceof dev.banger.common.errors.FailedPreconditionException f
+                && f.reason().equals(java.util.Optional.of(dev.banger.common.errors.Reason.VM_RUNNING)),
+                "refused as running: " + refused.getCause());
+        assertEquals(VmState.RUNNING, store.resolve(vm.name()).state(), "the started VM is still there, running");
+        assertTrue(infra.released.stream().noneMatch(r -> r.endsWith(vm.id())), "nothing of it was released");
+    }
+
+    /**
+     * Finding 13, forced: an image delete's "who uses it" check runs while a create has
+     * looked the image up but not yet recorded its VM. The check must wait for the create,
+     * and then see the new VM, so the image cannot go from under it.
+     */
+    @Test
+    void anImageDeleteCannotSlipBetweenACreatesImageLookupAndItsRecord() throws Exception {
+        java.util.concurrent.CountDownLatch resolved = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        infra.resolveImageStep = () -> {
+            resolved.countDown();
+            awaitLatch(release);
+        };
+        java.util.concurrent.CompletableFuture<VmRecord> create = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> lifecycle.create(new VmLifecycle.Request("image-race", null, null, null, null, null, false),
+                        (p, d) -> { }));
+        assertTrue(resolved.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        java.util.concurrent.CompletableFuture<List<String>> users = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> lifecycle.withNoCreate(() -> store.namesUsingImage("img-1")));
+        Thread.sleep(300);
+        assertTrue(!users.isDone(), "the delete's check waits for the create that holds the image");
+        release.countDown();
+        create.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(List.of("image-race"), users.get(30, java.util.concurrent.TimeUnit.SECONDS),
+                "and then sees the VM that uses the image");
+    }
+
+    static void awaitLatch(java.util.concurrent.CountDownLatch l) {
+        try {
+            l.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     final class FakeInfra implements Infra {
         Runnable rootDiskStep = () -> { };
+        Runnable resolveImageStep = () -> { };
         Runnable tapStep = () -> { };
         Runnable releaseTapStep = () -> { };
         final List<GuestConfig> configs = new CopyOnWriteArrayList<>();
@@ -365,6 +435,7 @@ class VmLifecycleTest {
 
         @Override
         public BootImage resolveImage(String ref) {
+            resolveImageStep.run();
             return new BootImage("img-1", "default", "k1", tmp.resolve("bzImage"), tmp.resolve("vmlinux"), null);
         }
 
