@@ -75,9 +75,12 @@ final class ReachScenarios {
             expectOk(h.banger("vm", "create", "--name", "smoke-web"), "create");
             expectOk(h.banger("vm", "exec", "smoke-web", "--", "sh", "-c", "mkdir -p /srv/www && echo hello-from-vm"
                     + " > /srv/www/index.html && setsid busybox httpd -p 8080 -h /srv/www </dev/null >/dev/null 2>&1"), "busybox httpd in the guest");
-            // ssh reads ~/.ssh/config from the passwd entry's home, not $HOME: -F names the sandbox's.
-            CommandResult hostname = h.inNetns("ssh", "-F", config.toString(), "-o", "ConnectTimeout=20",
-                    "root@smoke-web.vm", "hostname");
+            // Plain `ssh root@NAME.vm`, as typed: ssh reads ~/.ssh/config from the passwd entry's
+            // home (root's), so the sandbox's home is mounted there in a private mount namespace
+            // (the real /root is never touched).
+            CommandResult hostname = h.inNetns("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                    "mount --bind \"$0\" /root && exec ssh -o ConnectTimeout=20 root@smoke-web.vm hostname",
+                    h.home().toString());
             expect(hostname.ok() && hostname.stdout().strip().equals("smoke-web"), "ssh root@NAME.vm with ssh-config",
                     hostname);
             CommandResult curl = h.inNetns("curl", "-sS", "--max-time", "10", "http://smoke-web.vm:8080/");

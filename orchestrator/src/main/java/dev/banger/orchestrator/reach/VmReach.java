@@ -23,7 +23,8 @@ import java.util.function.Consumer;
 @ApplicationScoped
 public class VmReach {
     static final Duration AGENT_TIMEOUT = Duration.ofSeconds(5);
-    static final long CPU_SAMPLE_MILLIS = 300;
+    /** /proc counts CPU in 10 ms ticks: a second's sample gives the percentage to 1 %. */
+    static final long CPU_SAMPLE_MILLIS = 1000;
     private final VmStore store;
     private final VmLifecycle lifecycle;
     private final HttpProbe probe = new HttpProbe(Duration.ofSeconds(1), Duration.ofSeconds(2));
