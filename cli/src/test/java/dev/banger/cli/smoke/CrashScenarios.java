@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.banger.common.exec.CommandResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +76,64 @@ final class CrashScenarios {
             expect(clean, "no TAP, binding or NAT rule of the deleted VM left: a later VM with its IP gets no route out",
                     h.inNetns("nft", "list", "ruleset"));
         });
+    }
+
+    /** Where the kill lands: a verb and the step it has just begun (StepPause in the orchestrator). */
+    static final List<String> STEPS = List.of("start:disks", "start:identity", "start:boot", "stop:poweroff over ssh",
+            "delete:end vmm", "delete:release network and disks");
+
+    /**
+     * SEC-4, item 9's harness: the orchestrator killed (SIGKILL) at each step of start,
+     * stop and delete, held there by the test-only pause hook. After a restart the VM can
+     * be started (or deleted) again, and once deleted nothing of it is left: no TAP, no
+     * binding or NAT rule, no disk or directory, no VMM, no record (and so no IP).
+     */
+    static void registerEachStep(Map<String, Scenarios.Scenario> all) {
+        all.put("orchestrator-killed-at-each-step-leaks-nothing", h -> {
+            for (int i = 0; i < STEPS.size(); i++) {
+                killedAt(h, STEPS.get(i), "smoke-step-" + i);
+            }
+        });
+    }
+
+    private static void killedAt(SmokeHarness h, String step, String name) throws Exception {
+        String verb = step.substring(0, step.indexOf(':'));
+        expectOk(h.banger("vm", "create", "--name", name, verb.equals("start") ? "--no-start" : "--nat"), step + ": create");
+        String id = id(h, name);
+        Path marker = h.bangerHome().resolve("state/test-paused-at");
+        Files.deleteIfExists(marker);
+        expectOk(h.banger("daemon", "stop"), step + ": daemon stop");
+        expectOk(h.bangerWith(Map.of("BANGER_TEST_PAUSE_AT", step), "daemon", "start"), step + ": daemon start, pausing");
+        CompletableFuture<CommandResult> cut = CompletableFuture.supplyAsync(() -> h.banger("vm", verb, name));
+        for (int i = 0; i < 1200 && !Files.exists(marker); i++) {
+            Thread.sleep(100);
+        }
+        expect(Files.exists(marker) && Files.readString(marker).equals(step), step + ": the verb reached the step", null);
+        kill(h, "orchestrator");
+        cut.get(60, TimeUnit.SECONDS);
+        expectOk(h.banger("daemon", "start"), step + ": the orchestrator comes back");
+        if (!verb.equals("delete")) {
+            CommandResult start = h.banger("vm", "start", name);
+            expect(start.ok(), step + ": the VM starts again", start);
+            CommandResult exec = h.banger("vm", "exec", name, "--", "echo", "alive");
+            expect(exec.ok() && exec.stdout().equals("alive\n"), step + ": and answers", exec);
+            expect(vmmsOf(h, id) == 1, step + ": with one VMM", null);
+        }
+        CommandResult delete = h.banger("vm", "delete", name);
+        expect(delete.ok(), step + ": delete", delete);
+        expect(vmmsOf(h, id) == 0, step + ": no VMM left", null);
+        expect(!Files.exists(h.bangerHome().resolve("state/vms").resolve(id)), step + ": no VM directory or disk left",
+                null);
+        expect(!h.banger("vm", "list").stdout().contains(name), step + ": no record (its IP is free)", null);
+        boolean clean = false;
+        for (int i = 0; i < 30 && !clean; i++) {
+            clean = !h.inNetns("ip", "-o", "link", "show").stdout().contains("banger:vm=" + id)
+                    && !h.inNetns("nft", "list", "ruleset").stdout().contains("banger:vm=" + id);
+            if (!clean) {
+                Thread.sleep(1000);
+            }
+        }
+        expect(clean, step + ": no TAP, binding or NAT rule left", h.inNetns("nft", "list", "ruleset"));
     }
 
     /**

@@ -25,7 +25,8 @@ public final class Scenarios {
     public static final java.util.Set<String> ALONE = java.util.Set.of("orchestrator-restart-keeps-a-running-vm",
             "prune-keeps-running-vms", "bootstrap-needs-nat", "orchestrator-killed-mid-start-adopts-the-vm",
             "delete-while-net-service-is-down-leaks-nothing", "dns-answers-for-vm-names",
-            "session-survives-a-daemon-restart");
+            "session-survives-a-daemon-restart",
+            "orchestrator-killed-at-each-step-leaks-nothing");
     /** Scenarios that boot the dev image: the harness builds it only for them. */
     public static final java.util.Set<String> NEEDS_DEV_IMAGE = java.util.Set.of("dev-image-tools");
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -165,6 +166,7 @@ public final class Scenarios {
         CrashScenarios.register(ALL);
         ReachScenarios.register(ALL);
         CrashScenarios.registerWedged(ALL);
+        CrashScenarios.registerEachStep(ALL);
     }
 
     private Scenarios() {

@@ -68,6 +68,15 @@ public final class SmokeHarness implements AutoCloseable {
         return host.run(all, Duration.ofMinutes(10));
     }
 
+    /** The CLI inside the namespace with extra environment (a crash test's BANGER_TEST_PAUSE_AT for the daemon). */
+    public CommandResult bangerWith(Map<String, String> extra, String... args) {
+        List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", netns));
+        all.addAll(env(sandbox));
+        extra.forEach((k, v) -> all.add(k + "=" + v));
+        all.addAll(cli(args));
+        return host.run(all, Duration.ofMinutes(10));
+    }
+
     /** The CLI run from a directory, as a user in their checkout runs it. */
     public CommandResult bangerIn(Path dir, String... args) {
         List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", netns));

@@ -23,6 +23,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Builds the lifecycle from configuration: VM-1's defaults live here, not in the CLI. */
@@ -49,6 +50,9 @@ public class LifecycleProducer {
     String vmm;
     @ConfigProperty(name = "banger.vmm.firecracker-binary", defaultValue = "firecracker")
     String firecrackerBinary;
+    /** Crash tests only: VERB:STEP where a verb waits to be killed (StepPause). */
+    @ConfigProperty(name = "banger.test.pause-at")
+    Optional<String> pauseAt;
 
     @Produces
     @ApplicationScoped
@@ -57,10 +61,12 @@ public class LifecycleProducer {
         Vmms vmms = new Vmms(vmm, onPath(firecrackerBinary), KvmSupport.detect(), new FirecrackerKernels(),
                 new QemuVmm(Accel.choose(accel), List.of(), HostTsc.detect()),
                 new FirecrackerVmm(firecrackerBinary, List.of()));
-        return new VmLifecycle(store, new GrpcInfra(internal), vmms,
+        VmLifecycle lifecycle = new VmLifecycle(store, new GrpcInfra(internal), vmms,
                 ssh, keys, known, Ipv4Cidr.parse(gateway), state.resolve("vms"),
                 new VmLifecycle.Defaults(vcpu, memoryMib, diskBytes, overlayBytes, image),
                 new HostIdentity(new ProcessRunner(), home()));
+        pauseAt.ifPresent(at -> lifecycle.pauseAt(new StepPause(Optional.of(at), StepPause.markerIn(state))));
+        return lifecycle;
     }
 
     /** $HOME, as the user's own tools see it; Java's user.home comes from the passwd entry instead. */

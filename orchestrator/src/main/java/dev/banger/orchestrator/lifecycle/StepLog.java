@@ -13,6 +13,8 @@ import java.util.logging.Logger;
  */
 public final class StepLog implements BiConsumer<String, String> {
     private static final Logger LOG = Logger.getLogger("dev.banger.orchestrator.lifecycle");
+    private final String verb;
+    private final StepPause pause;
     private final String prefix;
     private final BiConsumer<String, String> progress;
     private final long began = System.nanoTime();
@@ -20,12 +22,23 @@ public final class StepLog implements BiConsumer<String, String> {
     private long stepBegan = began;
 
     public StepLog(String verb, String vm, BiConsumer<String, String> progress) {
+        this(verb, vm, progress, StepPause.NONE);
+    }
+
+    public StepLog(String verb, String vm, BiConsumer<String, String> progress, StepPause pause) {
+        this.verb = verb;
+        this.pause = pause;
         this.prefix = "op " + OpIds.current() + " " + verb + " " + vm + ": ";
         this.progress = progress;
     }
 
     @Override
-    public synchronized void accept(String next, String detail) {
+    public void accept(String next, String detail) {
+        pause.reached(verb, next); // outside the lock: a step on another thread may still report
+        record(next, detail);
+    }
+
+    private synchronized void record(String next, String detail) {
         long now = System.nanoTime();
         if (step != null) {
             LOG.info(prefix + step + " took " + millis(now - stepBegan) + " ms");

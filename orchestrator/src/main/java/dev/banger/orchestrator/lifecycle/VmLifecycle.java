@@ -70,6 +70,7 @@ public final class VmLifecycle {
     private final java.util.concurrent.locks.ReentrantReadWriteLock verbs =
             new java.util.concurrent.locks.ReentrantReadWriteLock();
     private int agentPort = AgentClient.PORT;
+    private StepPause pause = StepPause.NONE;
     /** Runs a start's independent steps. */
     private final Workers steps = new Workers("vm-step", 64);
 
@@ -403,6 +404,11 @@ public final class VmLifecycle {
         }
     }
 
+    /** Crash tests (SEC-4): stop a verb at a step until the process is killed. */
+    public void pauseAt(StepPause pause) {
+        this.pause = pause;
+    }
+
     /** Tests run a stand-in agent elsewhere. */
     void agentPort(int port) {
         this.agentPort = port;
@@ -482,7 +488,7 @@ public final class VmLifecycle {
         } catch (RuntimeException notYet) {
             // a create's new name, or a ref the verb itself will refuse
         }
-        StepLog log = new StepLog(verb, who, progress);
+        StepLog log = new StepLog(verb, who, progress, pause);
         verbs.readLock().lock();
         try {
             VmRecord done = body.apply(log);
