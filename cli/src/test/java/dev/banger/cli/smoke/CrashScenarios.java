@@ -96,6 +96,32 @@ final class CrashScenarios {
         });
     }
 
+    /**
+     * Issue 11's last item: a daemon of another build (one that claims to be older, through
+     * the test-only BANGER_TEST_DAEMON_BUILD) refuses the CLI's VM calls, and `vm run`
+     * restarts it and goes on; a VM running meanwhile is not touched (same boot id).
+     */
+    static void registerBuildMismatch(Map<String, Scenarios.Scenario> all) {
+        all.put("vm-run-restarts-a-daemon-of-another-build", h -> {
+            expectOk(h.banger("vm", "create", "--name", "smoke-old"), "create");
+            String boot = h.banger("vm", "exec", "smoke-old", "--", "cat", "/proc/sys/kernel/random/boot_id").stdout();
+            expectOk(h.banger("daemon", "stop"), "daemon stop");
+            expectOk(h.bangerWith(Map.of("BANGER_TEST_DAEMON_BUILD", "0.0.1 (commit 0ld0ld0)"), "daemon", "start"),
+                    "a daemon of another build");
+            CommandResult refused = h.banger("vm", "list");
+            expect(refused.exit() != 0 && refused.stderr().contains("the banger daemon runs 0.0.1 (commit 0ld0ld0)")
+                    && refused.stderr().contains("banger daemon stop && banger daemon start"),
+                    "vm list is refused, saying how to fix it", refused);
+            CommandResult run = h.banger("vm", "run", "--rm", "--", "echo", "fresh");
+            expect(run.ok() && run.stdout().equals("fresh\n") && run.stderr().contains("restarting it (VMs keep running)"),
+                    "vm run restarts the daemon and runs", run);
+            expectOk(h.banger("vm", "list"), "the new daemon answers the CLI");
+            CommandResult after = h.banger("vm", "exec", "smoke-old", "--", "cat", "/proc/sys/kernel/random/boot_id");
+            expect(after.ok() && after.stdout().equals(boot), "the VM that ran meanwhile was not touched", after);
+            expectOk(h.banger("vm", "delete", "smoke-old"), "delete");
+        });
+    }
+
     private static void killedAt(SmokeHarness h, String step, String name) throws Exception {
         String verb = step.substring(0, step.indexOf(':'));
         expectOk(h.banger("vm", "create", "--name", name, verb.equals("start") ? "--no-start" : "--nat"), step + ": create");

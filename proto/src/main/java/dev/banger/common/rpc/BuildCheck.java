@@ -41,6 +41,15 @@ public final class BuildCheck implements ServerInterceptor {
         return b.getVersion() + " (commit " + b.getCommit() + ")";
     }
 
+    /**
+     * The build a service says it is: its own, or, for the test of `vm run`'s restart on a
+     * mismatch, the one BANGER_TEST_DAEMON_BUILD names (a daemon that claims to be older).
+     */
+    public static String serving() {
+        String claimed = System.getenv("BANGER_TEST_DAEMON_BUILD");
+        return claimed == null || claimed.isBlank() ? current() : claimed;
+    }
+
     /** What a client adds to every call: its own build. */
     public static ClientInterceptor stamping() {
         Metadata headers = new Metadata();

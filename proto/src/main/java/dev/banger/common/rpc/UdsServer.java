@@ -64,7 +64,7 @@ public final class UdsServer implements AutoCloseable {
                 .workerEventLoopGroup(workers);
         CallerCheck callerCheck = new CallerCheck(ownerUid);
         OpIds opIds = new OpIds();
-        BuildCheck buildCheck = new BuildCheck(BuildCheck.current());
+        BuildCheck buildCheck = new BuildCheck(BuildCheck.serving());
         for (BindableService s : services) {
             // Interceptors run last-added first: the uid check before anything else, then the
             // op id, so that a build mismatch is refused with one.
