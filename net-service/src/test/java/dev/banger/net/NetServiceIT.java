@@ -48,6 +48,13 @@ class NetServiceIT {
             service.destroyForcibly().waitFor();
         }
         if (ns != null) {
+            // The namespace's own hosts file, if a test had the service write one.
+            java.nio.file.Path netnsEtc = Path.of("/etc/netns", host);
+            if (Files.isDirectory(netnsEtc)) {
+                try (var files = Files.walk(netnsEtc)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
             ns.close();
         }
         if (dir != null) {
@@ -108,10 +115,71 @@ class NetServiceIT {
         assertEquals(1, rules.lines().filter(l -> l.contains("masquerade")).count(), rules);
     }
 
+    /**
+     * NET-4 as it will run: root, for the unprivileged owner 65534, attacked as that owner
+     * with a generic client. The owner names only the table; the file is root's choice (the
+     * namespace's own hosts file), so what the owner can try is to smuggle lines into it.
+     */
+    @Test
+    void theOwnerCanPutOnlyVmNamesIntoTheHostsFileAndWithdrawTakesThemOutAgain() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
+        Path buf = Path.of("..", ".tools/node_modules/.bin/buf").toAbsolutePath().normalize();
+        assumeTrue(Files.isExecutable(buf), "needs buf in .tools (scripts/install-packages)");
+        Path hosts = Path.of("/etc/netns", host, "hosts");
+        start(65534);
+        // Open the doors the file system would close, so only the service's own checks stand.
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(dir.resolve("net.sock"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        String injected = asOwner(buf, "{\"names\": [{\"name\": \"evil\\n10.6.6.6 bank.example\", \"ip\": \"172.16.0.2\"}]}");
+        assertTrue(injected.contains("invalid_argument"), injected);
+        String outside = asOwner(buf, "{\"names\": [{\"name\": \"ok\", \"ip\": \"10.6.6.6\"}]}");
+        assertTrue(outside.contains("invalid_argument"), outside);
+        assertFalse(Files.exists(hosts), "nothing written for a refused table");
+
+        String published = asOwner(buf, "{\"names\": [{\"name\": \"web\", \"ip\": \"172.16.0.2\"}]}");
+        assertTrue(published.contains("hosts-file"), published);
+        String etcHosts = Files.readString(Path.of("/etc/hosts"));
+        String text = Files.readString(hosts);
+        assertTrue(text.startsWith(etcHosts), "the namespace's file starts as the host's: " + text);
+        assertEquals(List.of("172.16.0.2 web.vm"), text.substring(etcHosts.length()).lines()
+                .filter(l -> !l.startsWith("#") && !l.isBlank()).toList(), text);
+        assertEquals(etcHosts, Files.readString(Path.of("/etc/hosts")), "the host's own file is untouched");
+
+        asOwner(buf, "{\"withdraw\": true}");
+        assertEquals(etcHosts, Files.readString(hosts), "withdraw leaves the file as it started");
+    }
+
+    /** buf curl as uid 65534: PublishNames with this body; stdout and stderr together. */
+    private String asOwner(Path buf, String body) throws IOException, InterruptedException {
+        // buf reads its config under HOME: the owner's own, never root's.
+        Path home = dir.resolve("owner-home");
+        if (!Files.isDirectory(home)) {
+            Files.createDirectories(home);
+            Files.setAttribute(home, "unix:uid", 65534);
+            Files.setAttribute(home, "unix:gid", 65534);
+        }
+        ProcessBuilder pb = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", buf.toString(),
+                "curl", "--unix-socket", dir.resolve("net.sock").toString(), "--protocol", "grpc",
+                "--http2-prior-knowledge", "-d", body, "http://localhost/banger.internal.v1.Net/PublishNames")
+                .redirectErrorStream(true);
+        pb.environment().put("HOME", home.toString());
+        pb.environment().put("XDG_CONFIG_HOME", home.resolve(".config").toString());
+        pb.environment().put("XDG_CACHE_HOME", home.resolve(".cache").toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "buf curl ended");
+        return out;
+    }
+
     private void start() throws IOException, InterruptedException {
+        start(0);
+    }
+
+    private void start(int owner) throws IOException, InterruptedException {
         Path socket = dir.resolve("net.sock");
         service = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dbanger.socket=" + socket, "-Dbanger.net.netns=" + host, "-Dbanger.owner-uid=0",
+                "-Dbanger.socket=" + socket, "-Dbanger.net.netns=" + host, "-Dbanger.owner-uid=" + owner,
                 "-Dbanger.state-dir=" + dir, "-jar", System.getProperty("banger.service.jar"))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("net.log").toFile()).start();
         long deadline = System.nanoTime() + 60_000_000_000L;
