@@ -201,7 +201,14 @@ public final class SmokeHarness implements AutoCloseable {
         // (VM-8): delete every VM first, so no VMM outlives the harness.
         try {
             List<String> names = new ArrayList<>();
-            new com.fasterxml.jackson.databind.ObjectMapper().readTree(banger("vm", "list", "-o", "json").stdout())
+            CommandResult list = banger("vm", "list", "-o", "json");
+            if (!list.ok()) {
+                // A scenario left a daemon that refuses (one claiming another build): a fresh one answers.
+                banger("daemon", "stop");
+                banger("daemon", "start");
+                list = banger("vm", "list", "-o", "json");
+            }
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(list.stdout())
                     .forEach(vm -> names.add(vm.path("name").asText()));
             if (!names.isEmpty()) {
                 List<String> delete = new ArrayList<>(List.of("vm", "delete"));

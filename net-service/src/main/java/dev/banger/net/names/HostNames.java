@@ -68,10 +68,6 @@ public final class HostNames {
                 .orElse(Path.of("/etc/hosts"));
     }
 
-    public NameMethod method() {
-        return method;
-    }
-
     /** Publishes the whole table; dnsAddress is the orchestrator's listener (127.0.0.1:PORT). */
     public synchronized Result publish(Map<String, String> nameToIp, String dnsAddress) {
         Map<String, String> names = validate(nameToIp);

@@ -131,10 +131,6 @@ public class VmNameService {
         publish(Map.of(), true);
     }
 
-    public VmZone zone() {
-        return zone;
-    }
-
     /** "127.0.0.1:42069" while the listener runs. */
     public Optional<String> endpoint() {
         return Optional.ofNullable(listener).map(DnsListener::endpoint);

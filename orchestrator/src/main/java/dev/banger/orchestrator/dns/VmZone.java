@@ -55,18 +55,6 @@ public final class VmZone {
         return out;
     }
 
-    /** The address a VM name (with or without ".vm") has now. */
-    public Optional<String> address(String name) {
-        String label = name.toLowerCase(Locale.ROOT);
-        if (label.endsWith(".")) {
-            label = label.substring(0, label.length() - 1);
-        }
-        if (label.endsWith(".vm")) {
-            label = label.substring(0, label.length() - 3);
-        }
-        return Optional.ofNullable(records.get(label)).map(InetAddress::getHostAddress);
-    }
-
     /**
      * The wire answer to one packet, at most maxLength bytes (UDP; TCP passes 65535),
      * or empty when the packet is not even a DNS header (nothing to answer to).

@@ -88,7 +88,6 @@ class DnsTest {
         zone.replace(Map.of("fresh", "172.16.0.9"));
         assertEquals(Rcode.NXDOMAIN, udp.send(query("calm-otter.vm.", Type.A)).getRcode());
         assertEquals(Rcode.NOERROR, udp.send(query("fresh.vm.", Type.A)).getRcode());
-        assertEquals(java.util.Optional.of("172.16.0.9"), zone.address("fresh.vm"));
     }
 
     @Test
