@@ -2,8 +2,8 @@ package dev.banger.orchestrator.reach;
 
 import dev.banger.common.errors.FailedPreconditionException;
 import dev.banger.common.errors.Reason;
-import dev.banger.common.errors.UnavailableException;
 import dev.banger.common.layout.VmDir;
+import dev.banger.orchestrator.agent.AgentCalls;
 import dev.banger.orchestrator.agent.AgentClient;
 import dev.banger.orchestrator.lifecycle.VmLifecycle;
 import dev.banger.orchestrator.store.VmRecord;
@@ -41,12 +41,8 @@ public class VmReach {
     /** The guest's listeners, as the host reaches them, probed for HTTP(S). */
     public List<PortTable.Row> ports(String ref) {
         VmRecord vm = store.resolve(ref);
-        String answer;
-        try {
-            answer = AgentClient.callWhenUp(lifecycle.agentTarget(vm), "ports", AGENT_TIMEOUT, Duration.ofSeconds(30));
-        } catch (IOException e) {
-            throw new UnavailableException("the guest agent of " + vm.name() + " did not answer: " + e.getMessage());
-        }
+        String answer = AgentCalls.ask(lifecycle.agentTarget(vm), vm.name(), "ports", AGENT_TIMEOUT,
+                Duration.ofSeconds(30));
         List<PortTable.Row> rows = PortTable.rows(vm.name(), vm.ip(), GuestListener.parse(answer));
         return PortTable.probed(rows, vm.name(), vm.ip(), probe);
     }

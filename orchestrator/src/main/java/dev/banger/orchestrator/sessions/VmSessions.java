@@ -1,16 +1,12 @@
 package dev.banger.orchestrator.sessions;
 
-import dev.banger.common.errors.FailedPreconditionException;
 import dev.banger.common.errors.InvalidArgumentException;
-import dev.banger.common.errors.NotFoundException;
-import dev.banger.common.errors.UnavailableException;
 import dev.banger.common.exec.ShellQuote;
-import dev.banger.orchestrator.agent.AgentClient;
+import dev.banger.orchestrator.agent.AgentCalls;
 import dev.banger.orchestrator.lifecycle.VmLifecycle;
 import dev.banger.orchestrator.store.VmRecord;
 import dev.banger.orchestrator.store.VmStore;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -137,19 +133,7 @@ public class VmSessions {
     }
 
     private String call(VmRecord vm, String request) {
-        try {
-            return AgentClient.callWhenUp(lifecycle.agentTarget(vm), request, AGENT_TIMEOUT, AGENT_START);
-        } catch (AgentClient.AgentException e) {
-            String m = e.getMessage() + " (" + vm.name() + ")";
-            throw switch (e.kind()) {
-                case "not-found" -> new NotFoundException(m);
-                case "bad-request" -> new InvalidArgumentException(m);
-                case "conflict" -> new FailedPreconditionException(m);
-                default -> new UnavailableException("the guest agent of " + vm.name() + ": " + e.getMessage());
-            };
-        } catch (IOException e) {
-            throw new UnavailableException("the guest agent of " + vm.name() + " did not answer: " + e.getMessage());
-        }
+        return AgentCalls.ask(lifecycle.agentTarget(vm), vm.name(), request, AGENT_TIMEOUT, AGENT_START);
     }
 
     private static String b64(String s) {
