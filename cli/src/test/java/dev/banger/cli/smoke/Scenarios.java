@@ -69,6 +69,12 @@ public final class Scenarios {
                     after);
             expect(!after.stdout().contains(before.stdout().strip()), "a new boot id after start", after);
             expectOk(h.banger("vm", "delete", "smoke-life"), "delete");
+            // OPS-5: each verb is in the operations log, the deleted VM's too; ssh is not an operation.
+            CommandResult ops = h.banger("ops", "--vm", "smoke-life");
+            List<String> kinds = ops.stdout().lines().skip(1)
+                    .map(l -> l.split("\\s{2,}")[1] + " " + l.split("\\s{2,}")[3]).toList();
+            expect(kinds.equals(List.of("vm create succeeded", "vm stop succeeded", "vm start succeeded",
+                    "vm delete succeeded")), "create, stop, start, delete in the operations log", ops);
         });
         ALL.put("restart-set-exec", h -> {
             expectOk(h.banger("vm", "create", "--name", "smoke-rs"), "create");
@@ -137,6 +143,11 @@ public final class Scenarios {
             expect(name.exit() == 1 && name.stderr().startsWith("banger: bad request:"), "bad name refused", name);
             CommandResult image = h.banger("vm", "create", "--image", "nosuch", "--name", "smoke-noimg");
             expect(image.exit() == 1 && image.stderr().startsWith("banger: not found:"), "unknown image refused", image);
+            CommandResult failed = h.banger("ops", "--vm", "smoke-noimg", "-o", "json");
+            java.util.regex.Matcher op = java.util.regex.Pattern.compile("\\(op ([0-9a-f]{12})\\)").matcher(image.stderr());
+            expect(op.find() && failed.stdout().contains("\"id\": \"" + op.group(1) + "\"")
+                    && failed.stdout().contains("\"state\": \"failed\""),
+                    "the failed create is in the operations log under the op id its error printed", failed);
             CommandResult both = h.banger("vm", "run", "-d", "--rm");
             expect(both.exit() == 1, "-d with --rm refused (RUN-3)", both);
             // Only this scenario's names: with --jobs, other scenarios' VMs exist meanwhile.

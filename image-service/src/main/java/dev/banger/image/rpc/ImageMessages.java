@@ -1,6 +1,6 @@
 package dev.banger.image.rpc;
 
-import com.google.protobuf.Timestamp;
+import dev.banger.common.rpc.Timestamps;
 import dev.banger.image.store.ImageRecord;
 import dev.banger.image.store.KernelRecord;
 import dev.banger.proto.api.v1.Image;
@@ -15,7 +15,7 @@ final class ImageMessages {
     static Image toProto(ImageRecord i) {
         Image.Builder b = Image.newBuilder().setId(i.id()).setName(i.name()).setDistro(i.distro()).setArch(i.arch())
                 .setRootfsSizeBytes(i.rootfsSizeBytes()).setRootfsSha256(i.rootfsSha256())
-                .setCreated(ts(i.created())).setRootfsPath(i.rootfsPath());
+                .setCreated(Timestamps.of(i.created())).setRootfsPath(i.rootfsPath());
         if (i.kernelName() != null) {
             b.setKernelRef(i.kernelName());
         }
@@ -29,7 +29,7 @@ final class ImageMessages {
     }
 
     static Kernel toProto(KernelRecord k) {
-        Kernel.Builder b = Kernel.newBuilder().setId(k.id()).setName(k.name()).setCreated(ts(k.created()));
+        Kernel.Builder b = Kernel.newBuilder().setId(k.id()).setName(k.name()).setCreated(Timestamps.of(k.created()));
         if (k.vmlinuxPath() != null) {
             b.setVmlinuxPath(k.vmlinuxPath());
         }
@@ -45,7 +45,4 @@ final class ImageMessages {
         return b.build();
     }
 
-    private static Timestamp ts(Instant t) {
-        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
-    }
 }

@@ -16,6 +16,7 @@ import dev.banger.orchestrator.ssh.KnownHosts;
 import dev.banger.orchestrator.ssh.SshKeys;
 import dev.banger.orchestrator.store.VmRecord;
 import dev.banger.orchestrator.store.VmStore;
+import dev.banger.orchestrator.ops.Operations;
 import dev.banger.orchestrator.vm.VmNames;
 import dev.banger.orchestrator.vmm.Vmm;
 import dev.banger.orchestrator.vmm.Vmms;
@@ -90,7 +91,7 @@ public final class VmLifecycle {
 
     /** Checks the request, records the VM with an address; nothing is recorded if a check fails. */
     public VmRecord create(Request r, BiConsumer<String, String> progress) {
-        return logged("create", r.name() == null || r.name().isEmpty() ? "(new)" : r.name(), progress,
+        return logged("create", r.name() == null || r.name().isEmpty() ? UNNAMED : r.name(), progress,
                 log -> createLogged(r, log));
     }
 
@@ -276,7 +277,7 @@ public final class VmLifecycle {
 
     /** vm set: new vCPU count and/or memory for a stopped VM (they apply at its next start). */
     public VmRecord set(String ref, Integer vcpu, Integer memoryMib) {
-        return withVm(ref, vm -> {
+        return logged("set", ref, (p, d) -> { }, log -> withVm(ref, vm -> {
             if (!vm.state().atRest()) {
                 throw new FailedPreconditionException(Reason.VM_RUNNING,
                         "VM " + vm.name() + " is " + vm.state() + "; stop it first");
@@ -285,7 +286,7 @@ public final class VmLifecycle {
             int m = range(memoryMib == null ? vm.memoryMib() : memoryMib, 128, 1 << 20, "memory (MiB)");
             store.updateSize(vm.id(), v, m);
             return store.resolve(vm.id());
-        });
+        }));
     }
 
     /** What one reconcile did, or that it did nothing because a verb was running. */
@@ -479,22 +480,36 @@ public final class VmLifecycle {
         }
     }
 
+    /** How logs name a VM being created without a name: it gets one in the create. */
+    private static final String UNNAMED = "(new)";
+
     /** Runs a verb with its steps logged (StepLog), the outcome included. */
     private VmRecord logged(String verb, String ref, BiConsumer<String, String> progress,
             java.util.function.Function<StepLog, VmRecord> body) {
         String who = ref;
+        String id = null;
         try {
-            who = store.resolve(ref).name(); // logs say calm-otter, whatever the caller named it by
+            VmRecord vm = store.resolve(ref);
+            who = vm.name(); // logs say calm-otter, whatever the caller named it by
+            id = vm.id();
         } catch (RuntimeException notYet) {
             // a create's new name, or a ref the verb itself will refuse
+        }
+        if (id != null) {
+            Operations.touch(who, id);
         }
         StepLog log = new StepLog(verb, who, progress, pause);
         verbs.readLock().lock();
         try {
             VmRecord done = body.apply(log);
+            Operations.touch(done.name(), done.id());
             log.done(null);
             return done;
         } catch (RuntimeException e) {
+            if (id == null && "create".equals(verb) && !UNNAMED.equals(who)) {
+                Operations.touch(who, null); // `banger ops --vm NAME` finds a create that failed too
+            }
+            Operations.failed(who, e.getMessage());
             log.done(e);
             throw e;
         } finally {

@@ -6,6 +6,7 @@ import dev.banger.orchestrator.agent.AgentCalls;
 import dev.banger.orchestrator.lifecycle.VmLifecycle;
 import dev.banger.orchestrator.store.VmRecord;
 import dev.banger.orchestrator.store.VmStore;
+import dev.banger.orchestrator.ops.Operations;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -47,6 +48,7 @@ public class VmSessions {
 
     public Started start(String ref, String name, String cwd, List<String> argv) {
         VmRecord vm = store.resolve(ref);
+        Operations.touch(vm.name(), vm.id());
         if (argv.isEmpty()) {
             throw new InvalidArgumentException("a session needs a command: vm session start NAME -- CMD");
         }
@@ -71,6 +73,7 @@ public class VmSessions {
 
     public GuestSession stop(String ref, String name) {
         VmRecord vm = store.resolve(ref);
+        Operations.touch(vm.name(), vm.id());
         return GuestSession.parse(call(vm, "session-stop " + requireName(name))).get(0);
     }
 

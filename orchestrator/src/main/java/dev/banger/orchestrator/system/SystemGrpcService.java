@@ -8,6 +8,10 @@ import dev.banger.proto.api.v1.SystemGrpc;
 import dev.banger.proto.api.v1.MutinySystemGrpc;
 import dev.banger.common.rpc.RpcEndpoint;
 import dev.banger.orchestrator.dns.VmNameService;
+import dev.banger.orchestrator.ops.OperationMessages;
+import dev.banger.orchestrator.ops.OperationStore;
+import dev.banger.proto.api.v1.ListOperationsRequest;
+import dev.banger.proto.api.v1.ListOperationsResponse;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -18,13 +22,23 @@ public class SystemGrpcService extends MutinySystemGrpc.SystemImplBase {
     private final InternalServices internal;
     private final String stateDir;
     private final VmNameService names;
+    private final OperationStore operations;
 
     public SystemGrpcService(RpcEndpoint endpoint, InternalServices internal,
-            @ConfigProperty(name = "banger.state-dir") String stateDir, VmNameService names) {
+            @ConfigProperty(name = "banger.state-dir") String stateDir, VmNameService names,
+            OperationStore operations) {
         this.endpoint = endpoint;
         this.internal = internal;
         this.stateDir = stateDir;
         this.names = names;
+        this.operations = operations;
+    }
+
+    @Override
+    public Uni<ListOperationsResponse> listOperations(ListOperationsRequest r) {
+        return Rpc.unary(() -> ListOperationsResponse.newBuilder().addAllOperations(operations
+                .last(OperationMessages.limit(r), OperationMessages.vm(r)).stream().map(OperationMessages::toProto)
+                .toList()).build());
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.banger.orchestrator.vm;
 
-import com.google.protobuf.Timestamp;
+import dev.banger.common.rpc.Timestamps;
 import dev.banger.orchestrator.store.VmRecord;
 import dev.banger.proto.api.v1.Vm;
 import dev.banger.proto.api.v1.VmState;
@@ -29,7 +29,7 @@ final class VmMessages {
                 .setDir(r.dir())
                 .setVmmLog(new dev.banger.common.layout.VmDir(java.nio.file.Path.of(r.dir())).vmmLog().toString())
                 .setConsoleLog(new dev.banger.common.layout.VmDir(java.nio.file.Path.of(r.dir())).consoleLog().toString())
-                .setCreated(timestamp(r.createdAt()));
+                .setCreated(Timestamps.of(r.createdAt()));
         if (r.ip() != null) {
             b.setIp(r.ip());
         }
@@ -37,7 +37,7 @@ final class VmMessages {
             b.setVmmPid(r.vmmPid());
         }
         if (r.startedAt() != null) {
-            b.setStarted(timestamp(r.startedAt()));
+            b.setStarted(Timestamps.of(r.startedAt()));
         }
         if (r.workspacePath() != null) {
             b.setWorkspacePath(r.workspacePath());
@@ -48,7 +48,4 @@ final class VmMessages {
         return b.build();
     }
 
-    private static Timestamp timestamp(Instant t) {
-        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
-    }
 }

@@ -6,6 +6,7 @@ import dev.banger.orchestrator.store.VmState;
 import dev.banger.common.errors.Reason;
 import dev.banger.common.errors.FailedPreconditionException;
 import dev.banger.orchestrator.lifecycle.StepLog;
+import dev.banger.orchestrator.ops.Operations;
 import dev.banger.orchestrator.lifecycle.VmLifecycle;
 import dev.banger.orchestrator.lifecycle.Workers;
 import dev.banger.orchestrator.ssh.SshKeys;
@@ -324,6 +325,7 @@ public class VmsGrpcService extends MutinyVmsGrpc.VmsImplBase {
                         .build()));
                 return null;
             }
+            Operations.touch(vm.name(), vm.id());
             if (r.getBootstrap()) {
                 workspaces.requireNetworkForTools(vm, plan);
             }

@@ -1,6 +1,7 @@
 package dev.banger.common.rpc;
 
 import io.grpc.BindableService;
+import io.grpc.ServerInterceptors;
 import io.quarkus.arc.All;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.runtime.ShutdownEvent;
@@ -32,13 +33,17 @@ public class RpcEndpoint {
     Optional<String> logFile;
     @All
     List<BindableService> services;
+    @All
+    List<LocalInterceptor> interceptors;
 
     private UdsServer server;
     private ServiceIdentity identity;
 
     void start(@Observes StartupEvent event) {
         identity = new ServiceIdentity(name, socket.toString(), logFile.orElse(""));
-        server = ServiceHost.start(identity, socket, socketMode, ownerUid, services);
+        List<BindableService> intercepted = services.stream()
+                .<BindableService>map(s -> () -> ServerInterceptors.intercept(s, List.copyOf(interceptors))).toList();
+        server = ServiceHost.start(identity, socket, socketMode, ownerUid, intercepted);
     }
 
     /** What this process says about itself (also served by Health.Check). */

@@ -1,7 +1,6 @@
 package dev.banger.common.rpc;
 
 import dev.banger.proto.common.v1.ServiceInfo;
-import com.google.protobuf.Timestamp;
 import java.time.Instant;
 
 /** What a running service says about itself in Health.Check and daemon status. */
@@ -33,7 +32,7 @@ public final class ServiceIdentity {
                 .setLogPath(logPath == null ? "" : logPath)
                 .setUptimeMillis(now.toEpochMilli() - started.toEpochMilli())
                 .setStartupMillis(startupMillis)
-                .setStarted(Timestamp.newBuilder().setSeconds(started.getEpochSecond()).setNanos(started.getNano()))
+                .setStarted(Timestamps.of(started))
                 .build();
     }
 }

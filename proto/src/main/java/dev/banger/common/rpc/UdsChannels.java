@@ -7,6 +7,7 @@ import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.unix.DomainSocketAddress;
@@ -33,6 +34,9 @@ public final class UdsChannels {
             this.loop = new EpollEventLoopGroup(1, new DefaultThreadFactory("uds-client", true));
             this.channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
                     .channelType(EpollDomainSocketChannel.class)
+                    // grpc-netty asks every channel for TCP keepalive; a Unix socket has none, and
+                    // Netty would log a warning per connection. null takes the option back out.
+                    .withOption(ChannelOption.SO_KEEPALIVE, null)
                     .eventLoopGroup(loop)
                     .overrideAuthority("localhost")
                     .usePlaintext()
