@@ -20,13 +20,16 @@ public class BangerCommand {
      */
     static final List<Class<?>> SUBCOMMANDS = List.of(VmCommand.class, dev.banger.cli.image.ImageCommand.class,
             dev.banger.cli.image.KernelCommand.class, DaemonCommand.class, DoctorCommand.class,
-            dev.banger.cli.sshconfig.SshConfigCommand.class, dev.banger.cli.ops.OpsCommand.class, VersionCommand.class,
+            dev.banger.cli.sshconfig.SshConfigCommand.class, dev.banger.cli.ops.OpsCommand.class,
+            dev.banger.cli.update.UpdateCommand.class, VersionCommand.class,
             AutoComplete.GenerateCompletion.class);
 
     static final class Version implements picocli.CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"banger " + dev.banger.common.rpc.BuildInfo.describe(dev.banger.common.rpc.BuildInfo.current())};
+            String build = dev.banger.common.rpc.BuildInfo.describe(dev.banger.common.rpc.BuildInfo.current());
+            return new String[] {VersionCommand.release().map(r -> "banger " + r + " (" + build + ")")
+                    .orElse("banger " + build)};
         }
     }
 }

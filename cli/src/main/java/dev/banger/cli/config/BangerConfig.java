@@ -40,6 +40,7 @@ import java.util.function.UnaryOperator;
  * net.gateway = 172.16.0.1/24    # the bridge's address: VMs get the others
  * net.nat = auto                 # auto, nftables or iptables
  * log.level = INFO
+ * update.manifest-url = https://HOST/PATH/manifest.json   # where `banger update` looks for releases
  * </pre>
  */
 public record BangerConfig(Map<String, String> settings, List<Path> files) {
@@ -75,6 +76,8 @@ public record BangerConfig(Map<String, String> settings, List<Path> files) {
         KEYS.put("net.nat", new Key("banger.net.nat", v -> oneOf(v, "auto", "nftables", "iptables")));
         KEYS.put("dns.port", new Key("banger.dns.port", v -> range(v, 1, 65535)));
         KEYS.put("net.names", new Key("banger.net.names", v -> oneOf(v, "auto", "resolved", "hosts-file", "off")));
+        KEYS.put("update.manifest-url", new Key("banger.update.manifest-url",
+                v -> matches(v, "https://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[A-Za-z0-9._~/-]*", "an https URL")));
         KEYS.put("log.level", new Key("quarkus.log.level",
                 v -> oneOf(v.toUpperCase(java.util.Locale.ROOT), "TRACE", "DEBUG", "INFO", "WARN", "ERROR")));
     }

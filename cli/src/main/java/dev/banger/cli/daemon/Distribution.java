@@ -32,6 +32,11 @@ public final class Distribution {
         return new Distribution(Path.of(dist).toAbsolutePath());
     }
 
+    /** The checkout or the installed release directory. */
+    public Path root() {
+        return root;
+    }
+
     /** The command users run: bin/banger of this distribution (what ssh's ProxyCommand calls). */
     public Path launcher() {
         return root.resolve("bin/banger");
