@@ -21,7 +21,7 @@ public class BangerCommand {
     static final List<Class<?>> SUBCOMMANDS = List.of(VmCommand.class, dev.banger.cli.image.ImageCommand.class,
             dev.banger.cli.image.KernelCommand.class, DaemonCommand.class, DoctorCommand.class,
             dev.banger.cli.sshconfig.SshConfigCommand.class, dev.banger.cli.ops.OpsCommand.class,
-            dev.banger.cli.update.UpdateCommand.class, VersionCommand.class,
+            dev.banger.cli.update.UpdateCommand.class, dev.banger.cli.system.SystemCommand.class, VersionCommand.class,
             AutoComplete.GenerateCompletion.class);
 
     static final class Version implements picocli.CommandLine.IVersionProvider {

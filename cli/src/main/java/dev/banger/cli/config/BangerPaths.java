@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * Where banger keeps its state, sockets and logs for this user (OPS-6).
- * BANGER_HOME puts everything under one directory (dev mode, tests); otherwise
- * the XDG base directories decide.
+ * BANGER_HOME puts everything under one directory (dev mode, tests); otherwise a
+ * `system install` decides (/run/banger, /var/lib/banger), else the XDG base directories.
  */
 public record BangerPaths(Path stateDir, Path runDir, Path logDir, Path configDir, Path cacheDir) {
 
@@ -25,6 +25,9 @@ public record BangerPaths(Path stateDir, Path runDir, Path logDir, Path configDi
             return new BangerPaths(base.resolve("state"), base.resolve("run"), base.resolve("logs"),
                     base.resolve("config"), cache);
         }
+        if (dev.banger.cli.system.SystemLayout.HOST.servicesInstalled()) {
+            return dev.banger.cli.system.SystemLayout.HOST.paths(); // `system install`: the services' own paths
+        }
         Path cache = cacheOverride != null && !cacheOverride.isBlank() ? Path.of(cacheOverride)
                 : xdg(env, "XDG_CACHE_HOME", userHome.resolve(".cache")).resolve("banger");
         Path state = xdg(env, "XDG_STATE_HOME", userHome.resolve(".local/state")).resolve("banger");
@@ -37,6 +40,11 @@ public record BangerPaths(Path stateDir, Path runDir, Path logDir, Path configDi
     private static Path xdg(Map<String, String> env, String key, Path fallback) {
         String v = env.get(key);
         return v != null && !v.isBlank() ? Path.of(v) : fallback;
+    }
+
+    /** The paths of services systemd runs (`system install`), not of a dev-mode daemon. */
+    public boolean system() {
+        return runDir.equals(dev.banger.cli.system.SystemLayout.HOST.runDir());
     }
 
     public Path socket(String service) {

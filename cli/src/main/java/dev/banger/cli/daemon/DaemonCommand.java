@@ -40,6 +40,11 @@ public class DaemonCommand {
     int start(@Option(names = "--timeout", description = "Seconds to wait for the services (default: ${DEFAULT-VALUE}).",
             defaultValue = "90") int timeoutSeconds) {
         BangerPaths paths = BangerPaths.fromEnvironment();
+        if (paths.system()) {
+            throw new dev.banger.cli.output.UserError(dev.banger.cli.output.ErrorKind.FAILED_PRECONDITION,
+                    "banger runs as system services on this host: sudo banger system restart (status: banger system"
+                            + " status)");
+        }
         Optional<DaemonLauncher.Started> started = new DaemonLauncher(paths).ensureRunning(Duration.ofSeconds(timeoutSeconds));
         if (started.isEmpty()) {
             System.out.println("banger daemon already running (" + paths.runDir() + ")");

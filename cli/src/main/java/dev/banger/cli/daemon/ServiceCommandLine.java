@@ -29,6 +29,14 @@ public final class ServiceCommandLine {
             List<String> extraJvmFlags, Optional<Path> guestAgentJar) {
         List<String> argv = new ArrayList<>();
         argv.add("setsid");
+        argv.addAll(command(service, java, jar, paths, ownerUid, extraJvmFlags, guestAgentJar));
+        return argv;
+    }
+
+    /** The service's java command line, as dev mode runs it under setsid and a systemd unit as its ExecStart. */
+    public static List<String> command(Service service, Path java, Path jar, BangerPaths paths, int ownerUid,
+            List<String> extraJvmFlags, Optional<Path> guestAgentJar) {
+        List<String> argv = new ArrayList<>();
         argv.add(java.toString());
         argv.addAll(JVM_FLAGS);
         argv.add("-Xmx" + service.maxHeapMib() + "m");

@@ -43,6 +43,12 @@ public final class SystemdServices implements InstalledServices {
         if (!r.ok()) {
             throw new IllegalStateException("systemctl restart failed: " + r.stderr().strip());
         }
+        awaitUp(before);
+    }
+
+    /** Returns once an orchestrator started no earlier than {@code since} answers Health. */
+    public void awaitUp(Instant since) {
+        Instant before = since;
         Instant deadline = Instant.now().plus(UP_WITHIN);
         String last = "no answer";
         while (Instant.now().isBefore(deadline)) {

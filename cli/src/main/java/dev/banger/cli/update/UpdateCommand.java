@@ -86,7 +86,7 @@ public class UpdateCommand implements Callable<Integer> {
     }
 
     private static InstalledServices services() {
-        return new SystemdServices(new ProcessRunner(), Path.of("/etc/systemd/system"),
-                Path.of("/run/banger/orchestrator.sock"));
+        dev.banger.cli.system.SystemLayout host = dev.banger.cli.system.SystemLayout.HOST;
+        return new SystemdServices(new ProcessRunner(), host.unitDir(), host.runDir().resolve("orchestrator.sock"));
     }
 }
