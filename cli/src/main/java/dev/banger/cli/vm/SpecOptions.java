@@ -24,9 +24,19 @@ public class SpecOptions {
     String overlaySize;
     @Option(names = "--nat", description = "give the VM outbound network access")
     boolean nat;
+    @Option(names = "--init", paramLabel = "lean|systemd", description = "how the guest boots: lean (busybox init,"
+            + " fastest; the default) or the image's systemd")
+    String init;
 
     VmSpec toSpec() {
         VmSpec.Builder b = VmSpec.newBuilder().setNat(nat);
+        if (init != null) {
+            b.setInit(switch (init) {
+                case "lean" -> dev.banger.proto.api.v1.GuestInit.LEAN;
+                case "systemd" -> dev.banger.proto.api.v1.GuestInit.SYSTEMD;
+                default -> throw new UserError(ErrorKind.BAD_REQUEST, "--init must be lean or systemd, got '" + init + "'");
+            });
+        }
         if (name != null) {
             if (!name.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
                 throw new UserError(ErrorKind.BAD_REQUEST, "VM name must be one DNS label: 1-63 lowercase letters, digits or '-',"

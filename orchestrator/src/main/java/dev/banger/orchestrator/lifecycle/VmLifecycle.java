@@ -18,6 +18,7 @@ import dev.banger.orchestrator.store.VmRecord;
 import dev.banger.orchestrator.store.VmStore;
 import dev.banger.orchestrator.ops.Operations;
 import dev.banger.orchestrator.vm.VmNames;
+import dev.banger.orchestrator.vmm.GuestInit;
 import dev.banger.orchestrator.vmm.Vmm;
 import dev.banger.orchestrator.vmm.Vmms;
 import dev.banger.orchestrator.vmm.VmHandle;
@@ -52,7 +53,11 @@ public final class VmLifecycle {
 
     /** What a create asks for; null fields take the defaults. */
     public record Request(String name, String image, Integer vcpu, Integer memoryMib, Long diskBytes, Long overlayBytes,
-            boolean nat) {
+            boolean nat, GuestInit init) {
+        public Request(String name, String image, Integer vcpu, Integer memoryMib, Long diskBytes, Long overlayBytes,
+                boolean nat) {
+            this(name, image, vcpu, memoryMib, diskBytes, overlayBytes, nat, GuestInit.LEAN);
+        }
     }
 
     private final VmStore store;
@@ -119,7 +124,8 @@ public final class VmLifecycle {
             String name = wanted == null ? VmNames.generate(names) : wanted;
             return store.insertWithNewIp(new VmRecord(id, name, VmState.CREATED, image.imageId(), image.imageName(),
                     image.kernelName(), null, vcpu, memory, disk, overlay, r.nat(), vmm, null,
-                    vmsDir.resolve(id).toString(), null, null, Instant.now(), null), gateway);
+                    vmsDir.resolve(id).toString(), null, null, Instant.now(), null,
+                    r.init() == null ? GuestInit.LEAN : r.init()), gateway);
         }
     }
 
@@ -534,7 +540,7 @@ public final class VmLifecycle {
 
     private VmmSpec spec(VmRecord vm, Infra.BootImage image, Path root, Path work, Path config, String tap) {
         return new VmmSpec(vm.id(), vm.vcpu(), vm.memoryMib(), image.bzImage(), image.vmlinux(), image.initrd(), root,
-                work, config, tap, Path.of(vm.dir()));
+                work, config, tap, Path.of(vm.dir()), vm.init() == null ? GuestInit.LEAN : vm.init());
     }
 
     private ReentrantLock lock(String id) {

@@ -1,5 +1,6 @@
 package dev.banger.orchestrator.store;
 
+import dev.banger.orchestrator.vmm.GuestInit;
 import java.time.Instant;
 
 /** One row of the vms table, as the store hands it out. */
@@ -22,5 +23,6 @@ public record VmRecord(
         String workspacePath,
         String lastError,
         Instant createdAt,
-        Instant startedAt) {
+        Instant startedAt,
+        GuestInit init) {
 }

@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
+import dev.banger.orchestrator.vmm.GuestInit;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,7 +144,7 @@ public class VmStore {
                     "no free guest address left in " + subnet + "; delete a VM or widen the subnet"));
             VmRecord withIp = new VmRecord(vm.id(), vm.name(), vm.state(), vm.imageId(), vm.imageName(), vm.kernelName(),
                     ip, vm.vcpu(), vm.memoryMib(), vm.diskSizeBytes(), vm.systemOverlaySizeBytes(), vm.nat(), vm.vmm(),
-                    vm.vmmPid(), vm.dir(), vm.workspacePath(), vm.lastError(), vm.createdAt(), vm.startedAt());
+                    vm.vmmPid(), vm.dir(), vm.workspacePath(), vm.lastError(), vm.createdAt(), vm.startedAt(), vm.init());
             try {
                 insert(withIp);
                 return withIp;
@@ -163,8 +164,8 @@ public class VmStore {
         inTransaction("cannot add VM " + vm.name(), c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO vms (id, name, state, image_id, image_name,"
                     + " kernel_name, vcpu, memory_mib, disk_size_bytes, system_overlay_size_bytes, nat, vmm, vmm_pid,"
-                    + " dir, last_error, created_at, started_at)"
-                    + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                    + " dir, last_error, created_at, started_at, init)"
+                    + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
                 int i = 0;
                 ps.setString(++i, vm.id());
                 ps.setString(++i, vm.name());
@@ -183,6 +184,7 @@ public class VmStore {
                 ps.setString(++i, vm.lastError());
                 ps.setString(++i, vm.createdAt().toString());
                 ps.setString(++i, vm.startedAt() == null ? null : vm.startedAt().toString());
+                ps.setString(++i, (vm.init() == null ? GuestInit.LEAN : vm.init()).column());
                 ps.executeUpdate();
             }
             if (vm.ip() != null) {
@@ -244,7 +246,8 @@ public class VmStore {
                 rs.getString("ip"), rs.getInt("vcpu"), rs.getInt("memory_mib"), rs.getLong("disk_size_bytes"),
                 rs.getLong("system_overlay_size_bytes"), rs.getInt("nat") == 1, rs.getString("vmm"), vmmPid,
                 rs.getString("dir"), rs.getString("workspace_path"), rs.getString("last_error"),
-                Instant.parse(rs.getString("created_at")), instantOrNull(rs.getString("started_at")));
+                Instant.parse(rs.getString("created_at")), instantOrNull(rs.getString("started_at")),
+                GuestInit.ofColumn(rs.getString("init")));
     }
 
     private static Instant instantOrNull(String s) {

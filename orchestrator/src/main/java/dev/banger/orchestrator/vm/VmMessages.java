@@ -29,7 +29,9 @@ final class VmMessages {
                 .setDir(r.dir())
                 .setVmmLog(new dev.banger.common.layout.VmDir(java.nio.file.Path.of(r.dir())).vmmLog().toString())
                 .setConsoleLog(new dev.banger.common.layout.VmDir(java.nio.file.Path.of(r.dir())).consoleLog().toString())
-                .setCreated(Timestamps.of(r.createdAt()));
+                .setCreated(Timestamps.of(r.createdAt()))
+                .setInit(r.init() == dev.banger.orchestrator.vmm.GuestInit.SYSTEMD ? dev.banger.proto.api.v1.GuestInit.SYSTEMD
+                        : dev.banger.proto.api.v1.GuestInit.LEAN);
         if (r.ip() != null) {
             b.setIp(r.ip());
         }

@@ -92,7 +92,9 @@ public class VmsGrpcService extends MutinyVmsGrpc.VmsImplBase {
             VmRecord vm = lifecycle.create(new VmLifecycle.Request(s.getName(), s.getImage(),
                     s.hasVcpu() ? s.getVcpu() : null, s.hasMemoryMib() ? s.getMemoryMib() : null,
                     s.hasDiskSizeBytes() ? s.getDiskSizeBytes() : null,
-                    s.hasSystemOverlaySizeBytes() ? s.getSystemOverlaySizeBytes() : null, s.getNat()), progress);
+                    s.hasSystemOverlaySizeBytes() ? s.getSystemOverlaySizeBytes() : null, s.getNat(),
+                    s.getInit() == dev.banger.proto.api.v1.GuestInit.SYSTEMD ? dev.banger.orchestrator.vmm.GuestInit.SYSTEMD
+                            : dev.banger.orchestrator.vmm.GuestInit.LEAN), progress);
             if (r.getStart()) {
                 try {
                     vm = lifecycle.start(vm.id(), progress);

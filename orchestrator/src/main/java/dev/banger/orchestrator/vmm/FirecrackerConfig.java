@@ -25,7 +25,8 @@ public final class FirecrackerConfig {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode boot = root.putObject("boot-source");
         boot.put("kernel_image_path", s.vmlinux().toString());
-        boot.put("boot_args", "console=ttyS0 reboot=k panic=1 pci=off root=/dev/vda rw quiet init=" + VmmSpec.INIT);
+        boot.put("boot_args", "console=ttyS0 reboot=k panic=1 pci=off root=/dev/vda rw quiet init=" + VmmSpec.INIT
+                + (s.init() == null ? "" : s.init().kernelArg()));
         if (s.initrd() != null) {
             boot.put("initrd_path", s.initrd().toString());
         }

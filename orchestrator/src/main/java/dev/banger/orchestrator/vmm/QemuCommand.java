@@ -33,7 +33,7 @@ public final class QemuCommand {
         if (s.initrd() != null) {
             a.addAll(List.of("-initrd", s.initrd().toString()));
         }
-        a.addAll(List.of("-append", kernelArgs(accel, hostTscKhz)));
+        a.addAll(List.of("-append", kernelArgs(accel, hostTscKhz) + initArg(s)));
         drive(a, "root", s.rootDisk().toString(), false);
         if (s.workDisk() != null) {
             drive(a, "work", s.workDisk().toString(), false);
@@ -58,6 +58,10 @@ public final class QemuCommand {
      * isolation's address-space switch on every syscall is a TLB flush that emulation
      * pays dearly for (the kernel alone boots ~12% faster without them).
      */
+    private static String initArg(VmmSpec s) {
+        return s.init() == null ? "" : s.init().kernelArg();
+    }
+
     static String kernelArgs(Accel accel, OptionalLong hostTscKhz) {
         String base = "console=ttyS0 root=/dev/vda rw quiet panic=-1 init=" + VmmSpec.INIT;
         if (accel != Accel.TCG) {

@@ -15,7 +15,8 @@ public record VmmSpec(
         Path workDisk,
         Path configDisk,
         String tap,
-        Path vmDir) {
+        Path vmDir,
+        GuestInit init) {
 
     /** banger's own first process: systemd where the image has it, first-boot setup where not. */
     public static final String INIT = "/usr/local/sbin/banger-init";

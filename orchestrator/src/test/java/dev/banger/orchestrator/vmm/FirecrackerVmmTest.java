@@ -40,7 +40,8 @@ class FirecrackerVmmTest {
             Files.writeString(k, "ELF");
         }
         Path disk = Files.writeString(tmp.resolve("root-" + vmId + ".ext4"), "");
-        return new VmmSpec(vmId, 1, 256, null, k, null, disk, null, null, null, tmp.resolve("vms/" + vmId));
+        return new VmmSpec(vmId, 1, 256, null, k, null, disk, null, null, null, tmp.resolve("vms/" + vmId),
+                GuestInit.LEAN);
     }
 
     @Test

@@ -30,7 +30,7 @@ class QemuTest {
     static VmmSpec spec(Path dir) {
         return new VmmSpec("0f3c", 2, 2048, Path.of("/k/bzImage"), Path.of("/k/vmlinux"), Path.of("/k/initrd.img"),
                 Path.of("/s/vms/0f3c/root.ext4"), Path.of("/s/vms/0f3c/work.ext4"), Path.of("/s/vms/0f3c/config.ext4"),
-                "bgtap12345678", dir);
+                "bgtap12345678", dir, GuestInit.LEAN);
     }
 
     @Test
@@ -58,9 +58,24 @@ class QemuTest {
     }
 
     @Test
+    void aSystemdGuestIsToldSoOnItsKernelCommandLine_aLeanOneIsNot() {
+        VmmSpec lean = spec(Path.of("/s/vms/0f3c"));
+        VmmSpec systemd = new VmmSpec(lean.vmId(), lean.vcpu(), lean.memoryMib(), lean.bzImage(), lean.vmlinux(),
+                lean.initrd(), lean.rootDisk(), lean.workDisk(), lean.configDisk(), lean.tap(), lean.vmDir(),
+                GuestInit.SYSTEMD);
+        List<String> a = QemuCommand.argv(systemd, Accel.TCG, OptionalLong.empty());
+        assertTrue(a.get(a.indexOf("-append") + 1).endsWith(" banger.init=systemd"), a.toString());
+        List<String> b = QemuCommand.argv(lean, Accel.TCG, OptionalLong.empty());
+        assertFalse(b.get(b.indexOf("-append") + 1).contains("banger.init"), b.toString());
+        assertTrue(FirecrackerConfig.build(systemd).get("boot-source").get("boot_args").asText()
+                .endsWith(" banger.init=systemd"));
+    }
+
+    @Test
     void commasInPathsCannotStartAnotherQemuOption() {
         VmmSpec s = new VmmSpec("0f3c", 1, 256, Path.of("/k/bzImage"), null, null,
-                Path.of("/s/a,file=/etc/shadow/root.ext4"), null, null, null, Path.of("/s/d,x"));
+                Path.of("/s/a,file=/etc/shadow/root.ext4"), null, null, null, Path.of("/s/d,x"),
+                GuestInit.LEAN);
         List<String> a = QemuCommand.argv(s, Accel.TCG, OptionalLong.empty());
         assertEquals("id=root,file=/s/a,,file=/etc/shadow/root.ext4,format=raw,if=none", a.get(a.indexOf("-drive") + 1));
         assertEquals("unix:/s/d,,x/qmp.sock,server=on,wait=off", a.get(a.indexOf("-qmp") + 1));
