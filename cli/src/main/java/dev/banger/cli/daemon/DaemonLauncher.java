@@ -52,7 +52,7 @@ public final class DaemonLauncher {
      */
     public Optional<Started> ensureRunning(Duration timeout) {
         // Read and checked first: a bad setting stops the start before any service runs.
-        List<String> settings = BangerConfig.fromEnvironment().systemProperties();
+        List<String> settings = BangerConfig.fromEnvironment().serviceFlags();
         // Two commands starting the daemon at once (two `vm run` on a fresh install) take
         // turns: the second finds the first's services running instead of starting its own.
         try {

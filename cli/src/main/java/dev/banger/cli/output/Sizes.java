@@ -21,21 +21,10 @@ public final class Sizes {
 
     /** 512M, 8G, 1T or plain bytes; what names the setting in the error. */
     public static long parse(String s, String what) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,12})([KMGT]?)").matcher(s);
-        if (!m.matches()) {
-            throw new UserError(ErrorKind.BAD_REQUEST, what + " must be a size like 512M or 8G, got '" + s + "'");
+        try {
+            return dev.banger.common.config.ByteSizes.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(ErrorKind.BAD_REQUEST, what + " " + e.getMessage());
         }
-        int shift = switch (m.group(2)) {
-            case "K" -> 10;
-            case "M" -> 20;
-            case "G" -> 30;
-            case "T" -> 40;
-            default -> 0;
-        };
-        long n = Long.parseLong(m.group(1));
-        if (n > Long.MAX_VALUE >> shift) { // a shift would wrap round: 17179869185G is not 1 GiB
-            throw new UserError(ErrorKind.BAD_REQUEST, what + " '" + s + "' is more bytes than banger can count");
-        }
-        return n << shift;
     }
 }

@@ -25,8 +25,8 @@ class BangerConfigTest {
         assertEquals(List.of(system, user), c.files());
         assertEquals(Map.of("vmm", "qemu", "vm.vcpu", "1", "vm.disk-size", Long.toString(16L << 30),
                 "log.level", "DEBUG", "net.gateway", "10.9.0.1/24"), c.settings());
-        assertEquals(List.of("-Dquarkus.log.level=DEBUG", "-Dbanger.net.gateway=10.9.0.1/24",
-                "-Dbanger.vm.disk-bytes=17179869184", "-Dbanger.vm.vcpu=1", "-Dbanger.vmm=qemu"), c.systemProperties());
+        // The services read these files themselves (SettingsConfigSource): they are told which.
+        assertEquals(List.of("-Dbanger.config.files=" + system + ":" + user), c.serviceFlags());
     }
 
     @Test
@@ -42,7 +42,8 @@ class BangerConfigTest {
     @Test
     void noFileMeansDefaults() {
         BangerConfig c = BangerConfig.load(List.of(tmp.resolve("none")));
-        assertTrue(c.settings().isEmpty() && c.files().isEmpty() && c.systemProperties().isEmpty());
+        assertTrue(c.settings().isEmpty() && c.files().isEmpty());
+        assertEquals(List.of("-Dbanger.config.files="), c.serviceFlags(), "and the services read no file either");
     }
 
     @Test
