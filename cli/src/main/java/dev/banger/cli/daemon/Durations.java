@@ -7,6 +7,22 @@ public final class Durations {
     private Durations() {
     }
 
+    /** 90s, 30m, 2h, 1d (a number and one unit); what names the flag in the error. */
+    public static Duration parse(String text, String what) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,6})([smhd])").matcher(text.strip());
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+            throw new dev.banger.cli.output.UserError(dev.banger.cli.output.ErrorKind.BAD_REQUEST, what
+                    + " must be a duration like 90s, 30m, 2h or 1d, got '" + text + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+
     public static String human(Duration d) {
         long s = Math.max(0, d.getSeconds());
         if (s < 60) {

@@ -24,12 +24,24 @@ public class SpecOptions {
     String overlaySize;
     @Option(names = "--nat", description = "give the VM outbound network access")
     boolean nat;
+    @Option(names = "--ttl", paramLabel = "DURATION", description = "delete the VM this long after it is created"
+            + " (90s, 30m, 2h, 1d)")
+    String ttl;
+    @Option(names = "--idle-stop", paramLabel = "DURATION", description = "stop the VM after this long with no exec,"
+            + " ssh or session use")
+    String idleStop;
     @Option(names = "--init", paramLabel = "lean|systemd", description = "how the guest boots: lean (busybox init,"
             + " fastest; the default) or the image's systemd")
     String init;
 
     VmSpec toSpec() {
         VmSpec.Builder b = VmSpec.newBuilder().setNat(nat);
+        if (ttl != null) {
+            b.setTtlSeconds(dev.banger.cli.daemon.Durations.parse(ttl, "--ttl").toSeconds());
+        }
+        if (idleStop != null) {
+            b.setIdleStopSeconds(dev.banger.cli.daemon.Durations.parse(idleStop, "--idle-stop").toSeconds());
+        }
         if (init != null) {
             b.setInit(switch (init) {
                 case "lean" -> dev.banger.proto.api.v1.GuestInit.LEAN;

@@ -53,6 +53,17 @@ public class VmCommand {
         return VmVerbs.refs("stopped", refs, s -> s::stop, null, 600);
     }
 
+    @Command(name = "pause", description = "Halt running VMs where they are; memory, disks and network stay.",
+            mixinStandardHelpOptions = true)
+    int pause(@Parameters(paramLabel = "VM", arity = "1..*") List<String> refs) {
+        return VmVerbs.refs("paused", refs, s -> s::pause, null, 60);
+    }
+
+    @Command(name = "resume", description = "Let paused VMs go on from where they were.", mixinStandardHelpOptions = true)
+    int resume(@Parameters(paramLabel = "VM", arity = "1..*") List<String> refs) {
+        return VmVerbs.refs("resumed", refs, s -> s::resume, null, 60);
+    }
+
     @Command(name = "kill", description = "End VMs' VMMs at once.", mixinStandardHelpOptions = true)
     int kill(@Parameters(paramLabel = "VM", arity = "1..*") List<String> refs,
             @Option(names = "--signal", defaultValue = "KILL", description = "KILL or TERM (default: ${DEFAULT-VALUE})")
@@ -220,12 +231,15 @@ public class VmCommand {
     }
 
     static String table(List<Vm> vms, Instant now) {
-        Table t = new Table("NAME", "STATE", "IMAGE", "IP", "VCPU", "MEMORY", "AGE");
+        Table t = new Table("NAME", "STATE", "IMAGE", "IP", "VCPU", "MEMORY", "AGE", "TTL");
         for (Vm vm : vms) {
             Duration age = Duration.between(Instant.ofEpochSecond(vm.getCreated().getSeconds()), now);
+            // --ttl: the time left before it is deleted.
+            String ttl = vm.hasExpires() ? Durations.human(Duration.between(now,
+                    Instant.ofEpochSecond(vm.getExpires().getSeconds()))) + " left" : "-";
             t.row(vm.getName(), vm.getState().name().toLowerCase(Locale.ROOT), vm.getImageName(),
                     vm.getIp().isEmpty() ? "-" : vm.getIp(), vm.getVcpu(), vm.getMemoryMib() + " MiB",
-                    Durations.human(age));
+                    Durations.human(age), ttl);
         }
         return t.render();
     }

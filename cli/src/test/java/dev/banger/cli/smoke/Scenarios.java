@@ -155,6 +155,49 @@ public final class Scenarios {
             expect(!list.contains("smoke-bad") && !list.contains("Bad_Name") && !list.contains("smoke-noimg"),
                     "no record left (RUN-5)", null);
         });
+        ALL.put("pause-resume-ttl-idle-stop", h -> {
+            // SNAP-4. A VM with a TTL is deleted on time; one with --idle-stop is stopped once unused.
+            long t0 = System.nanoTime();
+            expectOk(h.banger("vm", "create", "--name", "smoke-ttl", "--ttl", "40s"), "create --ttl 40s");
+            expectOk(h.banger("vm", "create", "--name", "smoke-nap", "--idle-stop", "45s"), "create --idle-stop 45s");
+            expect(h.banger("vm", "list").stdout().lines().anyMatch(l -> l.startsWith("smoke-ttl ") && l.endsWith(" left")),
+                    "vm list shows the time the TTL VM has left", null);
+            CommandResult sleeper = h.banger("vm", "exec", "smoke-nap", "--", "sh", "-c",
+                    "setsid sleep 100000 >/dev/null 2>&1 </dev/null & echo $!");
+            expect(sleeper.ok() && sleeper.stdout().strip().matches("[0-9]+"), "a process in the guest", sleeper);
+            String pid = sleeper.stdout().strip();
+            expectOk(h.banger("vm", "pause", "smoke-nap"), "pause");
+            expect(h.banger("vm", "list").stdout().lines().anyMatch(l -> l.startsWith("smoke-nap ")
+                    && l.contains(" paused ")), "vm list shows it paused", null);
+            CommandResult refused = h.banger("vm", "exec", "smoke-nap", "--", "true");
+            expect(refused.exit() == 1 && refused.stderr().contains("is paused; resume it with"),
+                    "exec in a paused VM is refused, saying how to resume", refused);
+            Thread.sleep(3000);
+            expectOk(h.banger("vm", "resume", "smoke-nap"), "resume");
+            CommandResult alive = h.banger("vm", "exec", "smoke-nap", "--", "kill", "-0", pid);
+            expect(alive.ok(), "the guest's process runs on after pause and resume", alive);
+            long lastUse = System.nanoTime();
+            boolean ttlGone = false;
+            boolean napStopped = false;
+            while (System.nanoTime() - t0 < java.util.concurrent.TimeUnit.SECONDS.toNanos(150)
+                    && !(ttlGone && napStopped)) {
+                String list = h.banger("vm", "list").stdout();
+                if (!ttlGone && !list.contains("smoke-ttl ")) {
+                    ttlGone = true;
+                    long at = (System.nanoTime() - t0) / 1_000_000_000L;
+                    expect(at >= 35, "the TTL VM lasted its 40 s (gone after " + at + " s)", null);
+                }
+                if (!napStopped && list.lines().anyMatch(l -> l.startsWith("smoke-nap ") && l.contains(" stopped "))) {
+                    napStopped = true;
+                    long idle = (System.nanoTime() - lastUse) / 1_000_000_000L;
+                    expect(idle >= 40, "stopped only after 45 s unused (after " + idle + " s)", null);
+                }
+                Thread.sleep(2000);
+            }
+            expect(ttlGone, "the TTL VM is deleted on time", null);
+            expect(napStopped, "the idle VM is stopped", null);
+            expectOk(h.banger("vm", "delete", "smoke-nap"), "delete");
+        });
         ALL.put("two-concurrent-runs", h -> {
             CompletableFuture<CommandResult> a = CompletableFuture.supplyAsync(
                     () -> h.banger("vm", "run", "--rm", "--name", "smoke-c1", "--", "true"));
@@ -179,6 +222,7 @@ public final class Scenarios {
         CrashScenarios.registerWedged(ALL);
         CrashScenarios.registerEachStep(ALL);
         CrashScenarios.registerBuildMismatch(ALL);
+        SystemScenarios.register(ALL);
     }
 
     private Scenarios() {

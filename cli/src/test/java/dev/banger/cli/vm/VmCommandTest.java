@@ -22,15 +22,25 @@ class VmCommandTest {
     @Test
     void tableShowsImageNameAndAge() {
         assertEquals("""
-                NAME        STATE    IMAGE    IP          VCPU  MEMORY    AGE
-                calm-otter  running  default  172.16.0.2  2     2048 MiB  2m05s
-                bare        running  default  -           2     2048 MiB  2m05s
+                NAME        STATE    IMAGE    IP          VCPU  MEMORY    AGE    TTL
+                calm-otter  running  default  172.16.0.2  2     2048 MiB  2m05s  -
+                bare        running  default  -           2     2048 MiB  2m05s  -
                 """, VmCommand.table(List.of(vm("calm-otter", "172.16.0.2"), vm("bare", "")), NOW));
     }
 
     @Test
+    void aPausedVmSaysSo_andATtlShowsTheTimeLeft() {
+        Vm paused = vm("calm-otter", "172.16.0.2").toBuilder().setState(VmState.PAUSED)
+                .setExpires(Timestamp.newBuilder().setSeconds(NOW.getEpochSecond() + 29 * 60 + 5)).build();
+        assertEquals("""
+                NAME        STATE   IMAGE    IP          VCPU  MEMORY    AGE    TTL
+                calm-otter  paused  default  172.16.0.2  2     2048 MiB  2m05s  29m05s left
+                """, VmCommand.table(List.of(paused), NOW));
+    }
+
+    @Test
     void emptyListIsJustTheHeader() {
-        assertEquals("NAME  STATE  IMAGE  IP  VCPU  MEMORY  AGE\n", VmCommand.table(List.of(), NOW));
+        assertEquals("NAME  STATE  IMAGE  IP  VCPU  MEMORY  AGE  TTL\n", VmCommand.table(List.of(), NOW));
     }
 
     @Test

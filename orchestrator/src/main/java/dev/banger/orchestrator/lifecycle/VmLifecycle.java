@@ -6,6 +6,7 @@ import dev.banger.orchestrator.store.VmState;
 import dev.banger.common.errors.AlreadyExistsException;
 import dev.banger.common.errors.Reason;
 import dev.banger.common.errors.FailedPreconditionException;
+import dev.banger.common.errors.UnavailableException;
 import dev.banger.common.errors.InvalidArgumentException;
 import dev.banger.common.ip.Ipv4Cidr;
 import dev.banger.orchestrator.agent.AgentClient;
@@ -16,6 +17,7 @@ import dev.banger.orchestrator.ssh.KnownHosts;
 import dev.banger.orchestrator.ssh.SshKeys;
 import dev.banger.orchestrator.store.VmRecord;
 import dev.banger.orchestrator.store.VmStore;
+import dev.banger.orchestrator.store.VmTimers;
 import dev.banger.orchestrator.ops.Operations;
 import dev.banger.orchestrator.vm.VmNames;
 import dev.banger.orchestrator.vmm.GuestInit;
@@ -52,11 +54,12 @@ public final class VmLifecycle {
     }
 
     /** What a create asks for; null fields take the defaults. */
+    /** ttl: deleted that long after its creation; idleStop: stopped after that long unused (null: never). */
     public record Request(String name, String image, Integer vcpu, Integer memoryMib, Long diskBytes, Long overlayBytes,
-            boolean nat, GuestInit init) {
+            boolean nat, GuestInit init, Duration ttl, Duration idleStop) {
         public Request(String name, String image, Integer vcpu, Integer memoryMib, Long diskBytes, Long overlayBytes,
                 boolean nat) {
-            this(name, image, vcpu, memoryMib, diskBytes, overlayBytes, nat, GuestInit.LEAN);
+            this(name, image, vcpu, memoryMib, diskBytes, overlayBytes, nat, GuestInit.LEAN, null, null);
         }
     }
 
@@ -122,10 +125,18 @@ public final class VmLifecycle {
                 throw new AlreadyExistsException(Reason.NAME_TAKEN, "a VM named " + wanted + " already exists");
             }
             String name = wanted == null ? VmNames.generate(names) : wanted;
+            Instant now = Instant.now();
+            for (Duration d : java.util.Arrays.asList(r.ttl(), r.idleStop())) {
+                if (d != null && (d.isNegative() || d.isZero() || d.compareTo(Duration.ofDays(365)) > 0)) {
+                    throw new InvalidArgumentException("--ttl and --idle-stop must be between 1 second and 365 days, got "
+                            + d.toSeconds() + " s");
+                }
+            }
             return store.insertWithNewIp(new VmRecord(id, name, VmState.CREATED, image.imageId(), image.imageName(),
                     image.kernelName(), null, vcpu, memory, disk, overlay, r.nat(), vmm, null,
-                    vmsDir.resolve(id).toString(), null, null, Instant.now(), null,
-                    r.init() == null ? GuestInit.LEAN : r.init()), gateway);
+                    vmsDir.resolve(id).toString(), null, null, now, null,
+                    r.init() == null ? GuestInit.LEAN : r.init(), new VmTimers(null,
+                            r.ttl() == null ? null : now.plus(r.ttl()), r.idleStop(), null)), gateway);
         }
     }
 
@@ -219,6 +230,14 @@ public final class VmLifecycle {
         return logged("stop", ref, (p, d) -> { }, log -> withVm(ref, vm -> {
             Vmm vmm = vmms.get(vm.vmm());
             VmHandle spec = handle(vm);
+            if (vmm.pid(spec).isPresent() && vm.timersOrNone().paused()) {
+                log.accept("resume", ""); // a paused guest cannot power itself off
+                try {
+                    vmm.resume(spec);
+                } catch (IOException e) {
+                    LOG.log(Level.INFO, "resume of " + vm.name() + " before its stop failed: " + e.getMessage());
+                }
+            }
             if (vmm.pid(spec).isPresent()) {
                 log.accept("poweroff over ssh", "");
                 try {
@@ -437,12 +456,41 @@ public final class VmLifecycle {
         }
     }
 
+    /** SNAP-4: halts a running VM where it is; its memory, disks and network stay. */
+    public VmRecord pause(String ref) {
+        return logged("pause", ref, (p, d) -> { }, log -> withVm(ref, vm -> {
+            vm.requireRunning();
+            try {
+                vmms.get(vm.vmm()).pause(handle(vm));
+            } catch (IOException e) {
+                throw new UnavailableException("the VMM of " + vm.name() + " did not pause it: " + e.getMessage());
+            }
+            store.setPaused(vm.id(), Instant.now());
+            return store.resolve(vm.id());
+        }));
+    }
+
+    /** Goes on from where pause left it; the guest's processes never noticed (their clock did). */
+    public VmRecord resume(String ref) {
+        return logged("resume", ref, (p, d) -> { }, log -> withVm(ref, vm -> {
+            if (vm.state() != VmState.RUNNING || !vm.timersOrNone().paused()) {
+                throw new FailedPreconditionException(Reason.VM_NOT_PAUSED, "VM " + vm.name() + " is "
+                        + vm.state().label() + ", not paused");
+            }
+            try {
+                vmms.get(vm.vmm()).resume(handle(vm));
+            } catch (IOException e) {
+                throw new UnavailableException("the VMM of " + vm.name() + " did not resume it: " + e.getMessage());
+            }
+            store.setPaused(vm.id(), null);
+            store.touchActivity(vm.id(), Instant.now());
+            return store.resolve(vm.id());
+        }));
+    }
+
     /** How to reach a running VM's agent: its vsock where its VMM has one, else TCP to its address. */
     public AgentClient.Target agentTarget(VmRecord vm) {
-        if (vm.state() != VmState.RUNNING) {
-            throw new FailedPreconditionException(Reason.VM_NOT_RUNNING, "VM " + vm.name() + " is " + vm.state().label()
-                    + ", not running");
-        }
+        vm.requireRunning();
         return new AgentClient.Target(vm.ip(), agentPort, vmms.get(vm.vmm()).vsockSocket(handle(vm)),
                 AgentTokens.forVm(Path.of(vm.dir())));
     }

@@ -18,6 +18,8 @@ public enum OperationKind {
     VM_KILL("vm kill", "Vms/Kill"),
     VM_DELETE("vm delete", "Vms/Delete"),
     VM_SET("vm set", "Vms/Set"),
+    VM_PAUSE("vm pause", "Vms/Pause"),
+    VM_RESUME("vm resume", "Vms/Resume"),
     VM_PRUNE("vm prune", "Vms/Prune"),
     WORKSPACE_PREPARE("workspace prepare", "Vms/WorkspacePrepare"),
     SESSION_START("session start", "Vms/SessionStart"),

@@ -49,6 +49,7 @@ public class VmSessions {
     public Started start(String ref, String name, String cwd, List<String> argv) {
         VmRecord vm = store.resolve(ref);
         Operations.touch(vm.name(), vm.id());
+        store.touchActivity(vm.id(), java.time.Instant.now()); // sessions are use (--idle-stop)
         if (argv.isEmpty()) {
             throw new InvalidArgumentException("a session needs a command: vm session start NAME -- CMD");
         }
@@ -86,6 +87,7 @@ public class VmSessions {
     /** Attach: a little of the output before now, then live until the session ends or stop says so. */
     public void attachOutput(String ref, String name, Consumer<byte[]> send, BooleanSupplier stop) {
         VmRecord vm = store.resolve(ref);
+        store.touchActivity(vm.id(), java.time.Instant.now());
         String n = requireName(name);
         long end = OutputChunk.parse(call(vm, "session-output " + n + " " + Long.MAX_VALUE)).nextOffset();
         stream(vm, n, Math.max(0, end - ATTACH_CONTEXT), true, send, stop);
@@ -94,6 +96,7 @@ public class VmSessions {
     /** Bytes for the session's stdin (attach). */
     public void write(String ref, String name, byte[] data) {
         VmRecord vm = store.resolve(ref);
+        store.touchActivity(vm.id(), java.time.Instant.now());
         String n = requireName(name);
         for (int i = 0; i < data.length; i += STDIN_PIECE) {
             byte[] piece = java.util.Arrays.copyOfRange(data, i, Math.min(data.length, i + STDIN_PIECE));

@@ -24,5 +24,22 @@ public record VmRecord(
         String lastError,
         Instant createdAt,
         Instant startedAt,
-        GuestInit init) {
+        GuestInit init,
+        VmTimers timers) {
+
+    /** For verbs that need a guest that runs: a stopped or a paused VM is refused, saying what to do. */
+    public void requireRunning() {
+        if (state != VmState.RUNNING) {
+            throw new dev.banger.common.errors.FailedPreconditionException(dev.banger.common.errors.Reason.VM_NOT_RUNNING,
+                    "VM " + name + " is " + state.label() + ", not running");
+        }
+        if (timers != null && timers.paused()) {
+            throw new dev.banger.common.errors.FailedPreconditionException(dev.banger.common.errors.Reason.VM_PAUSED,
+                    "VM " + name + " is paused; resume it with: banger vm resume " + name);
+        }
+    }
+
+    public VmTimers timersOrNone() {
+        return timers == null ? VmTimers.NONE : timers;
+    }
 }

@@ -94,12 +94,15 @@ public class VmStore {
     /** Records a state change; pid and startedAt are set when given, lastError replaced. */
     public void updateState(String id, VmState state, Long vmmPid, Instant startedAt, String lastError) {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE vms SET state = ?, vmm_pid = ?, started_at = COALESCE(?, started_at), last_error = ? WHERE id = ?")) {
+                "UPDATE vms SET state = ?, vmm_pid = ?, started_at = COALESCE(?, started_at), last_error = ?,"
+                        + " paused_at = CASE WHEN ? = 'running' THEN paused_at END WHERE id = ?")) {
+            // A VM that stops (or fails) is not paused any more; one that stays running keeps its pause.
             ps.setString(1, state.label());
             ps.setObject(2, vmmPid);
             ps.setString(3, startedAt == null ? null : startedAt.toString());
             ps.setString(4, lastError);
-            ps.setString(5, id);
+            ps.setString(5, state.label());
+            ps.setString(6, id);
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("cannot update VM " + id, e);
@@ -144,7 +147,8 @@ public class VmStore {
                     "no free guest address left in " + subnet + "; delete a VM or widen the subnet"));
             VmRecord withIp = new VmRecord(vm.id(), vm.name(), vm.state(), vm.imageId(), vm.imageName(), vm.kernelName(),
                     ip, vm.vcpu(), vm.memoryMib(), vm.diskSizeBytes(), vm.systemOverlaySizeBytes(), vm.nat(), vm.vmm(),
-                    vm.vmmPid(), vm.dir(), vm.workspacePath(), vm.lastError(), vm.createdAt(), vm.startedAt(), vm.init());
+                    vm.vmmPid(), vm.dir(), vm.workspacePath(), vm.lastError(), vm.createdAt(), vm.startedAt(), vm.init(),
+                    vm.timers());
             try {
                 insert(withIp);
                 return withIp;
@@ -164,8 +168,8 @@ public class VmStore {
         inTransaction("cannot add VM " + vm.name(), c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO vms (id, name, state, image_id, image_name,"
                     + " kernel_name, vcpu, memory_mib, disk_size_bytes, system_overlay_size_bytes, nat, vmm, vmm_pid,"
-                    + " dir, last_error, created_at, started_at, init)"
-                    + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                    + " dir, last_error, created_at, started_at, init, expires_at, idle_stop_seconds)"
+                    + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
                 int i = 0;
                 ps.setString(++i, vm.id());
                 ps.setString(++i, vm.name());
@@ -185,6 +189,9 @@ public class VmStore {
                 ps.setString(++i, vm.createdAt().toString());
                 ps.setString(++i, vm.startedAt() == null ? null : vm.startedAt().toString());
                 ps.setString(++i, (vm.init() == null ? GuestInit.LEAN : vm.init()).column());
+                VmTimers t = vm.timersOrNone();
+                ps.setString(++i, t.expiresAt() == null ? null : t.expiresAt().toString());
+                ps.setObject(++i, t.idleStop() == null ? null : t.idleStop().toSeconds());
                 ps.executeUpdate();
             }
             if (vm.ip() != null) {
@@ -247,7 +254,37 @@ public class VmStore {
                 rs.getLong("system_overlay_size_bytes"), rs.getInt("nat") == 1, rs.getString("vmm"), vmmPid,
                 rs.getString("dir"), rs.getString("workspace_path"), rs.getString("last_error"),
                 Instant.parse(rs.getString("created_at")), instantOrNull(rs.getString("started_at")),
-                GuestInit.ofColumn(rs.getString("init")));
+                GuestInit.ofColumn(rs.getString("init")), timers(rs));
+    }
+
+    private static VmTimers timers(ResultSet rs) throws SQLException {
+        long idle = rs.getLong("idle_stop_seconds");
+        java.time.Duration idleStop = rs.wasNull() ? null : java.time.Duration.ofSeconds(idle);
+        return new VmTimers(instantOrNull(rs.getString("paused_at")), instantOrNull(rs.getString("expires_at")), idleStop,
+                instantOrNull(rs.getString("last_activity_at")));
+    }
+
+    /** vm pause / resume: when it was paused, or null once it runs again. */
+    public void setPaused(String id, Instant at) {
+        update("cannot record the pause of VM " + id, "UPDATE vms SET paused_at = ? WHERE id = ?",
+                at == null ? null : at.toString(), id);
+        changed();
+    }
+
+    /** Someone used the VM (exec, ssh, a session): --idle-stop counts from here. */
+    public void touchActivity(String id, Instant at) {
+        update("cannot record activity on VM " + id, "UPDATE vms SET last_activity_at = ? WHERE id = ?", at.toString(),
+                id);
+    }
+
+    private void update(String what, String sql, String value, String id) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, value);
+            ps.setString(2, id);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException(what, e);
+        }
     }
 
     private static Instant instantOrNull(String s) {

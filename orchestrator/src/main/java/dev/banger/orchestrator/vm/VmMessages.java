@@ -32,6 +32,16 @@ final class VmMessages {
                 .setCreated(Timestamps.of(r.createdAt()))
                 .setInit(r.init() == dev.banger.orchestrator.vmm.GuestInit.SYSTEMD ? dev.banger.proto.api.v1.GuestInit.SYSTEMD
                         : dev.banger.proto.api.v1.GuestInit.LEAN);
+        dev.banger.orchestrator.store.VmTimers t = r.timersOrNone();
+        if (t.paused() && r.state() == dev.banger.orchestrator.store.VmState.RUNNING) {
+            b.setState(VmState.PAUSED);
+        }
+        if (t.expiresAt() != null) {
+            b.setExpires(Timestamps.of(t.expiresAt()));
+        }
+        if (t.idleStop() != null) {
+            b.setIdleStopSeconds(t.idleStop().toSeconds());
+        }
         if (r.ip() != null) {
             b.setIp(r.ip());
         }

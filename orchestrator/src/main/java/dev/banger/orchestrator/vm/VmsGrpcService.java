@@ -94,7 +94,8 @@ public class VmsGrpcService extends MutinyVmsGrpc.VmsImplBase {
                     s.hasDiskSizeBytes() ? s.getDiskSizeBytes() : null,
                     s.hasSystemOverlaySizeBytes() ? s.getSystemOverlaySizeBytes() : null, s.getNat(),
                     s.getInit() == dev.banger.proto.api.v1.GuestInit.SYSTEMD ? dev.banger.orchestrator.vmm.GuestInit.SYSTEMD
-                            : dev.banger.orchestrator.vmm.GuestInit.LEAN), progress);
+                            : dev.banger.orchestrator.vmm.GuestInit.LEAN, seconds(s.getTtlSeconds()),
+                    seconds(s.getIdleStopSeconds())), progress);
             if (r.getStart()) {
                 try {
                     vm = lifecycle.start(vm.id(), progress);
@@ -328,6 +329,7 @@ public class VmsGrpcService extends MutinyVmsGrpc.VmsImplBase {
                 return null;
             }
             Operations.touch(vm.name(), vm.id());
+            store.touchActivity(vm.id(), java.time.Instant.now());
             if (r.getBootstrap()) {
                 workspaces.requireNetworkForTools(vm, plan);
             }
@@ -440,14 +442,31 @@ public class VmsGrpcService extends MutinyVmsGrpc.VmsImplBase {
         };
     }
 
+    /** SNAP-4. */
+    @Override
+    public Uni<RefsResponse> pause(RefsRequest r) {
+        return Rpc.unary(() -> each(r, ref -> lifecycle.pause(ref)));
+    }
+
+    @Override
+    public Uni<RefsResponse> resume(RefsRequest r) {
+        return Rpc.unary(() -> each(r, ref -> lifecycle.resume(ref)));
+    }
+
+    private static java.time.Duration seconds(long s) {
+        if (s < 0) {
+            throw new dev.banger.common.errors.InvalidArgumentException("a duration cannot be negative, got " + s + " s");
+        }
+        return s == 0 ? null : java.time.Duration.ofSeconds(s);
+    }
+
     /** How the CLI reaches a VM with ssh: banger's key and known_hosts, never the user's (NET-5). */
     @Override
     public Uni<SshTarget> getSshTarget(SshTargetRequest r) {
         return Rpc.unary(() -> {
             VmRecord vm = store.resolve(r.getRef());
-            if (vm.state() != VmState.RUNNING) {
-                throw new FailedPreconditionException(Reason.VM_NOT_RUNNING, "VM " + vm.name() + " is " + vm.state() + ", not running");
-            }
+            vm.requireRunning();
+            store.touchActivity(vm.id(), java.time.Instant.now()); // ssh and exec: the VM is in use (--idle-stop)
             keys.publicKey();
             SshTarget.Builder t = SshTarget.newBuilder().setHost(vm.ip()).setPort(22).setUser("root")
                     .setIdentityFile(keys.privateKey().toString()).setKnownHostsFile(keys.knownHosts().toString());

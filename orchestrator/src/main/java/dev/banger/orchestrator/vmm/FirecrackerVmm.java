@@ -72,4 +72,14 @@ public final class FirecrackerVmm extends DetachedVmm {
     public void powerdown(VmHandle vm) throws IOException {
         new FirecrackerApi(apiSocket(vm)).sendCtrlAltDel();
     }
+
+    @Override
+    public void pause(VmHandle vm) throws IOException {
+        new FirecrackerApi(apiSocket(vm)).pause();
+    }
+
+    @Override
+    public void resume(VmHandle vm) throws IOException {
+        new FirecrackerApi(apiSocket(vm)).resume();
+    }
 }

@@ -51,4 +51,19 @@ public final class QemuVmm extends DetachedVmm {
             qmp.powerdown();
         }
     }
+
+    /** QMP stop: the vCPUs halt; the guest's clock stands still with them and lags after cont. */
+    @Override
+    public void pause(VmHandle vm) throws IOException {
+        try (Qmp qmp = Qmp.connect(vm.files().qmpSocket())) {
+            qmp.execute("stop");
+        }
+    }
+
+    @Override
+    public void resume(VmHandle vm) throws IOException {
+        try (Qmp qmp = Qmp.connect(vm.files().qmpSocket())) {
+            qmp.execute("cont");
+        }
+    }
 }

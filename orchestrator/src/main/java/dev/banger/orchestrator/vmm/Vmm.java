@@ -25,6 +25,11 @@ public interface Vmm {
     /** The graceful request to the guest (VM-6, step 2): ACPI power button or Ctrl-Alt-Del. */
     void powerdown(VmHandle vm) throws IOException;
 
+    /** SNAP-4: the guest's vCPUs stop where they are (memory and devices kept); resume goes on from there. */
+    void pause(VmHandle vm) throws IOException;
+
+    void resume(VmHandle vm) throws IOException;
+
     /** SIGTERM (or SIGKILL when force), only to this VM's own VMM. Returns whether it signalled one. */
     boolean kill(VmHandle vm, boolean force);
 

@@ -234,9 +234,7 @@ public final class Workspaces {
     }
 
     private static void requireRunning(VmRecord vm) {
-        if (vm.state() != VmState.RUNNING) {
-            throw new FailedPreconditionException(Reason.VM_NOT_RUNNING, "VM " + vm.name() + " is " + vm.state() + ", not running");
-        }
+        vm.requireRunning();
     }
 
     /** A refusal is the user's error (its stderr says why); any other failure is the guest's. */

@@ -70,7 +70,8 @@ class ImagesForwarderTest {
         try (UdsServer image = ServiceHost.start(new ServiceIdentity("image", imageSocket.toString(), ""),
                 imageSocket, "rw-------", Optional.empty(), List.of(fake))) {
             store.insert(new VmRecord("vm1", "busy-otter", VmState.STOPPED, "img0001", "default", "", null, 1, 512,
-                    1L << 30, 1L << 30, false, "qemu", null, "/s/vms/vm1", null, null, Instant.now(), null, dev.banger.orchestrator.vmm.GuestInit.LEAN));
+                    1L << 30, 1L << 30, false, "qemu", null, "/s/vms/vm1", null, null, Instant.now(), null, dev.banger.orchestrator.vmm.GuestInit.LEAN,
+                dev.banger.orchestrator.store.VmTimers.NONE));
 
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> delete("default"));
             assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());

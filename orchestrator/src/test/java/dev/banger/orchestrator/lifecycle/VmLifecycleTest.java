@@ -121,6 +121,44 @@ class VmLifecycleTest {
     }
 
     @Test
+    void aPausedVmIsHaltedInItsVmmRefusesGuestWorkAndResumes_aStopResumesItFirst() {
+        VmRecord vm = lifecycle.create(new VmLifecycle.Request("nap-otter", null, null, null, null, null, false),
+                (p, d) -> { });
+        lifecycle.start(vm.name(), (p, d) -> { });
+        VmRecord paused = lifecycle.pause(vm.name());
+        assertTrue(paused.timersOrNone().paused() && vmm.paused.contains(vm.id()));
+        assertEquals(VmState.RUNNING, paused.state(), "its VMM still runs");
+        dev.banger.common.errors.FailedPreconditionException refused = assertThrows(
+                dev.banger.common.errors.FailedPreconditionException.class, () -> lifecycle.agentTarget(paused));
+        assertTrue(refused.getMessage().contains("banger vm resume nap-otter"), refused.getMessage());
+        assertThrows(dev.banger.common.errors.FailedPreconditionException.class, () -> lifecycle.pause(vm.name()));
+        VmRecord resumed = lifecycle.resume(vm.name());
+        assertFalse(resumed.timersOrNone().paused() || vmm.paused.contains(vm.id()));
+        assertThrows(dev.banger.common.errors.FailedPreconditionException.class, () -> lifecycle.resume(vm.name()),
+                "resume of a VM that runs");
+
+        lifecycle.pause(vm.name());
+        VmRecord stopped = lifecycle.stop(vm.name());
+        assertEquals(VmState.STOPPED, stopped.state());
+        assertFalse(vmm.paused.contains(vm.id()), "resumed before its power-off");
+        assertFalse(stopped.timersOrNone().paused(), "a stopped VM is not paused");
+    }
+
+    @Test
+    void aTtlAndAnIdleStopAreKeptWithTheVm() {
+        VmRecord vm = lifecycle.create(new VmLifecycle.Request("ttl-otter", null, null, null, null, null, false,
+                dev.banger.orchestrator.vmm.GuestInit.LEAN, java.time.Duration.ofMinutes(30),
+                java.time.Duration.ofMinutes(15)), (p, d) -> { });
+        VmRecord stored = store.resolve(vm.id());
+        assertEquals(java.time.Duration.ofMinutes(15), stored.timersOrNone().idleStop());
+        assertTrue(java.time.Duration.between(stored.createdAt(), stored.timersOrNone().expiresAt())
+                .equals(java.time.Duration.ofMinutes(30)));
+        assertThrows(dev.banger.common.errors.InvalidArgumentException.class, () -> lifecycle.create(
+                new VmLifecycle.Request("bad-ttl", null, null, null, null, null, false,
+                        dev.banger.orchestrator.vmm.GuestInit.LEAN, java.time.Duration.ofDays(400), null), (p, d) -> { }));
+    }
+
+    @Test
     void aStartCutShortByAKillIsAdoptedNotDoneAgainUnderTheRunningVmm() {
         VmRecord vm = lifecycle.create(new VmLifecycle.Request("cut-otter", null, null, null, null, null, false),
                 (p, d) -> { });
@@ -562,6 +600,19 @@ class VmLifecycleTest {
         @Override
         public boolean kill(VmHandle s, boolean force) {
             return alive.remove(s.vmId());
+        }
+
+        /** VMs whose vCPUs are halted (pause): a real paused guest ignores its power button too. */
+        final java.util.Set<String> paused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        @Override
+        public void pause(VmHandle s) {
+            paused.add(s.vmId());
+        }
+
+        @Override
+        public void resume(VmHandle s) {
+            paused.remove(s.vmId());
         }
 
         @Override

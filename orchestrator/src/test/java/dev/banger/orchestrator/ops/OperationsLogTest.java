@@ -162,6 +162,7 @@ class OperationsLogTest {
 
     private static VmRecord stopped(String id, String name) {
         return new VmRecord(id, name, VmState.STOPPED, "img-9", "default", "bookworm", null, 2, 1024, 8L << 30,
-                8L << 30, false, "qemu", null, "/s/vms/" + id, null, null, Instant.parse("2026-12-01T10:00:00Z"), null, dev.banger.orchestrator.vmm.GuestInit.LEAN);
+                8L << 30, false, "qemu", null, "/s/vms/" + id, null, null, Instant.parse("2026-12-01T10:00:00Z"), null, dev.banger.orchestrator.vmm.GuestInit.LEAN,
+                dev.banger.orchestrator.store.VmTimers.NONE);
     }
 }

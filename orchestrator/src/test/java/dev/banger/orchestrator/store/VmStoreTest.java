@@ -28,7 +28,8 @@ class VmStoreTest {
 
     static VmRecord vm(String id, String name, String ip, int vcpu) {
         return new VmRecord(id, name, VmState.STOPPED, "img-1", "default", "default", ip, vcpu, 2048, 8L << 30, 8L << 30,
-                false, "qemu", null, "/state/vms/" + id, null, null, Instant.parse("2026-11-23T10:00:00Z"), null, dev.banger.orchestrator.vmm.GuestInit.LEAN);
+                false, "qemu", null, "/state/vms/" + id, null, null, Instant.parse("2026-11-23T10:00:00Z"), null, dev.banger.orchestrator.vmm.GuestInit.LEAN,
+                dev.banger.orchestrator.store.VmTimers.NONE);
     }
 
     @AfterEach

@@ -40,7 +40,8 @@ class VmsGrpcServiceTest {
     void listShowsWhatTheStoreHolds() {
         store.insert(new VmRecord("0f3c", "calm-otter", dev.banger.orchestrator.store.VmState.RUNNING, "img-9", "default", "bookworm", "172.16.0.5", 4,
                 4096, 16L << 30, 8L << 30, true, "qemu", 4242L, "/s/vms/0f3c", "/root/repo", null,
-                Instant.parse("2026-11-23T10:00:00Z"), Instant.parse("2026-11-23T10:00:02Z"), dev.banger.orchestrator.vmm.GuestInit.LEAN));
+                Instant.parse("2026-11-23T10:00:00Z"), Instant.parse("2026-11-23T10:00:02Z"), dev.banger.orchestrator.vmm.GuestInit.LEAN,
+                dev.banger.orchestrator.store.VmTimers.NONE));
         List<Vm> vms = list();
         assertEquals(1, vms.size());
         Vm vm = vms.get(0);

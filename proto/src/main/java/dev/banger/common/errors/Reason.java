@@ -24,6 +24,10 @@ public enum Reason {
     VM_AMBIGUOUS,
     /** The call needs a running VM and this one is not. */
     VM_NOT_RUNNING,
+    /** The VM is paused (vm pause): resume it first. */
+    VM_PAUSED,
+    /** vm resume of a VM that is not paused. */
+    VM_NOT_PAUSED,
     /** The call needs a stopped VM and this one runs (or started meanwhile). */
     VM_RUNNING,
     /** A VM, image or kernel of that name exists already. */

@@ -1,0 +1,175 @@
+package dev.banger.cli.smoke;
+
+import static dev.banger.cli.smoke.Scenarios.expect;
+import static dev.banger.cli.smoke.Scenarios.expectOk;
+
+import dev.banger.common.exec.CommandResult;
+import dev.banger.common.exec.ProcessRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * OPS-3/OPS-4/OPS-8 where systemd really runs: a banger VM booted with its image's
+ * systemd (--init systemd) gets releases made here with a fresh key, installs the first
+ * with install.sh, and is driven through system status, restart, update, a rollback from a
+ * release whose orchestrator cannot start, and uninstall. A process put in the
+ * orchestrator's cgroup stands in for a VMM (a nested VM is not needed): it must survive
+ * every restart. Each step asserts what a user would see.
+ */
+final class SystemScenarios {
+    private static final String VM = "smoke-sysd";
+    private static final String OWNER = "dev";
+
+    private SystemScenarios() {
+    }
+
+    static void register(Map<String, Scenarios.Scenario> all) {
+        all.put("system-install-update-rollback-uninstall-under-systemd", SystemScenarios::run);
+    }
+
+    private static void run(SmokeHarness h) throws Exception {
+        Path rel = releases(h);
+        expectOk(h.banger("vm", "create", "--name", VM, "--init", "systemd"), "create with --init systemd");
+        try {
+            CommandResult init = guest(h, "cat /proc/1/comm; systemctl is-system-running --wait");
+            expect(init.ok() && init.stdout().startsWith("systemd\n"), "the guest runs systemd as PID 1", init);
+            copyIn(h, rel);
+            // The root disk is the image's size: /usr/local goes on the work disk, at its own path.
+            expectOk(guest(h, "useradd -m " + OWNER + " && mkdir -p /root/local && mount --bind /root/local /usr/local"),
+                    "an owner and room for the install");
+
+            CommandResult install = guest(h, "/root/rel/install.sh --base-url file:///root/rel --version v1.0.0"
+                    + " --owner " + OWNER + " --pubkey-file /root/rel/pub.pem --yes");
+            expect(install.ok() && install.stderr().contains("/usr/local/lib/banger/1.0.0/")
+                    && install.stdout().contains("wrote /etc/systemd/system/banger-orchestrator.service")
+                    && install.stdout().contains("runs as system services for " + OWNER),
+                    "install.sh installs 1.0.0 and system install starts its units, saying what it writes", install);
+            expectActive(h, "after install");
+            CommandResult units = guest(h, "systemctl show -p User banger-orchestrator banger-net --value;"
+                    + " stat -c '%U %a' /run/banger /var/lib/banger");
+            expect(units.stdout().equals(OWNER + "\n\nroot\n" + OWNER + " 770\n" + OWNER + " 750\n"),
+                    "the orchestrator runs as the owner, the net service as root; the paths are the owner's", units);
+            CommandResult again = guest(h, "banger system install --owner " + OWNER);
+            expect(again.ok() && !again.stdout().contains("wrote /etc/systemd"), "a second install rewrites no unit",
+                    again);
+
+            CommandResult standIn = guest(h, "setsid sleep 100000 > /dev/null 2>&1 < /dev/null & echo $! > /root/vmm.pid;"
+                    + " echo $(cat /root/vmm.pid) > /sys/fs/cgroup/system.slice/banger-orchestrator.service/cgroup.procs;"
+                    + " cat /root/vmm.pid");
+            expect(standIn.ok(), "a stand-in VMM in the orchestrator's cgroup", standIn);
+            CommandResult restart = guest(h, "banger system restart");
+            expect(restart.ok(), "system restart", restart);
+            expectStandInAlive(h, "system restart");
+            expectActive(h, "after restart");
+
+            // OPS-6: the services read /etc/banger/config.properties themselves.
+            CommandResult bad = guest(h, "echo 'vm.vcpus = 3' > /etc/banger/config.properties; banger system restart;"
+                    + " journalctl -u banger-orchestrator --no-pager -o cat | grep -c \"unknown setting 'vm.vcpus'\"");
+            expect(bad.stdout().strip().matches("[1-9][0-9]*"), "a bad config file stops the services, and"
+                    + " the journal names the key", bad);
+            expect(bad.stderr().contains("exited") || bad.stderr().contains("did not answer"),
+                    "system restart says the services did not come up", bad);
+            CommandResult port = guest(h, "echo 'dns.port = 42070' > /etc/banger/config.properties;"
+                    + " banger system restart && banger system status | grep '^dns:'");
+            expect(port.ok() && port.stdout().endsWith("\ndns:   127.0.0.1:42070\n"),
+                    "a setting in the system config file reaches the service under systemd", port);
+            expectOk(guest(h, "rm /etc/banger/config.properties && banger system restart"), "back to defaults");
+            expectStandInAlive(h, "the config restarts");
+
+            CommandResult update = guest(h, "banger update --to 1.1.0" + source());
+            expect(update.ok() && update.stdout().contains("services restarted on 1.1.0"), "update to 1.1.0", update);
+            CommandResult version = guest(h, "banger version; readlink /usr/local/lib/banger/current");
+            expect(version.stdout().contains("release: 1.1.0\n") && version.stdout().endsWith("1.1.0\n"),
+                    "1.1.0 runs after the update", version);
+            expectStandInAlive(h, "the update's restart");
+
+            CommandResult broken = guest(h, "banger update --to 1.2.0" + source());
+            expect(broken.exit() == 1 && broken.stderr().contains("rolled back to 1.1.0"),
+                    "an update whose orchestrator does not start is rolled back, and says so", broken);
+            expect(guest(h, "readlink /usr/local/lib/banger/current").stdout().equals("1.1.0\n"),
+                    "current names 1.1.0 again", null);
+            expectActive(h, "after the rollback");
+            expectStandInAlive(h, "the rollback's restarts");
+
+            CommandResult uninstall = guest(h, "banger system uninstall");
+            expect(uninstall.ok(), "system uninstall", uninstall);
+            CommandResult left = guest(h, "ls /etc/systemd/system /etc/systemd/system/multi-user.target.wants"
+                    + " | grep -cE '^banger-(net|storage|image|orchestrator)\\.service$'; ls /usr/local/lib/banger"
+                    + " /usr/local/bin/banger /etc/banger/install.json 2>&1 | grep -vc 'No such file';"
+                    + " test -d /var/lib/banger && echo state-kept");
+            expect(left.stdout().equals("0\n0\nstate-kept\n"), "uninstall leaves no unit or binary, keeps the state",
+                    left);
+            expectStandInAlive(h, "uninstall (its units stop with KillMode=process)");
+            CommandResult purge = guest(h, "/root/standalone/bin/banger system uninstall --purge;"
+                    + " ls -d /var/lib/banger /var/cache/banger"
+                    + " /etc/banger /run/banger /etc/tmpfiles.d/banger.conf 2>&1 | grep -vc 'No such file'");
+            expect(purge.stdout().endsWith("0\n"), "uninstall --purge leaves nothing of banger", purge);
+        } finally {
+            h.banger("vm", "delete", VM);
+        }
+    }
+
+    /** 1.0.0 and 1.1.0 of this build, and 1.2.0 whose orchestrator jar is not a jar, all signed with a fresh key. */
+    private static Path releases(SmokeHarness h) throws Exception {
+        Path dir = h.scratch("system-releases");
+        ProcessRunner run = new ProcessRunner();
+        Path key = dir.resolve("key.pem");
+        check(run, "openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", key.toString());
+        Path out = dir.resolve("rel");
+        check(run, "openssl", "ec", "-in", key.toString(), "-pubout", "-out", dir.resolve("pub.pem").toString());
+        String release = h.dist.resolve("deploy/release").toString();
+        check(run, release, "1.0.0", "--key", key.toString(), "--out", out.toString());
+        check(run, release, "1.1.0", "--key", key.toString(), "--out", out.toString());
+        Path tree = dir.resolve("tree");
+        Files.createDirectories(tree);
+        check(run, "tar", "-xzf", out.resolve("1.1.0/banger-1.1.0-linux-amd64.tar.gz").toString(), "-C", tree.toString());
+        Path dist = tree.resolve("banger-1.1.0");
+        Files.writeString(dist.resolve("orchestrator/quarkus-run.jar"), "not a jar\n");
+        check(run, release, "1.2.0", "--key", key.toString(), "--out", out.toString(), "--tree", dist.toString());
+        Files.copy(dir.resolve("pub.pem"), out.resolve("pub.pem"));
+        // A second copy of the CLI outside /usr/local, for the --purge after a plain uninstall took the first.
+        check(run, "tar", "-xzf", out.resolve("1.1.0/banger-1.1.0-linux-amd64.tar.gz").toString(), "-C", tree.toString(),
+                "--transform", "s,^banger-1.1.0,standalone,");
+        return dir;
+    }
+
+    private static void copyIn(SmokeHarness h, Path dir) {
+        Path state = h.bangerHome().resolve("state/ssh");
+        String ip = h.banger("vm", "show", VM, "-o", "json").stdout().replaceAll("(?s).*\"ip\": \"([0-9.]+)\".*", "$1");
+        CommandResult r = h.inNetns("scp", "-q", "-r", "-i", state.resolve("id_ed25519").toString(), "-o",
+                "UserKnownHostsFile=" + state.resolve("known_hosts"), "-o", "StrictHostKeyChecking=yes",
+                dir.resolve("rel").toString(), dir.resolve("tree/standalone").toString(), "root@" + ip + ":/root/");
+        expectOk(r, "releases copied into the VM");
+    }
+
+    private static String source() {
+        return " --manifest-url file:///root/rel/manifest.json --pubkey-file /root/rel/pub.pem";
+    }
+
+    private static void expectActive(SmokeHarness h, String when) {
+        CommandResult s = guest(h, "banger system status");
+        expect(s.ok() && s.stdout().split("active \\(running\\)", -1).length == 5 && s.stdout().contains("vms:   0")
+                && s.stdout().contains("dns:   127.0.0.1:"), "system status: four units running, DNS, VM count, "
+                + when, s);
+    }
+
+    private static void expectStandInAlive(SmokeHarness h, String after) {
+        CommandResult r = guest(h, "kill -0 $(cat /root/vmm.pid) && echo alive");
+        expect(r.stdout().equals("alive\n"), "the stand-in VMM survives " + after, r);
+    }
+
+    private static CommandResult guest(SmokeHarness h, String script) {
+        return h.banger("vm", "exec", VM, "--", "bash", "-c", script);
+    }
+
+    private static void check(ProcessRunner run, String... argv) {
+        CommandResult r = run.run(new ArrayList<>(List.of(argv)), Duration.ofMinutes(5));
+        if (!r.ok()) {
+            throw new AssertionError(String.join(" ", argv) + " failed: " + r.stderr());
+        }
+    }
+}
