@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs banger from its releases (OPS-8). Run it as yourself:
-#   install.sh [--version vX.Y.Z] [--base-url URL] [--prefix /usr/local] [--yes]
+#   install.sh [--version vX.Y.Z] [--base-url URL] [--prefix /usr/local] [--owner USER] [--yes]
 #              [--root DIR] [--pubkey-file PEM]
 # It downloads the release, verifies SHA256SUMS' signature with the release key below and
 # the archive's sha256 before it writes anything, lists every path it will write and why,
@@ -18,13 +18,14 @@ say() { printf '%s\n' "$*" >&2; }
 die() { say "install.sh: $*"; exit 1; }
 usage() { sed -n '2,10s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
-version="" prefix="/usr/local" root="" pubkey_file="" yes="${BANGER_INSTALL_NONINTERACTIVE:-}"
+version="" prefix="/usr/local" root="" pubkey_file="" owner="" yes="${BANGER_INSTALL_NONINTERACTIVE:-}"
 while (( $# )); do
   case "$1" in
     --version) version="${2:?}"; shift 2 ;;
     --base-url) BASE_URL="${2:?}"; shift 2 ;;
     --prefix) prefix="${2:?}"; shift 2 ;;
     --root) root="${2:?}"; shift 2 ;;
+    --owner) owner="${2:?}"; shift 2 ;;
     --pubkey-file) pubkey_file="${2:?}"; shift 2 ;;
     --yes|-y) yes=1; shift ;;
     -h|--help) usage ;;
@@ -40,6 +41,12 @@ fi
 for tool in openssl sha256sum tar; do
   command -v "$tool" >/dev/null || die "needs $tool"
 done
+# banger runs on the JVM: a Java runtime is a dependency, not part of the release.
+if [[ -z "$root" ]]; then
+  java_major="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')"
+  [[ "${java_major:-0}" -ge 17 ]] 2>/dev/null \
+    || die "needs a Java runtime, 17 or newer, as java on PATH (Debian: apt-get install openjdk-17-jre-headless)"
+fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -90,7 +97,7 @@ awk -v top="banger-$version" '
   END { exit bad }' "$work/listing" >&2 || die "$name holds entries an installer must not write; nothing was written"
 
 lib="$prefix/lib/banger"
-owner="${SUDO_USER:-$(id -un)}"
+owner="${owner:-${SUDO_USER:-$(id -un)}}"  # the user the services will run for
 say "banger $version is verified (signature by the release key, sha256). install.sh will write:"
 say "  ${root}$lib/$version/   the release: CLI, services, guest agent, unit templates"
 say "  ${root}$lib/current     -> $version: the release that runs (an update flips this link)"
@@ -119,11 +126,13 @@ fi
 as_root() { "${sudo_cmd[@]}" "$@"; }
 as_root mkdir -p "${root}$lib" "${root}$prefix/bin" "${root}/etc/banger"
 stage="$(as_root mktemp -d "${root}$lib/.staging-$version-XXXXXX")"
+trap 'as_root rm -rf "$stage"; rm -rf "$work"' EXIT  # a failed unpack (a full disk) leaves nothing behind
 as_root tar --no-same-owner --no-same-permissions -xzf "$work/$name" -C "$stage"
 [[ "$(cat "$stage/banger-$version/VERSION")" == "$version" ]] || { as_root rm -rf "$stage"; die "the archive is not banger $version"; }
 if [[ -e "${root}$lib/$version" ]]; then as_root rm -rf "${root}$lib/$version"; fi
 as_root mv -T "$stage/banger-$version" "${root}$lib/$version"
 as_root rmdir "$stage"
+trap 'rm -rf "$work"' EXIT
 as_root ln -sfn "$version" "${root}$lib/.current.next"
 as_root mv -T "${root}$lib/.current.next" "${root}$lib/current"
 as_root ln -sfn ../lib/banger/current/bin/banger "${root}$prefix/bin/banger"

@@ -104,10 +104,14 @@ public class SystemCommand {
             boolean purge) throws IOException {
         requireRoot("system uninstall");
         SystemLayout layout = SystemLayout.HOST;
-        InstallRecord record = InstallRecord.read(layout.installRecord()).orElseThrow(() -> new UserError(
-                ErrorKind.NOT_FOUND, "banger is not installed here (no " + layout.installRecord() + ")"));
+        java.util.Optional<InstallRecord> record = InstallRecord.read(layout.installRecord());
+        if (record.isEmpty() && !purge) {
+            throw new UserError(ErrorKind.NOT_FOUND, "banger is not installed here (no " + layout.installRecord() + ")");
+        }
         VmStopper.stopAll(layout.paths(), purge, System.out);
-        installer().uninstall(Path.of(record.lib()), Path.of(record.prefix(), "bin", "banger"), purge);
+        // After an earlier plain uninstall only the state is left for --purge to remove.
+        installer().uninstall(record.map(r -> Path.of(r.lib())), record.map(r -> Path.of(r.prefix(), "bin", "banger")),
+                purge);
         return 0;
     }
 

@@ -59,6 +59,12 @@ public final class SystemInstaller {
             }
             own(dir, owner);
         }
+        // The owner's services read /etc/banger/config.properties: the directory must let them in.
+        Files.createDirectories(layout.etcDir());
+        if (!PosixFilePermissions.toString(Files.getPosixFilePermissions(layout.etcDir())).equals("rwxr-xr-x")) {
+            Files.setPosixFilePermissions(layout.etcDir(), PosixFilePermissions.fromString("rwxr-xr-x"));
+            out.println("made " + layout.etcDir() + " readable (0755): the services read its config.properties");
+        }
         InstallRecord before = InstallRecord.read(layout.installRecord()).orElse(null);
         InstallRecord record = new InstallRecord(installation.current().toString(), owner.name(),
                 before == null ? installation.lib().getParent().getParent().toString() : before.prefix(),
@@ -80,7 +86,8 @@ public final class SystemInstaller {
     }
 
     /** Removes units, binaries and metadata; keeps the state (VMs' disks) unless purge. */
-    public void uninstall(Path lib, Path binLink, boolean purge) throws IOException {
+    public void uninstall(java.util.Optional<Path> lib, java.util.Optional<Path> binLink, boolean purge)
+            throws IOException {
         if (manage && layout.servicesInstalled()) {
             systemctl(concat(List.of("systemctl", "disable", "--now"), SystemdServices.UNITS));
         }
@@ -91,8 +98,8 @@ public final class SystemInstaller {
         if (manage) {
             systemctl("systemctl", "daemon-reload");
         }
-        remove(binLink);
-        remove(lib);
+        binLink.ifPresent(this::remove);
+        lib.ifPresent(this::remove);
         remove(layout.installRecord());
         remove(layout.runDir());
         if (purge) {

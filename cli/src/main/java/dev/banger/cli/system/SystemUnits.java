@@ -49,7 +49,8 @@ public final class SystemUnits {
         u.append("\n[Service]\nType=simple\n");
         boolean root = s == Service.NET || s == Service.STORAGE;
         if (root) {
-            u.append("User=root\n");
+            // In the owner's group: /run/banger is the owner's (0770), and these keep no CAP_DAC_OVERRIDE to get in.
+            u.append("User=root\nSupplementaryGroups=").append(h.ownerGid()).append('\n');
         } else {
             u.append("User=").append(h.owner()).append("\nGroup=").append(h.ownerGid()).append('\n');
         }
@@ -88,9 +89,9 @@ public final class SystemUnits {
         return u.toString();
     }
 
-    /** /run/banger: the owner's, group-readable, made at boot before any unit needs it. */
+    /** /run/banger: the owner's and its group's (the root services are in it), made at boot before any unit needs it. */
     public static String tmpfiles(Host h) {
-        return "# Written by banger system install.\nd " + h.layout().runDir() + " 0750 " + h.owner() + " "
+        return "# Written by banger system install.\nd " + h.layout().runDir() + " 0770 " + h.owner() + " "
                 + h.ownerGid() + " -\n";
     }
 

@@ -18,7 +18,8 @@ public final class SystemdServices implements InstalledServices {
     /** The root services first: the orchestrator needs them at its start. */
     public static final List<String> UNITS = List.of("banger-net.service", "banger-storage.service",
             "banger-image.service", "banger-orchestrator.service");
-    private static final Duration UP_WITHIN = Duration.ofSeconds(60);
+    /** Four JVMs starting at once under emulation take a minute; a crash is seen sooner (restarts()). */
+    private static final Duration UP_WITHIN = Duration.ofSeconds(180);
     private final CommandRunner runner;
     private final Path unitDir;
     private final Path orchestratorSocket;
@@ -52,6 +53,11 @@ public final class SystemdServices implements InstalledServices {
         Instant deadline = Instant.now().plus(UP_WITHIN);
         String last = "no answer";
         while (Instant.now().isBefore(deadline)) {
+            int crashes = restarts();
+            if (crashes >= 2) {
+                throw new IllegalStateException("the orchestrator exited " + crashes + " times since the restart"
+                        + " (journalctl -u banger-orchestrator says why)");
+            }
             try {
                 ServiceInfo info = UdsChannels.check(orchestratorSocket, 2000);
                 if (!Timestamps.instant(info.getStarted()).isBefore(before.minusSeconds(1))) {
@@ -65,6 +71,17 @@ public final class SystemdServices implements InstalledServices {
         }
         throw new IllegalStateException("the orchestrator did not answer on " + orchestratorSocket + " within "
                 + UP_WITHIN.toSeconds() + " s (" + last + ")");
+    }
+
+    /** systemd's automatic restarts of the orchestrator since it was last started by hand. */
+    private int restarts() {
+        CommandResult r = runner.run(List.of("systemctl", "show", "--property=NRestarts", "--value",
+                "banger-orchestrator.service"), Duration.ofSeconds(10));
+        try {
+            return r.ok() ? Integer.parseInt(r.stdout().strip()) : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static void sleep() {

@@ -84,12 +84,13 @@ class SystemUnitsTest {
         InstallRecord r = InstallRecord.read(layout.installRecord()).orElseThrow();
         assertEquals("1.0.0", r.version());
         assertEquals(Boolean.TRUE, r.services());
-        assertTrue(Files.readString(layout.tmpfiles()).contains("d " + layout.runDir() + " 0750 nobody"));
+        assertTrue(Files.readString(layout.tmpfiles()).contains("d " + layout.runDir() + " 0770 nobody"));
         out.reset();
         installer.install(dev.banger.cli.update.Installation.of(lib.resolve("1.0.0")), me, Path.of("/usr/bin/java"));
         assertFalse(out.toString().contains("wrote " + layout.unitDir()), out.toString());
 
-        installer.uninstall(lib, tmp.resolve("root/usr/local/bin/banger"), false);
+        installer.uninstall(java.util.Optional.of(lib), java.util.Optional.of(tmp.resolve("root/usr/local/bin/banger")),
+                false);
         assertFalse(Files.exists(lib) || Files.exists(layout.unit("banger-orchestrator.service"))
                 || Files.exists(layout.installRecord()));
         assertTrue(Files.isDirectory(layout.stateDir()), "the state stays without --purge");

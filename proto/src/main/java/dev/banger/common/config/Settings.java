@@ -94,8 +94,13 @@ public final class Settings {
     public static Map<String, String> read(List<Path> files) {
         Map<String, String> settings = new TreeMap<>();
         for (Path f : files) {
-            if (!Files.isRegularFile(f)) {
+            if (Files.notExists(f)) {
                 continue;
+            }
+            // There but unreadable (a directory this process may not enter): an error, not "no settings".
+            if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
+                throw new IllegalArgumentException(f + ": cannot read it (not a readable file, or a directory on"
+                        + " its path is closed to this user)");
             }
             Properties p = new Properties();
             try {

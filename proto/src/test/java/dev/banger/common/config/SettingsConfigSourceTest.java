@@ -37,6 +37,16 @@ class SettingsConfigSourceTest {
     }
 
     @Test
+    void aFileThatIsThereButCannotBeReadIsAnError_notAnEmptyConfig() throws Exception {
+        Path conf = Files.createDirectories(tmp.resolve("conf"));
+        Path f = Files.writeString(conf.resolve("config.properties"), "vm.vcpu = 3\n");
+        Path dir = Files.createDirectories(tmp.resolve("adir.properties"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new SettingsConfigSource(List.of(dir)));
+        assertTrue(e.getMessage().contains(dir + ": cannot read it"), e.getMessage());
+        assertEquals(Map.of("banger.vm.vcpu", "3"), new SettingsConfigSource(List.of(f)).getProperties());
+    }
+
+    @Test
     void rootServicesReadOnlyTheSystemFile_othersTheOwnersToo_devModeNamesItsFiles() {
         Path home = Path.of("/home/dev");
         assertEquals(List.of(Settings.SYSTEM_FILE), SettingsConfigSource.defaultFiles(null, true, home));
