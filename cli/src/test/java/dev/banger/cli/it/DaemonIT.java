@@ -82,17 +82,21 @@ class DaemonIT {
     @Order(2)
     void startBringsUpFourServicesThatStatusReports() throws Exception {
         Path config = Files.createDirectories(cli.bangerHome.resolve("config")).resolve("config.properties");
-        Files.writeString(config, "vm.vcpu = 3\n");
+        Files.writeString(config, "dns.port = 42169\n");
         CliRunner.Result start = cli.run("daemon", "start");
         Files.delete(config);
         assertEquals(0, start.exit(), start.toString());
         assertTrue(start.out().contains("4 service(s) launched"), start.toString());
+        // OPS-6: the services read the file themselves (told which one), not a -D per setting.
         String pid = Files.readString(cli.bangerHome.resolve("run/orchestrator.pid")).strip();
-        assertTrue(Files.readString(Path.of("/proc", pid, "cmdline")).contains("-Dbanger.vm.vcpu=3"),
-                "the config file's settings reach the services");
+        String cmdline = Files.readString(Path.of("/proc", pid, "cmdline"));
+        assertTrue(cmdline.contains("-Dbanger.config.files=" + config) && !cmdline.contains("-Dbanger.dns.port"),
+                cmdline);
 
         CliRunner.Result status = cli.run("daemon", "status");
         assertEquals(0, status.exit(), status.toString());
+        assertTrue(status.out().contains("dns:   127.0.0.1:42169"), "the config file's setting reaches the service: "
+                + status.out());
         Map<String, Long> pids = pids(status.out());
         assertEquals(SERVICES.size(), pids.size(), status.toString());
         assertEquals(4, pids.values().stream().distinct().count(), "four separate processes");
@@ -119,7 +123,7 @@ class DaemonIT {
     void vmListShowsAnEmptyTableAndJson() throws Exception {
         CliRunner.Result table = cli.run("vm", "list");
         assertEquals(0, table.exit(), table.toString());
-        assertEquals("NAME  STATE  IMAGE  IP  VCPU  MEMORY  AGE\n", table.out());
+        assertEquals("NAME  STATE  IMAGE  IP  VCPU  MEMORY  AGE  TTL\n", table.out());
         CliRunner.Result json = cli.run("vm", "list", "-o", "json");
         assertEquals(0, json.exit(), json.toString());
         assertEquals("[]\n", json.out());

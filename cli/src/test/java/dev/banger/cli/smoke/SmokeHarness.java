@@ -151,9 +151,14 @@ public final class SmokeHarness implements AutoCloseable {
 
     /** A command in the namespace (firewall, links), for assertions about the host side. */
     public CommandResult inNetns(String... argv) {
+        return inNetns(ProcessRunner.DEFAULT_TIMEOUT, argv);
+    }
+
+    /** As above, for a command that takes longer than a minute (copying releases into a VM). */
+    public CommandResult inNetns(Duration within, String... argv) {
         List<String> a = new ArrayList<>(List.of("ip", "netns", "exec", netns));
         a.addAll(List.of(argv));
-        return host.run(a);
+        return host.run(a, within);
     }
 
     private CommandResult outside(String... args) {

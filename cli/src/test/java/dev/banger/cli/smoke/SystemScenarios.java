@@ -140,7 +140,8 @@ final class SystemScenarios {
     private static void copyIn(SmokeHarness h, Path dir) {
         Path state = h.bangerHome().resolve("state/ssh");
         String ip = h.banger("vm", "show", VM, "-o", "json").stdout().replaceAll("(?s).*\"ip\": \"([0-9.]+)\".*", "$1");
-        CommandResult r = h.inNetns("scp", "-q", "-r", "-i", state.resolve("id_ed25519").toString(), "-o",
+        // 660 MB into an emulated guest, beside other scenarios' VMs: minutes, not the default minute.
+        CommandResult r = h.inNetns(Duration.ofMinutes(10), "scp", "-q", "-r", "-i", state.resolve("id_ed25519").toString(), "-o",
                 "UserKnownHostsFile=" + state.resolve("known_hosts"), "-o", "StrictHostKeyChecking=yes",
                 dir.resolve("rel").toString(), dir.resolve("tree/standalone").toString(), "root@" + ip + ":/root/");
         expectOk(r, "releases copied into the VM");
