@@ -50,10 +50,12 @@ public final class SystemdServices implements InstalledServices {
     /** Returns once an orchestrator started no earlier than {@code since} answers Health. */
     public void awaitUp(Instant since) {
         Instant before = since;
+        // systemd keeps counting automatic restarts across a manual restart: count from here.
+        int baseline = restarts();
         Instant deadline = Instant.now().plus(UP_WITHIN);
         String last = "no answer";
         while (Instant.now().isBefore(deadline)) {
-            int crashes = restarts();
+            int crashes = restarts() - baseline;
             if (crashes >= 2) {
                 throw new IllegalStateException("the orchestrator exited " + crashes + " times since the restart"
                         + " (journalctl -u banger-orchestrator says why)");
@@ -73,7 +75,7 @@ public final class SystemdServices implements InstalledServices {
                 + UP_WITHIN.toSeconds() + " s (" + last + ")");
     }
 
-    /** systemd's automatic restarts of the orchestrator since it was last started by hand. */
+    /** systemd's automatic restarts of the orchestrator since its unit was loaded (not reset by a restart). */
     private int restarts() {
         CommandResult r = runner.run(List.of("systemctl", "show", "--property=NRestarts", "--value",
                 "banger-orchestrator.service"), Duration.ofSeconds(10));
