@@ -32,7 +32,10 @@ public record BangerConfig(Map<String, String> settings, List<Path> files) {
         if (!devHome) {
             files.add(SYSTEM_FILE);
         }
-        files.add(paths.configDir().resolve("config.properties"));
+        Path user = paths.configDir().resolve("config.properties");
+        if (!files.contains(user)) { // under `system install` the config dir is /etc/banger itself
+            files.add(user);
+        }
         return load(files);
     }
 

@@ -86,7 +86,7 @@ public final class Workspaces {
 
     /** WS-1: puts the plan's repository into the running VM, then records what it did. */
     public WorkspaceRecord prepare(VmRecord vm, WorkspacePlan plan, WorkspaceProgress progress) {
-        requireRunning(vm);
+        vm.requireRunning();
         ReentrantLock lock = busy.computeIfAbsent(vm.id(), k -> new ReentrantLock());
         if (!lock.tryLock()) {
             throw new FailedPreconditionException(Reason.WORKSPACE_BUSY, "a workspace prepare of " + vm.name() + " is already running");
@@ -194,7 +194,7 @@ public final class Workspaces {
      * patch, written to out as it comes. The guest's own index is never touched.
      */
     public void export(VmRecord vm, String base, OutputStream out) {
-        requireRunning(vm);
+        vm.requireRunning();
         WorkspaceRecord w = recorded(vm);
         try (GuestSession s = ssh.open(vm.ip(), READ_TIMEOUT)) {
             export(s, w.guestPath(), base, out);
@@ -231,10 +231,6 @@ public final class Workspaces {
     private WorkspaceRecord recorded(VmRecord vm) {
         return store.forVm(vm.id()).orElseThrow(() -> new FailedPreconditionException(Reason.WORKSPACE_MISSING, vm.name()
                 + " has no workspace: prepare one with `banger vm workspace prepare " + vm.name() + " [PATH]`"));
-    }
-
-    private static void requireRunning(VmRecord vm) {
-        vm.requireRunning();
     }
 
     /** A refusal is the user's error (its stderr says why); any other failure is the guest's. */
