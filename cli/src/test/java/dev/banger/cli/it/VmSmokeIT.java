@@ -67,11 +67,17 @@ class VmSmokeIT {
         return tests.stream();
     }
 
+    /** Runs one scenario and prints how long it took: the CI log is where the 30-minute budget is read. */
     private static void run(String name) {
+        long t0 = System.nanoTime();
+        String outcome = "FAIL";
         try {
             Scenarios.ALL.get(name).run(harness);
+            outcome = "PASS";
         } catch (Exception e) {
             throw new Checked(e);
+        } finally {
+            System.out.printf("smoke %s %s (%.0f s)%n", outcome, name, (System.nanoTime() - t0) / 1e9);
         }
     }
 

@@ -134,7 +134,11 @@ final class CrashScenarios {
         for (int i = 0; i < 1200 && !Files.exists(marker); i++) {
             Thread.sleep(100);
         }
-        expect(Files.exists(marker) && Files.readString(marker).equals(step), step + ": the verb reached the step", null);
+        if (!Files.exists(marker) || !Files.readString(marker).equals(step)) {
+            // Say where the verb went instead: its own output if it ended, else the VM's record.
+            expect(false, step + ": the verb reached the step (VM: " + h.banger("vm", "show", name, "-o", "json").stdout()
+                    + ")", cut.isDone() ? cut.get() : h.banger("ops", "--vm", name));
+        }
         kill(h, "orchestrator");
         cut.get(60, TimeUnit.SECONDS);
         expectOk(h.banger("daemon", "start"), step + ": the orchestrator comes back");
