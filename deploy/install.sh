@@ -88,12 +88,16 @@ expected="$(awk -v n="$name" '$2 == n || $2 == "*" n { print $1 }' "$work/SHA256
 fetch "$BASE_URL/$version/$name" "$work/$name"
 actual="$(sha256sum "$work/$name" | cut -d' ' -f1)"
 [[ "$actual" == "$expected" ]] || die "$name has sha256 $actual, not the signed $expected: refusing it; nothing was written"
-# Only banger-VERSION/..., no absolute path, no '..', no links or devices.
+# Only banger-VERSION/..., no absolute path, no '..', no symlinks or devices; hard links
+# (the services' shared jars, stored once) only to a path inside banger-VERSION/.
 tar -tvzf "$work/$name" > "$work/listing" || die "$name is not a readable archive"
 awk -v top="banger-$version" '
+  function inside(p) { return p ~ "^" top "(/|$)" && p !~ /(^|\/)\.\.(\/|$)/ }
   { type = substr($1, 1, 1); path = $6 }
-  type != "-" && type != "d" { print "not a file or directory: " path; bad = 1 }
-  path !~ "^" top "(/|$)" || path ~ /(^|\/)\.\.(\/|$)/ { print "outside " top "/: " path; bad = 1 }
+  type == "h" && (NF != 9 || $7 != "link" || $8 != "to" || !inside($9)) { print "a link out of " top "/: " $0; bad = 1 }
+  type != "-" && type != "d" && type != "h" { print "not a file or directory: " path; bad = 1 }
+  type != "h" && NF != 6 { print "a name with spaces: " $0; bad = 1 }
+  !inside(path) { print "outside " top "/: " path; bad = 1 }
   END { exit bad }' "$work/listing" >&2 || die "$name holds entries an installer must not write; nothing was written"
 
 lib="$prefix/lib/banger"

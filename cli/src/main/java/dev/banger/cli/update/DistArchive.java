@@ -17,10 +17,11 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * Unpacks a verified distribution tarball ({@code banger-VERSION/...}) into a fresh
- * directory. Only directories and regular files, each under the one top directory: a
- * link, a device node, an absolute path or a ".." is refused, so nothing in the archive
- * can point a write outside the directory. Modes are 0755 or 0644, owned by whoever
- * unpacks (root for an update).
+ * directory. Only directories, regular files and hard links to a file this archive
+ * already unpacked (deploy/release stores each of the services' shared jars once), each
+ * under the one top directory: a symlink, a device node, an absolute path or a ".." is
+ * refused, so nothing in the archive can point a write outside the directory. Modes are
+ * 0755 or 0644, owned by whoever unpacks (root for an update).
  */
 final class DistArchive {
     static final long MAX_BYTES = 2L << 30;
@@ -30,6 +31,7 @@ final class DistArchive {
 
     static void unpack(Path archive, String top, Path into) {
         long total = 0;
+        java.util.Set<Path> unpacked = new java.util.HashSet<>();
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive));
                 TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(raw))) {
             for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
@@ -42,7 +44,17 @@ final class DistArchive {
                     Files.createDirectories(target);
                     continue;
                 }
-                if (!e.isFile() || e.isLink() || e.isSymbolicLink()) {
+                if (e.isLink()) {
+                    Path original = relative(e.getLinkName(), top);
+                    if (original == null || !unpacked.contains(original)) {
+                        throw refused(e.getName() + " links to " + e.getLinkName() + ", not a file unpacked before it");
+                    }
+                    Files.createDirectories(target.getParent());
+                    Files.createLink(target, into.resolve(original.toString()));
+                    unpacked.add(rel);
+                    continue;
+                }
+                if (!e.isFile() || e.isSymbolicLink()) {
                     throw refused(e.getName() + " is not a file or directory");
                 }
                 total += e.getSize();
@@ -56,6 +68,7 @@ final class DistArchive {
                     tar.transferTo(out);
                 }
                 Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(exec ? "rwxr-xr-x" : "rw-r--r--"));
+                unpacked.add(rel);
             }
         } catch (IOException e) {
             throw refused("cannot unpack it: " + e.getMessage());

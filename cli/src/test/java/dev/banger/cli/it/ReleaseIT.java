@@ -74,6 +74,18 @@ class ReleaseIT {
         assertTrue(Files.readString(installRoot.resolve("etc/banger/install.json")).contains("\"version\": \"1.0.0\""));
         CliRunner.Result version = cli.exec(List.of(banger.toString(), "version"));
         assertTrue(version.out().contains("release: 1.0.0"), version.toString());
+        // The services' shared jars were stored once, and unpack as one file.
+        Path jars = lib.resolve("1.0.0/orchestrator/lib/main");
+        try (Stream<Path> s = Files.list(jars)) {
+            Path shared = s.filter(j -> Files.exists(lib.resolve("1.0.0/image-service/lib/main").resolve(j.getFileName())))
+                    .findFirst().orElseThrow();
+            assertTrue(Files.isSameFile(shared, lib.resolve("1.0.0/image-service/lib/main").resolve(shared.getFileName())),
+                    shared + " is one file in both services");
+        }
+        try (Stream<Path> s = Files.walk(lib.resolve("1.0.0"))) {
+            assertEquals(List.of(), s.filter(f -> f.toString().endsWith(".aot")).toList(),
+                    "no JDK AOT cache: it fits only the JVM build that wrote it");
+        }
     }
 
     @Test

@@ -134,6 +134,39 @@ class UpdaterTest {
     }
 
     @Test
+    void aHardLinkToAFileOfTheSameArchiveUnpacksAsThatFile() throws Exception {
+        releases.publish("1.1.0", t -> {
+            FakeReleases.file(t, "banger-1.1.0/orchestrator/lib/shared.jar", "jar bytes", 0644);
+            hardLink(t, "banger-1.1.0/net-service/lib/shared.jar", "banger-1.1.0/orchestrator/lib/shared.jar");
+        });
+        updater(servicesUpOn("1.1.0")).update(Optional.empty(), false);
+        assertEquals("jar bytes", Files.readString(lib.resolve("1.1.0/net-service/lib/shared.jar")));
+    }
+
+    @Test
+    void aHardLinkToAnythingButAFileUnpackedBeforeItIsRefused() throws Exception {
+        releases.publish("1.1.0", t -> hardLink(t, "banger-1.1.0/shadow", "/etc/shadow"));
+        assertThrows(UserError.class, () -> updater(servicesUpOn("1.1.0")).update(Optional.empty(), false));
+        assertUnchanged();
+        releases.publish("1.2.0", t -> hardLink(t, "banger-1.2.0/later", "banger-1.2.0/not-yet-there"));
+        UserError e = assertThrows(UserError.class, () -> updater(servicesUpOn("1.2.0")).update(Optional.empty(), false));
+        assertTrue(e.getMessage().contains("not a file unpacked before it"), e.getMessage());
+        assertUnchanged();
+    }
+
+    private static void hardLink(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream t, String name,
+            String original) {
+        try {
+            TarArchiveEntry link = new TarArchiveEntry(name, TarArchiveEntry.LF_LINK);
+            link.setLinkName(original);
+            t.putArchiveEntry(link);
+            t.closeArchiveEntry();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void anUnknownVersionFailsBeforeAnythingIsFetched() throws Exception {
         UserError e = assertThrows(UserError.class,
                 () -> updater(servicesUpOn("9.9.9")).update(Optional.of(ReleaseVersion.parse("v9.9.9")), false));
