@@ -66,7 +66,7 @@ public class OperationStore {
     /** The newest {@code limit} operations (of one VM, by name, if given), oldest first. */
     public List<OperationRecord> last(int limit, Optional<String> vmName) {
         String sql = "SELECT o.*, (SELECT group_concat(vm_name, ' ') FROM (SELECT vm_name FROM operation_vms v"
-                + " WHERE v.op_id = o.id ORDER BY v.rowid)) AS vms FROM operations o"
+                + " WHERE v.op_id = o.id ORDER BY v.vm_name)) AS vms FROM operations o"
                 + (vmName.isPresent() ? " WHERE EXISTS (SELECT 1 FROM operation_vms v WHERE v.op_id = o.id"
                         + " AND v.vm_name = ?)" : "")
                 + " ORDER BY o.rowid DESC LIMIT ?";

@@ -127,7 +127,7 @@ class OperationsLogTest {
 
             List<Operation> mine = ops(c, ListOperationsRequest.newBuilder().setVm("calm-otter").build());
             assertEquals(2, mine.size(), mine.toString());
-            assertEquals(List.of("calm-otter", "brave-heron"), mine.get(1).getVmsList());
+            assertEquals(List.of("brave-heron", "calm-otter"), mine.get(1).getVmsList(), "by name: a multi-ref verb touches them in parallel");
             assertEquals(3, ops(c, ListOperationsRequest.getDefaultInstance()).size());
             List<Operation> newest = ops(c, ListOperationsRequest.newBuilder().setLimit(2).build());
             assertEquals(List.of("brave-heron"), newest.get(0).getVmsList(), "the newest two, oldest first");
