@@ -5,6 +5,7 @@ import dev.banger.common.errors.FailedPreconditionException;
 import dev.banger.common.errors.InvalidArgumentException;
 import dev.banger.common.exec.CommandRunner;
 import dev.banger.common.ip.GuestMac;
+import dev.banger.common.testhook.StepPause;
 import dev.banger.net.guard.Forwarding;
 import dev.banger.net.guard.Isolation;
 import dev.banger.net.link.Link;
@@ -35,6 +36,7 @@ public final class NetService implements AutoCloseable {
     private final Isolation isolation;
     private final Forwarding forwarding;
     private Nat nat;
+    private StepPause pause = StepPause.NONE;
     private final ExecutorService refiller = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "tap-pool-refill");
         t.setDaemon(true);
@@ -95,6 +97,7 @@ public final class NetService implements AutoCloseable {
             throw new FailedPreconditionException("bridge " + settings.bridge() + " does not exist: call EnsureBridge first");
         }
         TapPool.Acquired acquired = taps.acquire(vmId, all);
+        pause.reached("net", "bind tap"); // crash tests: the TAP is the VM's, not yet bound
         isolation.bind(vmId, acquired.tap().name(), guestIp, mac);
         if (acquired.fromPool()) {
             refiller.execute(this::refillPool);
@@ -113,6 +116,7 @@ public final class NetService implements AutoCloseable {
         NetInputs.requireGuestIp(guestIp, settings.gateway());
         requireBridge();
         forwarding.enable();
+        pause.reached("net", "nat rule"); // crash tests: forwarding on, no rule yet
         return nat().ensure(vmId, guestIp);
     }
 
@@ -222,6 +226,11 @@ public final class NetService implements AutoCloseable {
     private BridgeState bridgeState() {
         Link b = links.get(settings.bridge()).orElseThrow();
         return new BridgeState(b.name(), settings.gateway().toString(), b.up());
+    }
+
+    /** Crash tests only (StepPause). */
+    public void pauseAt(StepPause pause) {
+        this.pause = pause;
     }
 
     /** The port guard, for tests that bind a veth standing in for a TAP. */

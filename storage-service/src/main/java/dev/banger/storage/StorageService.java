@@ -9,6 +9,7 @@ import dev.banger.common.errors.FailedPreconditionException;
 import dev.banger.common.exec.CommandResult;
 import dev.banger.common.exec.CommandRunner;
 import dev.banger.common.fs.FileTrees;
+import dev.banger.common.testhook.StepPause;
 import dev.banger.storage.disk.CowBackend;
 import dev.banger.storage.disk.DmSnapshot;
 import dev.banger.storage.disk.Ext4;
@@ -49,6 +50,7 @@ public final class StorageService {
     private final OwnerCredentials owner;
     private final Path privateTmp;
     private final ConcurrentHashMap<String, Object> vmLocks = new ConcurrentHashMap<>();
+    private StepPause pause = StepPause.NONE;
 
     /**
      * root runs the programs that need root (losetup, dmsetup); everything else runs as
@@ -70,6 +72,11 @@ public final class StorageService {
     }
 
     public record State(List<Disk> disks, List<String> loopDevices, String cowBackend) {
+    }
+
+    /** Crash tests only (StepPause). */
+    public void pauseAt(StepPause pause) {
+        this.pause = pause;
     }
 
     public CowBackend backend() {
@@ -121,6 +128,7 @@ public final class StorageService {
             }
             atomically(target, tmp -> {
                 ext4.cloneFile(seed, tmp);
+                pause.reached("storage", "grow work disk"); // crash tests: a temp copy, not yet renamed
                 if (sizeBytes > files.requireSize(tmp)) {
                     ext4.growTo(tmp, sizeBytes);
                 }
@@ -143,6 +151,7 @@ public final class StorageService {
                 stage = Files.createTempDirectory(privateTmp, "config-stage-");
                 VmConfigDisk.stage(config, stage);
                 shareWithOwner(stage);
+                pause.reached("storage", "make config disk"); // crash tests: a stage in the private temp dir
                 Path from = stage;
                 atomically(new VmDir(dir).configDisk(), tmp -> ext4.mkfs(tmp, CONFIG_DISK_BYTES, "banger-cfg",
                         Optional.of(from)));

@@ -94,7 +94,21 @@ final class CrashScenarios {
                 killedAt(h, STEPS.get(i), "smoke-step-" + i);
             }
         });
+        all.put("net-and-storage-killed-mid-call-leak-nothing", h -> {
+            for (int i = 0; i < SERVICE_STEPS.size(); i++) {
+                killedAt(h, SERVICE_STEPS.get(i), "smoke-svc-" + i);
+            }
+        });
     }
+
+    /**
+     * The root services' own steps (StepPause in NetService and StorageService), each the
+     * middle of a call of a VM's start: a TAP taken but not yet bound; forwarding on but no
+     * NAT rule; a temp copy of the work disk not yet renamed; a config stage in the storage
+     * service's private temp dir.
+     */
+    static final List<String> SERVICE_STEPS = List.of("net:bind tap", "net:nat rule", "storage:grow work disk",
+            "storage:make config disk");
 
     /**
      * Issue 11's last item: a daemon of another build (one that claims to be older, through
@@ -122,14 +136,24 @@ final class CrashScenarios {
         });
     }
 
+    /**
+     * One kill: at an orchestrator verb's step (the orchestrator dies) or a root service's
+     * step (that service dies mid-call, the orchestrator sees the call fail, and the
+     * whole daemon is restarted as a user would after an error).
+     */
     private static void killedAt(SmokeHarness h, String step, String name) throws Exception {
-        String verb = step.substring(0, step.indexOf(':'));
-        expectOk(h.banger("vm", "create", "--name", name, verb.equals("start") ? "--no-start" : "--nat"), step + ": create");
+        String where = step.substring(0, step.indexOf(':'));
+        boolean service = where.equals("net") || where.equals("storage");
+        String verb = service ? "start" : where;
+        String victim = service ? where : "orchestrator";
+        expectOk(verb.equals("start") ? h.banger("vm", "create", "--name", name, "--no-start", "--nat")
+                : h.banger("vm", "create", "--name", name, "--nat"), step + ": create");
         String id = id(h, name);
         Path marker = h.bangerHome().resolve("state/test-paused-at");
         Files.deleteIfExists(marker);
         expectOk(h.banger("daemon", "stop"), step + ": daemon stop");
-        expectOk(h.bangerWith(Map.of("BANGER_TEST_PAUSE_AT", step), "daemon", "start"), step + ": daemon start, pausing");
+        expectOk(h.bangerWith(Map.of("BANGER_TEST_PAUSE_AT", step, "BANGER_TEST_PAUSE_MARKER", marker.toString()),
+                "daemon", "start"), step + ": daemon start, pausing");
         CompletableFuture<CommandResult> cut = CompletableFuture.supplyAsync(() -> h.banger("vm", verb, name));
         for (int i = 0; i < 1200 && !Files.exists(marker); i++) {
             Thread.sleep(100);
@@ -139,9 +163,23 @@ final class CrashScenarios {
             expect(false, step + ": the verb reached the step (VM: " + h.banger("vm", "show", name, "-o", "json").stdout()
                     + ")", cut.isDone() ? cut.get() : h.banger("ops", "--vm", name));
         }
-        kill(h, "orchestrator");
-        cut.get(60, TimeUnit.SECONDS);
-        expectOk(h.banger("daemon", "start"), step + ": the orchestrator comes back");
+        if (where.equals("storage")) {
+            expect(!leftovers(h).isEmpty(), step + ": (the temp file or stage this step is about is really there)", null);
+        } else if (step.equals("net:bind tap")) {
+            expect(h.inNetns("ip", "-o", "link", "show").stdout().contains("banger:vm=" + id),
+                    step + ": (the VM's TAP is really there, unbound)", null);
+        }
+        kill(h, victim);
+        CommandResult cutShort = cut.get(60, TimeUnit.SECONDS);
+        if (service) {
+            expect(cutShort.exit() != 0, step + ": the start fails, and says so", cutShort);
+            expectOk(h.banger("daemon", "stop"), step + ": daemon stop with the " + victim + " service gone");
+            expectOk(h.banger("daemon", "start"), step + ": daemon start");
+            expect(leftovers(h).isEmpty(), step + ": the storage service swept its temp files at start: "
+                    + leftovers(h), null);
+        } else {
+            expectOk(h.banger("daemon", "start"), step + ": the orchestrator comes back");
+        }
         if (!verb.equals("delete")) {
             CommandResult start = h.banger("vm", "start", name);
             expect(start.ok(), step + ": the VM starts again", start);
@@ -194,6 +232,25 @@ final class CrashScenarios {
                     null);
             expectOk(h.banger("vm", "delete", "smoke-frozen"), "delete");
         });
+    }
+
+    /** Temp copies in the VMs' directories and config stages in the storage service's private temp dir. */
+    private static List<Path> leftovers(SmokeHarness h) throws java.io.IOException {
+        Path state = h.bangerHome().resolve("state");
+        Path stages = Path.of(System.getProperty("java.io.tmpdir"), "banger-storage-"
+                + dev.banger.common.fs.Sha256.hex(state.toAbsolutePath().toString()).substring(0, 12));
+        java.util.List<Path> left = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<Path> s = Files.walk(state.resolve("vms"))) {
+            s.filter(p -> p.getFileName().toString().contains(".tmp-")).forEach(left::add);
+        }
+        if (!Files.isDirectory(stages)) {
+            left.add(stages.resolve("(missing: where does the storage service stage?)"));
+            return left;
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(stages)) {
+            s.filter(p -> p.getFileName().toString().startsWith("config-stage-")).forEach(left::add);
+        }
+        return left;
     }
 
     private static String id(SmokeHarness h, String name) throws Exception {

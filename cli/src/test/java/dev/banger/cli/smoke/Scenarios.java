@@ -26,7 +26,8 @@ public final class Scenarios {
             "prune-keeps-running-vms", "bootstrap-needs-nat", "orchestrator-killed-mid-start-adopts-the-vm",
             "delete-while-net-service-is-down-leaks-nothing", "dns-answers-for-vm-names",
             "session-survives-a-daemon-restart",
-            "orchestrator-killed-at-each-step-leaks-nothing", "vm-run-restarts-a-daemon-of-another-build");
+            "orchestrator-killed-at-each-step-leaks-nothing", "net-and-storage-killed-mid-call-leak-nothing",
+            "vm-run-restarts-a-daemon-of-another-build");
     /** Scenarios that boot the dev image: the harness builds it only for them. */
     public static final java.util.Set<String> NEEDS_DEV_IMAGE = java.util.Set.of("dev-image-tools");
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();

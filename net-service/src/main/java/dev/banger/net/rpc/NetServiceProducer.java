@@ -7,6 +7,7 @@ import dev.banger.net.NetInputs;
 import dev.banger.net.NetService;
 import dev.banger.net.NetSettings;
 import dev.banger.common.rpc.ServiceHost;
+import dev.banger.common.testhook.StepPause;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -35,6 +36,12 @@ public class NetServiceProducer {
     /** auto (nftables if present, else iptables), nftables or iptables. */
     @ConfigProperty(name = "banger.net.nat", defaultValue = "auto")
     String natBackend;
+
+    /** Crash tests only: net:STEP where a call waits to be killed (StepPause), and its marker file. */
+    @ConfigProperty(name = "banger.test.pause-at")
+    Optional<String> pauseAt;
+    @ConfigProperty(name = "banger.test.pause-marker")
+    Optional<Path> pauseMarker;
 
     /** auto, resolved, hosts-file or off: how the host learns NAME.vm (NET-4). */
     @ConfigProperty(name = "banger.net.names", defaultValue = "auto")
@@ -69,7 +76,10 @@ public class NetServiceProducer {
         netns.ifPresent(NetInputs::requireNetnsName);
         NetSettings settings = new NetSettings(bridge, Ipv4Cidr.parse(gateway), poolSize,
                 ownerUid.orElseGet(ServiceHost::currentUid), netns, natBackend);
-        return new NetService(settings, runner());
+        NetService service = new NetService(settings, runner());
+        // This service keeps no files: without a marker named for it, there is nowhere to say it paused.
+        pauseMarker.ifPresent(m -> service.pauseAt(StepPause.configured(pauseAt, pauseMarker, m)));
+        return service;
     }
 
     void close(@Disposes NetService service) {

@@ -1,5 +1,6 @@
 package dev.banger.orchestrator.lifecycle;
 
+import dev.banger.common.testhook.StepPause;
 import dev.banger.common.exec.ProcessRunner;
 import dev.banger.common.ip.Ipv4Cidr;
 import dev.banger.orchestrator.identity.HostIdentity;
@@ -53,6 +54,8 @@ public class LifecycleProducer {
     /** Crash tests only: VERB:STEP where a verb waits to be killed (StepPause). */
     @ConfigProperty(name = "banger.test.pause-at")
     Optional<String> pauseAt;
+    @ConfigProperty(name = "banger.test.pause-marker")
+    Optional<Path> pauseMarker;
 
     @Produces
     @ApplicationScoped
@@ -65,7 +68,7 @@ public class LifecycleProducer {
                 ssh, keys, known, Ipv4Cidr.parse(gateway), state.resolve("vms"),
                 new VmLifecycle.Defaults(vcpu, memoryMib, diskBytes, overlayBytes, image),
                 new HostIdentity(new ProcessRunner(), home()));
-        pauseAt.ifPresent(at -> lifecycle.pauseAt(new StepPause(Optional.of(at), StepPause.markerIn(state))));
+        lifecycle.pauseAt(StepPause.configured(pauseAt, pauseMarker, StepPause.markerIn(state)));
         return lifecycle;
     }
 

@@ -1,5 +1,6 @@
 package dev.banger.orchestrator.lifecycle;
 
+import dev.banger.common.testhook.StepPause;
 import dev.banger.common.rpc.OpIds;
 import java.util.function.BiConsumer;
 import java.util.logging.Level;

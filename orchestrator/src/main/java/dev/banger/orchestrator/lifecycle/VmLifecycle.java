@@ -1,5 +1,6 @@
 package dev.banger.orchestrator.lifecycle;
 
+import dev.banger.common.testhook.StepPause;
 import dev.banger.common.ids.RandomIds;
 import dev.banger.common.ids.Names;
 import dev.banger.orchestrator.store.VmState;

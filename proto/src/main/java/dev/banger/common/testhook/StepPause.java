@@ -1,4 +1,4 @@
-package dev.banger.orchestrator.lifecycle;
+package dev.banger.common.testhook;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,9 +7,11 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * A test-only hook for crash tests (SEC-4): with {@code banger.test.pause-at=VERB:STEP}
- * (env BANGER_TEST_PAUSE_AT), the verb stops as that step begins, says so in a marker
- * file, and waits there until the test kills the process. Unset, it does nothing.
+ * A test-only hook for crash tests (SEC-4): with {@code banger.test.pause-at=WHERE:STEP}
+ * (env BANGER_TEST_PAUSE_AT), the process stops as that step begins, says so in a marker
+ * file, and waits there until the test kills it. WHERE is an orchestrator verb (start,
+ * stop, delete) or a service (net, storage), so one setting given to every process of a
+ * daemon pauses exactly one of them. Unset, it does nothing.
  */
 public final class StepPause {
     public static final StepPause NONE = new StepPause(Optional.empty(), null);
@@ -21,13 +23,18 @@ public final class StepPause {
         this.marker = marker;
     }
 
-    /** The file a paused verb writes "VERB:STEP" to. */
+    /** The hook as configured: pause-at, and the marker file (pause-marker, else the default). */
+    public static StepPause configured(Optional<String> at, Optional<Path> marker, Path defaultMarker) {
+        return at.isEmpty() ? NONE : new StepPause(at, marker.orElse(defaultMarker));
+    }
+
+    /** The file a paused process writes "WHERE:STEP" to, by default. */
     public static Path markerIn(Path stateDir) {
         return stateDir.resolve("test-paused-at");
     }
 
-    void reached(String verb, String step) {
-        String here = verb + ":" + step;
+    public void reached(String where, String step) {
+        String here = where + ":" + step;
         if (at.isEmpty() || !at.get().equals(here)) {
             return;
         }

@@ -2,6 +2,7 @@ package dev.banger.storage.rpc;
 
 import dev.banger.common.exec.ProcessRunner;
 import dev.banger.common.rpc.ServiceHost;
+import dev.banger.common.testhook.StepPause;
 import dev.banger.storage.StoragePaths;
 import dev.banger.storage.StorageService;
 import dev.banger.storage.disk.CowBackend;
@@ -24,6 +25,12 @@ public class StorageServiceProducer {
     @ConfigProperty(name = "banger.storage.cow", defaultValue = "auto")
     String cow;
 
+    /** Crash tests only: storage:STEP where a call waits to be killed (StepPause), and its marker file. */
+    @ConfigProperty(name = "banger.test.pause-at")
+    Optional<String> pauseAt;
+    @ConfigProperty(name = "banger.test.pause-marker")
+    Optional<Path> pauseMarker;
+
     /** The owner's group; by default its primary group from the passwd database. */
     @ConfigProperty(name = "banger.owner-gid")
     Optional<Integer> ownerGid;
@@ -41,6 +48,7 @@ public class StorageServiceProducer {
                 : CowBackend.parse(cow);
         StorageService storage = new StorageService(paths, root, backend, owner, privateTmp());
         storage.sweepLeftovers();
+        storage.pauseAt(StepPause.configured(pauseAt, pauseMarker, StepPause.markerIn(stateDir)));
         return storage;
     }
 
