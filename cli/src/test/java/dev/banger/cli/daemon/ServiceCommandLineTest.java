@@ -21,9 +21,22 @@ class ServiceCommandLineTest {
                 paths, 1000, List.of("-Dextra=1"), java.util.Optional.empty());
         List<String> expected = new ArrayList<>(List.of("setsid", "/jdk/bin/java"));
         expected.addAll(ServiceCommandLine.JVM_FLAGS);
-        expected.addAll(List.of("-Xmx96m", "-Dextra=1", "-Dbanger.socket=/bh/run/net.sock", "-Dbanger.log-file=/bh/logs/net.log",
+        expected.add("-Xmx96m");
+        expected.addAll(ServiceCommandLine.nativeHeapTrim(Runtime.version()));
+        expected.addAll(List.of("-Dextra=1", "-Dbanger.socket=/bh/run/net.sock", "-Dbanger.log-file=/bh/logs/net.log",
                 "-Dbanger.state-dir=/bh/state", "-Dbanger.owner-uid=1000", "-jar", "/d/net.jar"));
         assertEquals(expected, argv);
+    }
+
+    @Test
+    void theNativeHeapIsTrimmedOnlyByJvmsThatHaveTheFlag() {
+        List<String> trim = List.of("-XX:TrimNativeHeapInterval=5000");
+        assertEquals(trim, ServiceCommandLine.nativeHeapTrim(Runtime.Version.parse("25.0.1")));
+        assertEquals(trim, ServiceCommandLine.nativeHeapTrim(Runtime.Version.parse("21.0.1")));
+        assertEquals(trim, ServiceCommandLine.nativeHeapTrim(Runtime.Version.parse("17.0.9")));
+        assertEquals(List.of(), ServiceCommandLine.nativeHeapTrim(Runtime.Version.parse("21")));
+        assertEquals(List.of(), ServiceCommandLine.nativeHeapTrim(Runtime.Version.parse("17.0.8")));
+        assertEquals(List.of(), ServiceCommandLine.nativeHeapTrim(Runtime.Version.parse("19.0.2")));
     }
 
     @Test
