@@ -42,9 +42,8 @@ final class SystemScenarios {
             expectOk(guest(h, "useradd -m " + OWNER + " && mkdir -p /root/local && mount --bind /root/local /usr/local"),
                     "an owner and room for the install");
 
-            CommandResult install = guest(h, "/root/rel/install.sh --base-url file:///root/rel --version v1.0.0"
-                    + " --owner " + OWNER + " --pubkey-file /root/rel/pub.pem --yes"
-                    + " || { s=$?; journalctl -u 'banger-*' --no-pager -o short-monotonic -n 60 | cut -c1-300 >&2; exit $s; }");
+            CommandResult install = guest(h, withJournal("/root/rel/install.sh --base-url file:///root/rel --version v1.0.0"
+                    + " --owner " + OWNER + " --pubkey-file /root/rel/pub.pem --yes"));
             expect(install.ok() && install.stderr().contains("/usr/local/lib/banger/1.0.0/")
                     && install.stdout().contains("wrote /etc/systemd/system/banger-orchestrator.service")
                     && install.stdout().contains("runs as system services for " + OWNER),
@@ -62,28 +61,27 @@ final class SystemScenarios {
                     + " echo $(cat /root/vmm.pid) > /sys/fs/cgroup/system.slice/banger-orchestrator.service/cgroup.procs;"
                     + " cat /root/vmm.pid");
             expect(standIn.ok(), "a stand-in VMM in the orchestrator's cgroup", standIn);
-            // One restart shows two things (each restart of four JVMs under emulation costs a minute
-            // or more): the stand-in survives it, and (OPS-6) the services read
-            // /etc/banger/config.properties themselves.
-            CommandResult restart = guest(h, "echo 'dns.port = 42070' > /etc/banger/config.properties;"
-                    + " banger system restart");
+            CommandResult restart = guest(h, withJournal("banger system restart"));
             expect(restart.ok(), "system restart", restart);
             expectStandInAlive(h, "system restart");
             expectActive(h, "after restart");
-            CommandResult port = guest(h, "banger system status | grep '^dns:'");
-            expect(port.ok() && port.stdout().equals("dns:   127.0.0.1:42070\n"),
-                    "a setting in the system config file reaches the service under systemd", port);
 
+            // OPS-6: the services read /etc/banger/config.properties themselves.
             CommandResult bad = guest(h, "echo 'vm.vcpus = 3' > /etc/banger/config.properties; banger system restart;"
                     + " journalctl -u banger-orchestrator --no-pager -o cat | grep -c \"unknown setting 'vm.vcpus'\"");
             expect(bad.stdout().strip().matches("[1-9][0-9]*"), "a bad config file stops the services, and"
                     + " the journal names the key", bad);
             expect(bad.stderr().contains("exited") || bad.stderr().contains("did not answer"),
                     "system restart says the services did not come up", bad);
+            CommandResult port = guest(h, withJournal("echo 'dns.port = 42070' > /etc/banger/config.properties;"
+                    + " banger system restart && banger system status | grep '^dns:'"));
+            expect(port.ok() && port.stdout().endsWith("\ndns:   127.0.0.1:42070\n"),
+                    "a setting in the system config file reaches the service under systemd", port);
+            expectOk(guest(h, withJournal("rm /etc/banger/config.properties && banger system restart")),
+                    "back to defaults");
             expectStandInAlive(h, "the config restarts");
 
-            // Back to defaults: the update's restart starts the services that the bad file stopped.
-            CommandResult update = guest(h, "rm /etc/banger/config.properties && banger update --to 1.1.0" + source());
+            CommandResult update = guest(h, withJournal("banger update --to 1.1.0" + source()));
             expect(update.ok() && update.stdout().contains("services restarted on 1.1.0"), "update to 1.1.0", update);
             CommandResult version = guest(h, "banger version; readlink /usr/local/lib/banger/current");
             expect(version.stdout().contains("release: 1.1.0\n") && version.stdout().endsWith("1.1.0\n"),
@@ -176,6 +174,12 @@ final class SystemScenarios {
             }
             Thread.sleep(5000);
         }
+    }
+
+    /** The script, and when it fails the services' journal on its stderr: a failure under systemd says why. */
+    private static String withJournal(String script) {
+        return "{ " + script + "; } || { s=$?; journalctl -u 'banger-*' --no-pager -o short-monotonic -n 80"
+                + " | cut -c1-300 >&2; exit $s; }";
     }
 
     private static void expectStandInAlive(SmokeHarness h, String after) {
