@@ -1,5 +1,7 @@
 package dev.banger.storage;
 
+import dev.banger.common.layout.StorageStageDir;
+
 import dev.banger.common.ids.RandomIds;
 import dev.banger.common.ids.Names;
 import dev.banger.common.layout.VmDir;
@@ -148,7 +150,7 @@ public final class StorageService {
             Path dir = vmDir(config.vmId());
             Path stage = null;
             try {
-                stage = Files.createTempDirectory(privateTmp, "config-stage-");
+                stage = Files.createTempDirectory(privateTmp, StorageStageDir.CONFIG_STAGE_PREFIX);
                 VmConfigDisk.stage(config, stage);
                 shareWithOwner(stage);
                 pause.reached("storage", "make config disk"); // crash tests: a stage in the private temp dir
@@ -175,7 +177,7 @@ public final class StorageService {
         files.runner().run(List.of("find", paths.vmsDir().toString(), "-mindepth", "1", "-maxdepth", "2",
                 "(", "-name", ".*.tmp-*", "-o", "-name", ".reflink-probe*", ")", "-delete"));
         try (Stream<Path> stages = Files.list(privateTmp)) {
-            stages.filter(p -> p.getFileName().toString().startsWith("config-stage-")).forEach(FileTrees::deleteTree);
+            stages.filter(p -> p.getFileName().toString().startsWith(StorageStageDir.CONFIG_STAGE_PREFIX)).forEach(FileTrees::deleteTree);
         } catch (IOException e) {
             // nothing to sweep
         }

@@ -5,6 +5,7 @@ import static dev.banger.cli.smoke.Scenarios.expectOk;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.banger.common.exec.CommandResult;
+import dev.banger.common.layout.StorageStageDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -146,8 +147,11 @@ final class CrashScenarios {
         boolean service = where.equals("net") || where.equals("storage");
         String verb = service ? "start" : where;
         String victim = service ? where : "orchestrator";
-        expectOk(verb.equals("start") ? h.banger("vm", "create", "--name", name, "--no-start", "--nat")
-                : h.banger("vm", "create", "--name", name, "--nat"), step + ": create");
+        List<String> create = new java.util.ArrayList<>(List.of("vm", "create", "--name", name, "--nat"));
+        if (verb.equals("start")) {
+            create.add("--no-start");
+        }
+        expectOk(h.banger(create.toArray(String[]::new)), step + ": create");
         String id = id(h, name);
         Path marker = h.bangerHome().resolve("state/test-paused-at");
         Files.deleteIfExists(marker);
@@ -175,8 +179,8 @@ final class CrashScenarios {
             expect(cutShort.exit() != 0, step + ": the start fails, and says so", cutShort);
             expectOk(h.banger("daemon", "stop"), step + ": daemon stop with the " + victim + " service gone");
             expectOk(h.banger("daemon", "start"), step + ": daemon start");
-            expect(leftovers(h).isEmpty(), step + ": the storage service swept its temp files at start: "
-                    + leftovers(h), null);
+            List<Path> left = leftovers(h);
+            expect(left.isEmpty(), step + ": the storage service swept its temp files at start: " + left, null);
         } else {
             expectOk(h.banger("daemon", "start"), step + ": the orchestrator comes back");
         }
@@ -237,8 +241,7 @@ final class CrashScenarios {
     /** Temp copies in the VMs' directories and config stages in the storage service's private temp dir. */
     private static List<Path> leftovers(SmokeHarness h) throws java.io.IOException {
         Path state = h.bangerHome().resolve("state");
-        Path stages = Path.of(System.getProperty("java.io.tmpdir"), "banger-storage-"
-                + dev.banger.common.fs.Sha256.hex(state.toAbsolutePath().toString()).substring(0, 12));
+        Path stages = StorageStageDir.forStateDir(state).dir();
         java.util.List<Path> left = new java.util.ArrayList<>();
         try (java.util.stream.Stream<Path> s = Files.walk(state.resolve("vms"))) {
             s.filter(p -> p.getFileName().toString().contains(".tmp-")).forEach(left::add);
@@ -248,7 +251,7 @@ final class CrashScenarios {
             return left;
         }
         try (java.util.stream.Stream<Path> s = Files.list(stages)) {
-            s.filter(p -> p.getFileName().toString().startsWith("config-stage-")).forEach(left::add);
+            s.filter(p -> p.getFileName().toString().startsWith(StorageStageDir.CONFIG_STAGE_PREFIX)).forEach(left::add);
         }
         return left;
     }

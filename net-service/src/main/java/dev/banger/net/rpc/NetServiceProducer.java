@@ -77,8 +77,7 @@ public class NetServiceProducer {
         NetSettings settings = new NetSettings(bridge, Ipv4Cidr.parse(gateway), poolSize,
                 ownerUid.orElseGet(ServiceHost::currentUid), netns, natBackend);
         NetService service = new NetService(settings, runner());
-        // This service keeps no files: without a marker named for it, there is nowhere to say it paused.
-        pauseMarker.ifPresent(m -> service.pauseAt(StepPause.configured(pauseAt, pauseMarker, m)));
+        service.pauseAt(StepPause.configured(pauseAt, pauseMarker));
         return service;
     }
 

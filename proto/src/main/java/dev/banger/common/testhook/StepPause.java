@@ -28,6 +28,11 @@ public final class StepPause {
         return at.isEmpty() ? NONE : new StepPause(at, marker.orElse(defaultMarker));
     }
 
+    /** As configured, for a process that keeps no files: without a marker named for it, no pause. */
+    public static StepPause configured(Optional<String> at, Optional<Path> marker) {
+        return marker.isEmpty() ? NONE : configured(at, marker, marker.get());
+    }
+
     /** The file a paused process writes "WHERE:STEP" to, by default. */
     public static Path markerIn(Path stateDir) {
         return stateDir.resolve("test-paused-at");

@@ -58,8 +58,7 @@ public class StorageServiceProducer {
      * unit's PrivateTmp holds it.
      */
     private Path privateTmp() {
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "banger-storage-"
-                + dev.banger.common.fs.Sha256.hex(stateDir.toAbsolutePath().toString()).substring(0, 12));
+        Path dir = dev.banger.common.layout.StorageStageDir.forStateDir(stateDir).dir();
         try {
             if (!java.nio.file.Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 java.nio.file.Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
