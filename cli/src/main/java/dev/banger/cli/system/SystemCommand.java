@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
 @Command(name = "system", mixinStandardHelpOptions = true,
         description = "Run banger as systemd services for one user (OPS-3): install, status, restart, uninstall.")
 public class SystemCommand {
+    private static final long STATUS_DEADLINE_SECONDS = 30;
     private final ProcessRunner runner = new ProcessRunner();
 
     @Command(name = "install", mixinStandardHelpOptions = true, description = "Write and start the four units: the"
@@ -71,14 +72,16 @@ public class SystemCommand {
         }
         System.out.print(t.render());
         try {
-            DaemonStatusResponse d = Orchestrator.daemonStatus(layout.paths(), 5);
+            // The first call of a fresh CLI loads its gRPC classes inside the deadline: ~4 s in an
+            // emulated guest under load. The bound is for a hung orchestrator.
+            DaemonStatusResponse d = Orchestrator.daemonStatus(layout.paths(), STATUS_DEADLINE_SECONDS);
             for (ServiceStatus s : d.getServicesList()) {
                 System.out.println(s.getName() + ": " + (s.getReachable() ? "build " + s.getInfo().getBuild()
                         .getVersion() + " (" + s.getInfo().getBuild().getCommit() + ")" : "unreachable: " + s.getError()));
             }
             System.out.println("dns:   " + (d.getDnsListener().isEmpty() ? "none: " + d.getDnsProblem()
                     : d.getDnsListener()));
-            int vms = Orchestrator.call(layout.paths(), ch -> VmsGrpc.newBlockingStub(ch).withDeadlineAfter(5,
+            int vms = Orchestrator.call(layout.paths(), ch -> VmsGrpc.newBlockingStub(ch).withDeadlineAfter(STATUS_DEADLINE_SECONDS,
                     TimeUnit.SECONDS).list(ListVmsRequest.getDefaultInstance()).getVmsCount());
             System.out.println("vms:   " + vms);
         } catch (RuntimeException e) {

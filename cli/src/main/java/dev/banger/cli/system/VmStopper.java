@@ -23,7 +23,7 @@ final class VmStopper {
         try {
             Orchestrator.call(paths, ch -> {
                 VmsGrpc.VmsBlockingStub vms = VmsGrpc.newBlockingStub(ch);
-                List<Vm> all = vms.withDeadlineAfter(10, TimeUnit.SECONDS).list(ListVmsRequest.getDefaultInstance())
+                List<Vm> all = vms.withDeadlineAfter(30, TimeUnit.SECONDS).list(ListVmsRequest.getDefaultInstance())
                         .getVmsList();
                 List<String> targets = all.stream().filter(v -> purge || v.getState() == VmState.RUNNING)
                         .map(Vm::getName).toList();
