@@ -5,14 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.banger.cli.config.BangerPaths;
+import dev.banger.cli.daemon.Service;
+import dev.banger.cli.daemon.ServiceCommandLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -75,6 +81,40 @@ class DaemonIT {
             assertTrue(!Files.exists(run) || Files.list(run).findAny().isEmpty(), "no service was started");
         } finally {
             Files.delete(config);
+        }
+    }
+
+    /**
+     * OPS-6 as systemd sees it: no CLI checks the file first, the service reads it itself.
+     * Each service, run with the command line its unit runs, stops at start and names the
+     * file and the key (what the journal shows).
+     */
+    @Test
+    @Order(1)
+    void aBadConfigFileStopsEachServiceStartedWithoutTheCli() throws Exception {
+        Path bad = Files.writeString(sandbox.resolve("bad-config.properties"), "vm.vcpus = 3\n");
+        BangerPaths paths = BangerPaths.from(
+                Map.of("BANGER_HOME", sandbox.resolve("bad-config-home").toString()));
+        Path jvm = Path.of(System.getProperty("java.home"), "bin", "java");
+        Map<Service, Process> started = new EnumMap<>(Service.class);
+        for (Service s : Service.values()) {
+            List<String> argv = ServiceCommandLine.command(s, jvm,
+                    CliRunner.dist().resolve(s.module() + "/target/quarkus-app/quarkus-run.jar"), paths, 0,
+                    List.of("-Dbanger.config.files=" + bad), Optional.empty());
+            // Output to a file: a service that does not stop must not hang the read.
+            started.put(s, new ProcessBuilder(argv).redirectErrorStream(true)
+                    .redirectOutput(sandbox.resolve("bad-config-" + s.shortName() + ".out").toFile()).start());
+        }
+        for (Map.Entry<Service, Process> e : started.entrySet()) {
+            Process p = e.getValue();
+            boolean ended = p.waitFor(60, TimeUnit.SECONDS);
+            if (!ended) {
+                p.destroyForcibly();
+            }
+            String out = Files.readString(sandbox.resolve("bad-config-" + e.getKey().shortName() + ".out"));
+            assertTrue(ended && p.exitValue() != 0, e.getKey() + " did not stop: " + out);
+            assertTrue(out.contains(bad + ": unknown setting 'vm.vcpus'"), e.getKey() + ": " + out);
+            assertFalse(Files.exists(paths.socket(e.getKey().shortName())), e.getKey() + " serves nothing");
         }
     }
 

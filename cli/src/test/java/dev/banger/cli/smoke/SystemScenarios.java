@@ -61,31 +61,25 @@ final class SystemScenarios {
                     + " echo $(cat /root/vmm.pid) > /sys/fs/cgroup/system.slice/banger-orchestrator.service/cgroup.procs;"
                     + " cat /root/vmm.pid");
             expect(standIn.ok(), "a stand-in VMM in the orchestrator's cgroup", standIn);
-            CommandResult restart = guest(h, withJournal("banger system restart"));
-            expect(restart.ok(), "system restart", restart);
-            expectStandInAlive(h, "system restart");
-            expectActive(h, "after restart");
-
-            // OPS-6: the services read /etc/banger/config.properties themselves.
-            CommandResult bad = guest(h, "echo 'vm.vcpus = 3' > /etc/banger/config.properties; banger system restart;"
-                    + " journalctl -u banger-orchestrator --no-pager -o cat | grep -c \"unknown setting 'vm.vcpus'\"");
-            expect(bad.stdout().strip().matches("[1-9][0-9]*"), "a bad config file stops the services, and"
-                    + " the journal names the key", bad);
-            expect(bad.stderr().contains("exited") || bad.stderr().contains("did not answer"),
-                    "system restart says the services did not come up", bad);
+            // OPS-6: the services read /etc/banger/config.properties themselves; the same restart shows
+            // that `system restart` leaves a VMM alone. (A bad file stopping each service, with the unit's
+            // command line, is DaemonIT's: four emulated JVMs crashing twice would cost minutes here.)
             CommandResult port = guest(h, withJournal("echo 'dns.port = 42070' > /etc/banger/config.properties;"
                     + " banger system restart && banger system status | grep '^dns:'"));
             expect(port.ok() && port.stdout().endsWith("\ndns:   127.0.0.1:42070\n"),
-                    "a setting in the system config file reaches the service under systemd", port);
-            expectOk(guest(h, withJournal("rm /etc/banger/config.properties && banger system restart")),
-                    "back to defaults");
-            expectStandInAlive(h, "the config restarts");
+                    "system restart, and a setting in the system config file reaches the service under systemd",
+                    port);
+            expectStandInAlive(h, "system restart");
 
+            // The update's restart also takes the services back to the defaults.
+            expectOk(guest(h, "rm /etc/banger/config.properties"), "the config file removed");
             CommandResult update = guest(h, withJournal("banger update --to 1.1.0" + source()));
             expect(update.ok() && update.stdout().contains("services restarted on 1.1.0"), "update to 1.1.0", update);
-            CommandResult version = guest(h, "banger version; readlink /usr/local/lib/banger/current");
-            expect(version.stdout().contains("release: 1.1.0\n") && version.stdout().endsWith("1.1.0\n"),
-                    "1.1.0 runs after the update", version);
+            CommandResult version = guest(h, "banger version; banger system status | grep '^dns:';"
+                    + " readlink /usr/local/lib/banger/current");
+            expect(version.stdout().contains("release: 1.1.0\n") && version.stdout().endsWith("1.1.0\n")
+                    && version.stdout().contains("\ndns:   127.0.0.1:") && !version.stdout().contains(":42070"),
+                    "1.1.0 runs after the update, on the default settings again", version);
             expectStandInAlive(h, "the update's restart");
 
             CommandResult broken = guest(h, "banger update --to 1.2.0" + source());
@@ -167,7 +161,7 @@ final class SystemScenarios {
                     && s.stdout().contains("dns:   127.0.0.1:");
             if (up || System.nanoTime() > deadline) {
                 if (!up) {
-                    s = guest(h, "banger system status; journalctl -u 'banger-*' --no-pager -o cat -n 40 | cut -c1-300");
+                    s = guest(h, "banger system status; journalctl -u 'banger-*' --no-pager -o short-monotonic -n 60 | cut -c1-2000");
                 }
                 expect(up, "system status: four units running, DNS, VM count, " + when, s);
                 return;
@@ -178,8 +172,8 @@ final class SystemScenarios {
 
     /** The script, and when it fails the services' journal on its stderr: a failure under systemd says why. */
     private static String withJournal(String script) {
-        return "{ " + script + "; } || { s=$?; journalctl -u 'banger-*' --no-pager -o short-monotonic -n 80"
-                + " | cut -c1-300 >&2; exit $s; }";
+        return "{ " + script + "; } || { s=$?; journalctl -u 'banger-*' --no-pager -o short-monotonic -n 150"
+                + " | cut -c1-2000 >&2; exit $s; }";
     }
 
     private static void expectStandInAlive(SmokeHarness h, String after) {
