@@ -1,9 +1,8 @@
 package dev.banger.storage;
 
-import dev.banger.common.layout.StorageStageDir;
-
 import dev.banger.common.ids.RandomIds;
 import dev.banger.common.ids.Names;
+import dev.banger.common.layout.StorageStageDir;
 import dev.banger.common.layout.VmDir;
 import dev.banger.common.errors.Reason;
 import dev.banger.common.errors.NotFoundException;
@@ -177,7 +176,8 @@ public final class StorageService {
         files.runner().run(List.of("find", paths.vmsDir().toString(), "-mindepth", "1", "-maxdepth", "2",
                 "(", "-name", ".*.tmp-*", "-o", "-name", ".reflink-probe*", ")", "-delete"));
         try (Stream<Path> stages = Files.list(privateTmp)) {
-            stages.filter(p -> p.getFileName().toString().startsWith(StorageStageDir.CONFIG_STAGE_PREFIX)).forEach(FileTrees::deleteTree);
+            stages.filter(p -> p.getFileName().toString().startsWith(StorageStageDir.CONFIG_STAGE_PREFIX))
+                    .forEach(FileTrees::deleteTree);
         } catch (IOException e) {
             // nothing to sweep
         }

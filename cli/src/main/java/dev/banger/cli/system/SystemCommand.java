@@ -81,8 +81,9 @@ public class SystemCommand {
             }
             System.out.println("dns:   " + (d.getDnsListener().isEmpty() ? "none: " + d.getDnsProblem()
                     : d.getDnsListener()));
-            int vms = Orchestrator.call(layout.paths(), ch -> VmsGrpc.newBlockingStub(ch).withDeadlineAfter(STATUS_DEADLINE_SECONDS,
-                    TimeUnit.SECONDS).list(ListVmsRequest.getDefaultInstance()).getVmsCount());
+            int vms = Orchestrator.call(layout.paths(), ch -> VmsGrpc.newBlockingStub(ch)
+                    .withDeadlineAfter(STATUS_DEADLINE_SECONDS, TimeUnit.SECONDS).list(ListVmsRequest.getDefaultInstance())
+                    .getVmsCount());
             System.out.println("vms:   " + vms);
         } catch (RuntimeException e) {
             System.out.println("orchestrator: not answering (" + e.getMessage() + ")");
