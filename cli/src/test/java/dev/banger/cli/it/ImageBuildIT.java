@@ -65,7 +65,7 @@ class ImageBuildIT {
         assertTrue(debugfs(rootfs, "cat /etc/inittab").contains("::sysinit:/usr/local/sbin/banger-boot"),
                 "the lean boot's inittab");
         for (String script : new String[] {"banger-init", "banger-boot", "banger-config", "banger-agent",
-                "banger-vsock-relay", "poweroff", "reboot", "halt"}) {
+                "banger-vsock-relay", "banger-control", "poweroff", "reboot", "halt"}) {
             assertTrue(debugfs(rootfs, "stat /usr/local/sbin/" + script).contains("Mode:  0755"), script);
         }
         assertTrue(debugfs(rootfs, "stat /usr/bin/ssh-keygen").contains("Mode:  0755"), "owners and modes kept");

@@ -19,13 +19,15 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 /**
  * The kernel for an image (IMG-3), from the distribution's kernel package inside its
  * root tree: the bzImage (QEMU), an ELF vmlinux extracted from it (Firecracker), and
- * banger's own small initramfs: busybox plus just the virtio and vsock modules,
+ * banger's own small initramfs: busybox plus just the virtio, vsock and virtio console modules,
  * loaded in dependency order, then switch_root to the real root.
  */
 public final class KernelPackager {
     /** Load order matters: each needs the ones before it. */
     static final List<String> MODULES = List.of("virtio_ring", "virtio", "virtio_mmio", "virtio_blk", "failover",
-            "net_failover", "virtio_net", "vsock", "vmw_vsock_virtio_transport_common", "vmw_vsock_virtio_transport");
+            "net_failover", "virtio_net", "vsock", "vmw_vsock_virtio_transport_common", "vmw_vsock_virtio_transport",
+            // the host's control port (banger-control; SNAP-1)
+            "virtio_console");
 
     public record Packaged(String version, Path bzImage, Path vmlinux, Path initrd) {
     }

@@ -7,6 +7,7 @@ import dev.banger.orchestrator.identity.HostIdentity;
 import dev.banger.orchestrator.ssh.GuestSsh;
 import dev.banger.orchestrator.ssh.KnownHosts;
 import dev.banger.orchestrator.ssh.SshKeys;
+import dev.banger.orchestrator.store.SnapshotStore;
 import dev.banger.orchestrator.store.VmStore;
 import dev.banger.orchestrator.system.InternalServices;
 import dev.banger.orchestrator.vmm.Accel;
@@ -59,15 +60,17 @@ public class LifecycleProducer {
 
     @Produces
     @ApplicationScoped
-    VmLifecycle lifecycle(VmStore store, InternalServices internal, SshKeys keys, KnownHosts known, GuestSsh ssh) {
+    VmLifecycle lifecycle(VmStore store, InternalServices internal, SshKeys keys, KnownHosts known, GuestSsh ssh,
+            SnapshotStore snapshots) {
         Path state = stateDir.toAbsolutePath();
         Vmms vmms = new Vmms(vmm, onPath(firecrackerBinary), KvmSupport.detect(), new FirecrackerKernels(),
-                new QemuVmm(Accel.choose(accel), List.of(), HostTsc.detect()),
+                new QemuVmm(Accel.choose(accel), List.of(), HostTsc.detect(), new ProcessRunner()),
                 new FirecrackerVmm(firecrackerBinary, List.of()));
         VmLifecycle lifecycle = new VmLifecycle(store, new GrpcInfra(internal), vmms,
                 ssh, keys, known, Ipv4Cidr.parse(gateway), state.resolve("vms"),
                 new VmLifecycle.Defaults(vcpu, memoryMib, diskBytes, overlayBytes, image),
-                new HostIdentity(new ProcessRunner(), home()));
+                new HostIdentity(new ProcessRunner(), home()), snapshots,
+                new SnapshotFiles(state.resolve("snapshots"), new ProcessRunner()));
         lifecycle.pauseAt(StepPause.configured(pauseAt, pauseMarker, StepPause.markerIn(state)));
         return lifecycle;
     }

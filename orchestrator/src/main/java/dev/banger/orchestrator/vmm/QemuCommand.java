@@ -13,6 +13,10 @@ public final class QemuCommand {
     private QemuCommand() {
     }
 
+    /** The control port's name as the guest sees it (the name file of its /sys/class/virtio-ports entry). */
+    public static final String CONTROL_PORT = "org.banger.control";
+    static final String CONTROL_CHARDEV = "control";
+
     static final String TCG_CPU = "qemu64,+rdrand,+ssse3,+sse4.1,+sse4.2,+popcnt,+cx16,+lahf_lm";
 
     public static List<String> argv(VmmSpec s, Accel accel, OptionalLong hostTscKhz) {
@@ -44,6 +48,17 @@ public final class QemuCommand {
         if (s.tap() != null) {
             a.addAll(List.of("-netdev", "tap,id=net0,ifname=" + s.tap() + ",script=no,downscript=no",
                     "-device", "virtio-net-device,netdev=net0,mac=" + s.mac()));
+        }
+        // SNAP-1: the host's line into the guest, which no guest network state can cut: a VM
+        // restored from a snapshot is told its new identity on it (GuestControl). A pipe
+        // (control.in/.out FIFOs) rather than a socket: a port without a host end reads as
+        // end-of-file, and the guest would have to poll for one.
+        a.addAll(List.of("-device", "virtio-serial-device,max_ports=2",
+                "-chardev", "pipe,id=" + CONTROL_CHARDEV + ",path=" + option(controlPipe(s)),
+                "-device", "virtserialport,chardev=" + CONTROL_CHARDEV + ",name=" + CONTROL_PORT));
+        if (s.incoming() != null) {
+            // Restore: QEMU loads the saved state from this socket and stays paused (-S) until told.
+            a.addAll(List.of("-S", "-incoming", "unix:" + s.incoming()));
         }
         a.addAll(List.of("-qmp", "unix:" + option(s.files().qmpSocket().toString()) + ",server=on,wait=off",
                 "-pidfile", s.files().vmmPid().toString()));
@@ -78,6 +93,12 @@ public final class QemuCommand {
         a.addAll(List.of("-drive", "id=" + id + ",file=" + option(file) + ",format=raw,if=none"
                 + (readOnly ? ",readonly=on" : ""),
                 "-device", "virtio-blk-device,drive=" + id));
+    }
+
+    /** QEMU adds .in and .out to a pipe chardev's path. */
+    static String controlPipe(VmmSpec s) {
+        String in = s.files().controlIn().toString();
+        return in.substring(0, in.length() - ".in".length());
     }
 
     /** A value inside a QEMU option list: a comma is written twice, or it would start the next option. */

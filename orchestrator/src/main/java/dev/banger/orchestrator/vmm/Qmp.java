@@ -60,7 +60,16 @@ public final class Qmp implements AutoCloseable {
 
     /** Runs a command and returns its "return" value; an "error" answer becomes an IOException. */
     public JsonNode execute(String command) throws IOException {
-        out.write(("{\"execute\": \"" + command + "\"}\n").getBytes(StandardCharsets.UTF_8));
+        return execute(command, null);
+    }
+
+    /** A command with arguments (a JSON object), e.g. migrate's uri. */
+    public JsonNode execute(String command, java.util.Map<String, ?> arguments) throws IOException {
+        var request = JSON.createObjectNode().put("execute", command);
+        if (arguments != null) {
+            request.set("arguments", JSON.valueToTree(arguments));
+        }
+        out.write((JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
         while (true) {
             JsonNode r = read();

@@ -30,6 +30,27 @@ public interface Vmm {
 
     void resume(VmHandle vm) throws IOException;
 
+    /** Whether save and restore work with this VMM here (SNAP-1). */
+    default boolean snapshots() {
+        return false;
+    }
+
+    /**
+     * SNAP-1: writes the paused VM's memory and device state to stateFile; the VM stays
+     * paused. The caller copies the disks before it resumes, so all of them agree.
+     */
+    default void save(VmHandle vm, dev.banger.common.layout.SnapshotDir into) throws IOException {
+        throw new IOException(name() + " cannot save a VM here");
+    }
+
+    /**
+     * SNAP-1: starts the VM of s from a saved state instead of booting it, its network cut
+     * until the guest took the identity on its config disk and this MAC; returns the pid.
+     */
+    default long restore(VmmSpec s, java.nio.file.Path stateFile) throws IOException {
+        throw new IOException(name() + " cannot restore a VM here");
+    }
+
     /** SIGTERM (or SIGKILL when force), only to this VM's own VMM. Returns whether it signalled one. */
     boolean kill(VmHandle vm, boolean force);
 

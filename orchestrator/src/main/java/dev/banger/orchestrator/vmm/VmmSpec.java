@@ -3,7 +3,7 @@ package dev.banger.orchestrator.vmm;
 import dev.banger.common.layout.VmDir;
 import java.nio.file.Path;
 
-/** Everything a VMM needs to boot one VM: kernel, disks, TAP, size, and where its files go. */
+/** Everything a VMM needs to boot one VM: kernel, disks, TAP, size, where its files go; incoming: see restoring. */
 public record VmmSpec(
         String vmId,
         int vcpu,
@@ -16,7 +16,20 @@ public record VmmSpec(
         Path configDisk,
         String tap,
         Path vmDir,
-        GuestInit init) {
+        GuestInit init,
+        Path incoming) {
+
+    /** A cold boot. */
+    public VmmSpec(String vmId, int vcpu, int memoryMib, Path bzImage, Path vmlinux, Path initrd, Path rootDisk,
+            Path workDisk, Path configDisk, String tap, Path vmDir, GuestInit init) {
+        this(vmId, vcpu, memoryMib, bzImage, vmlinux, initrd, rootDisk, workDisk, configDisk, tap, vmDir, init, null);
+    }
+
+    /** SNAP-1: the same VM restored from a saved state that arrives on the socket incoming (no cold boot). */
+    public VmmSpec restoring(Path incoming) {
+        return new VmmSpec(vmId, vcpu, memoryMib, bzImage, vmlinux, initrd, rootDisk, workDisk, configDisk, tap, vmDir,
+                init, incoming);
+    }
 
     /** banger's own first process: systemd where the image has it, first-boot setup where not. */
     public static final String INIT = "/usr/local/sbin/banger-init";

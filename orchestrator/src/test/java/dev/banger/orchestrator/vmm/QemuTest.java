@@ -34,6 +34,19 @@ class QemuTest {
     }
 
     @Test
+    void aRestoreWaitsPausedForItsSavedStateOnASocketAndIsOtherwiseTheSameMachine() {
+        VmmSpec cold = spec(Path.of("/s/vms/0f3c"));
+        List<String> boot = QemuCommand.argv(cold, Accel.TCG, OptionalLong.empty());
+        List<String> restore = QemuCommand.argv(cold.restoring(cold.files().incomingSocket()), Accel.TCG,
+                OptionalLong.empty());
+        int at = restore.indexOf("-incoming");
+        assertEquals(List.of("-S", "-incoming", "unix:/s/vms/0f3c/incoming.sock"), restore.subList(at - 1, at + 2));
+        List<String> same = new java.util.ArrayList<>(restore);
+        same.subList(at - 1, at + 2).clear();
+        assertEquals(boot, same, "the same devices in the same order: a migration stream needs them");
+    }
+
+    @Test
     void argvForEmulationBootsTheKernelWithBangersInitAndAllThreeDisks() {
         VmmSpec s = spec(Path.of("/s/vms/0f3c"));
         assertEquals(List.of("setsid", "qemu-system-x86_64", "-M", "microvm,acpi=on", "-accel", "tcg",
@@ -51,6 +64,9 @@ class QemuTest {
                 "-device", "virtio-blk-device,drive=cfg",
                 "-netdev", "tap,id=net0,ifname=bgtap12345678,script=no,downscript=no",
                 "-device", "virtio-net-device,netdev=net0,mac=" + s.mac(),
+                "-device", "virtio-serial-device,max_ports=2",
+                "-chardev", "pipe,id=control,path=/s/vms/0f3c/control",
+                "-device", "virtserialport,chardev=control,name=org.banger.control",
                 "-qmp", "unix:/s/vms/0f3c/qmp.sock,server=on,wait=off",
                 "-pidfile", "/s/vms/0f3c/vmm.pid"), QemuCommand.argv(s, Accel.TCG, OptionalLong.of(2_600_000)));
         assertTrue(s.mac().matches("52:54:00(:[0-9a-f]{2}){3}"), s.mac());
@@ -87,7 +103,7 @@ class QemuTest {
         Path dir = Files.createDirectories(tmp.resolve("vms/0f3c"));
         Path console = Files.writeString(dir.resolve("console.log"), "");
         VmmSpec s = spec(dir);
-        QemuVmm qemu = new QemuVmm(Accel.TCG, List.of(), OptionalLong.empty());
+        QemuVmm qemu = new QemuVmm(Accel.TCG, List.of(), OptionalLong.empty(), new dev.banger.common.exec.ProcessRunner());
         Process tail = new ProcessBuilder("tail", "-f", console.toString()).start(); // the user watching the console
         Process vmmLike = new ProcessBuilder("sh", "-c", "sleep 30", "qemu", "-pidfile", dir.resolve("vmm.pid")
                 .toString()).start();
@@ -186,7 +202,7 @@ class QemuTest {
             OutputStream out = Channels.newOutputStream(c);
             send(out, "{\"QMP\": {\"version\": {\"qemu\": {\"major\": 7}}, \"capabilities\": []}}");
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                String cmd = line.replaceAll(".*\"execute\": \"([^\"]+)\".*", "$1");
+                String cmd = line.replaceAll(".*\"execute\": ?\"([^\"]+)\".*", "$1");
                 received.add(cmd);
                 switch (cmd) {
                     case "query-status" -> {

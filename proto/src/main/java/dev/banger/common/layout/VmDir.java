@@ -60,6 +60,24 @@ public record VmDir(Path dir) {
         return dir.resolve("qmp.sock");
     }
 
+    /**
+     * The guest's control port (a virtio serial port; banger-control in the guest): QEMU's
+     * pipe chardev reads what the host writes here into the guest...
+     */
+    public Path controlIn() {
+        return dir.resolve("control.in");
+    }
+
+    /** ...and writes what the guest answers here. */
+    public Path controlOut() {
+        return dir.resolve("control.out");
+    }
+
+    /** Where a restoring QEMU takes its saved state from (SNAP-1). */
+    public Path incomingSocket() {
+        return dir.resolve("incoming.sock");
+    }
+
     public Path firecrackerSocket() {
         return dir.resolve("firecracker.sock");
     }
