@@ -33,9 +33,18 @@ public class SpecOptions {
     @Option(names = "--init", paramLabel = "lean|systemd", description = "how the guest boots: lean (busybox init,"
             + " fastest; the default) or the image's systemd")
     String init;
+    @Option(names = "--from-snapshot", paramLabel = "SNAPSHOT", description = "start the VM from a snapshot instead of"
+            + " booting it (`banger vm snapshot`): its image and sizes are the snapshot's")
+    String fromSnapshot;
 
     VmSpec toSpec() {
         VmSpec.Builder b = VmSpec.newBuilder().setNat(nat);
+        if (fromSnapshot != null) {
+            if (init != null) {
+                throw new UserError(ErrorKind.BAD_REQUEST, "--init cannot change how a snapshot's VM booted");
+            }
+            b.setFromSnapshot(fromSnapshot);
+        }
         if (ttl != null) {
             b.setTtlSeconds(dev.banger.cli.daemon.Durations.parse(ttl, "--ttl").toSeconds());
         }

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 
 // addMethodSubcommands = false: CommandLineSetup adds only the verb method a command line names.
 @Command(name = "vm", description = "Create, run and manage VMs.", mixinStandardHelpOptions = true,
-        subcommands = {RunCommand.class, WorkspaceCommand.class, SessionCommand.class}, addMethodSubcommands = false)
+        subcommands = {RunCommand.class, WorkspaceCommand.class, SessionCommand.class,
+            SnapshotCommand.class}, addMethodSubcommands = false)
 public class VmCommand {
 
     @Command(name = "list", aliases = "ls", description = "List VMs: name, state, image, IP, vCPU, memory, age.",

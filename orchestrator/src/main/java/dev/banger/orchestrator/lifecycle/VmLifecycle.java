@@ -17,6 +17,9 @@ import dev.banger.orchestrator.ssh.GuestSsh;
 import dev.banger.orchestrator.ssh.KnownHosts;
 import dev.banger.orchestrator.ssh.SshKeys;
 import dev.banger.orchestrator.store.VmRecord;
+import dev.banger.orchestrator.store.SnapshotRecord;
+import dev.banger.orchestrator.store.SnapshotStore;
+import dev.banger.common.layout.VmDir;
 import dev.banger.orchestrator.store.VmStore;
 import dev.banger.orchestrator.store.VmTimers;
 import dev.banger.orchestrator.ops.Operations;
@@ -56,11 +59,12 @@ public final class VmLifecycle {
 
     /** What a create asks for; null fields take the defaults. */
     /** ttl: deleted that long after its creation; idleStop: stopped after that long unused (null: never). */
+    /** fromSnapshot (SNAP-1): a snapshot's name or id; image, sizes and init are then the snapshot's. */
     public record Request(String name, String image, Integer vcpu, Integer memoryMib, Long diskBytes, Long overlayBytes,
-            boolean nat, GuestInit init, Duration ttl, Duration idleStop) {
+            boolean nat, GuestInit init, Duration ttl, Duration idleStop, String fromSnapshot) {
         public Request(String name, String image, Integer vcpu, Integer memoryMib, Long diskBytes, Long overlayBytes,
                 boolean nat) {
-            this(name, image, vcpu, memoryMib, diskBytes, overlayBytes, nat, GuestInit.LEAN, null, null);
+            this(name, image, vcpu, memoryMib, diskBytes, overlayBytes, nat, GuestInit.LEAN, null, null, null);
         }
     }
 
@@ -74,6 +78,8 @@ public final class VmLifecycle {
     private final Path vmsDir;
     private final Defaults defaults;
     private final HostIdentity identity;
+    private final SnapshotStore snapshots;
+    private final SnapshotFiles snapshotFiles;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final Object naming = new Object();
     /** Held shared by every lifecycle verb, exclusively by reconcile (which then sees a still world). */
@@ -85,7 +91,10 @@ public final class VmLifecycle {
     private final Workers steps = new Workers("vm-step", 64);
 
     public VmLifecycle(VmStore store, Infra infra, Vmms vmms, GuestSsh ssh, SshKeys keys, KnownHosts known,
-            Ipv4Cidr gateway, Path vmsDir, Defaults defaults, HostIdentity identity) {
+            Ipv4Cidr gateway, Path vmsDir, Defaults defaults, HostIdentity identity, SnapshotStore snapshots,
+            SnapshotFiles snapshotFiles) {
+        this.snapshots = snapshots;
+        this.snapshotFiles = snapshotFiles;
         this.store = store;
         this.infra = infra;
         this.vmms = vmms;
@@ -106,6 +115,9 @@ public final class VmLifecycle {
 
     private VmRecord createLogged(Request r, BiConsumer<String, String> progress) {
         progress.accept("reserve", "");
+        if (r.fromSnapshot() != null && !r.fromSnapshot().isEmpty()) {
+            return createFromSnapshot(r);
+        }
         int vcpu = range(r.vcpu() == null ? defaults.vcpu() : r.vcpu(), 1, 64, "vcpu");
         int memory = range(r.memoryMib() == null ? defaults.memoryMib() : r.memoryMib(), 128, 1 << 20, "memory (MiB)");
         long disk = range(r.diskBytes() == null ? defaults.diskBytes() : r.diskBytes(), 64L << 20, 2L << 40, "disk size");
@@ -121,23 +133,76 @@ public final class VmLifecycle {
             Infra.BootImage image = infra.resolveImage(r.image() == null || r.image().isEmpty() ? defaults.image()
                     : r.image());
             String vmm = vmms.choose(image.vmlinux()).vmm();
-            java.util.Set<String> names = new HashSet<>(store.list().stream().map(VmRecord::name).toList());
-            if (wanted != null && names.contains(wanted)) {
-                throw new AlreadyExistsException(Reason.NAME_TAKEN, "a VM named " + wanted + " already exists");
-            }
-            String name = wanted == null ? VmNames.generate(names) : wanted;
+            String name = freeName(wanted);
             Instant now = Instant.now();
-            for (Duration d : java.util.Arrays.asList(r.ttl(), r.idleStop())) {
-                if (d != null && (d.isNegative() || d.isZero() || d.compareTo(Duration.ofDays(365)) > 0)) {
-                    throw new InvalidArgumentException("--ttl and --idle-stop must be between 1 second and 365 days, got "
-                            + d.toSeconds() + " s");
-                }
-            }
+            requireTimers(r);
             return store.insertWithNewIp(new VmRecord(id, name, VmState.CREATED, image.imageId(), image.imageName(),
                     image.kernelName(), null, vcpu, memory, disk, overlay, r.nat(), vmm, null,
                     vmsDir.resolve(id).toString(), null, null, now, null,
                     r.init() == null ? GuestInit.LEAN : r.init(), new VmTimers(null,
                             r.ttl() == null ? null : now.plus(r.ttl()), r.idleStop(), null)), gateway);
+        }
+    }
+
+    /** A name for a new VM: the one wanted, if free, else a generated one. Called under naming. */
+    private String freeName(String wanted) {
+        java.util.Set<String> names = new HashSet<>(store.list().stream().map(VmRecord::name).toList());
+        if (wanted != null && names.contains(wanted)) {
+            throw new AlreadyExistsException(Reason.NAME_TAKEN, "a VM named " + wanted + " already exists");
+        }
+        return wanted == null ? VmNames.generate(names) : wanted;
+    }
+
+    private static void requireTimers(Request r) {
+        for (Duration d : java.util.Arrays.asList(r.ttl(), r.idleStop())) {
+            if (d != null && (d.isNegative() || d.isZero() || d.compareTo(Duration.ofDays(365)) > 0)) {
+                throw new InvalidArgumentException("--ttl and --idle-stop must be between 1 second and 365 days, got "
+                        + d.toSeconds() + " s");
+            }
+        }
+    }
+
+    /**
+     * SNAP-1: a VM that is the snapshot's VM under a new identity: its size, image and
+     * init are the snapshot's (a restore cannot change them), so asking for others is refused.
+     */
+    private VmRecord createFromSnapshot(Request r) {
+        SnapshotRecord snap = snapshots.resolve(r.fromSnapshot());
+        requireSame("--image", r.image() == null || r.image().isEmpty() ? null : r.image(), snap.imageName(),
+                snap.imageId());
+        requireSame("--vcpu", r.vcpu(), snap.vcpu());
+        requireSame("--memory", r.memoryMib(), snap.memoryMib());
+        requireSame("--disk-size", r.diskBytes(), snap.diskSizeBytes());
+        requireSame("--overlay-size", r.overlayBytes(), snap.systemOverlaySizeBytes());
+        String wanted = r.name() == null || r.name().isEmpty() ? null : Names.requireVmName(r.name());
+        requireTimers(r);
+        String id = RandomIds.newId();
+        synchronized (naming) {
+            Infra.BootImage image = infra.resolveImage(snap.imageId());
+            if (!vmms.get(snap.vmm()).snapshots()) {
+                throw new FailedPreconditionException("snapshot " + snap.name() + " was taken with " + snap.vmm()
+                        + ", which cannot restore it here");
+            }
+            Instant now = Instant.now();
+            VmRecord vm = store.insertWithNewIp(new VmRecord(id, freeName(wanted), VmState.CREATED, image.imageId(),
+                    image.imageName(), image.kernelName(), null, snap.vcpu(), snap.memoryMib(), snap.diskSizeBytes(),
+                    snap.systemOverlaySizeBytes(), r.nat(), snap.vmm(), null, vmsDir.resolve(id).toString(), null, null,
+                    now, null, snap.init(), new VmTimers(null, r.ttl() == null ? null : now.plus(r.ttl()), r.idleStop(),
+                            null)), gateway);
+            try {
+                snapshots.restoreOnFirstStart(vm.id(), snap.id());
+            } catch (RuntimeException e) {
+                store.delete(vm.id());
+                throw e;
+            }
+            return vm;
+        }
+    }
+
+    private static void requireSame(String flag, Object asked, Object... snapshotHas) {
+        if (asked != null && java.util.Arrays.stream(snapshotHas).noneMatch(asked::equals)) {
+            throw new InvalidArgumentException(flag + " " + asked + " differs from the snapshot's " + snapshotHas[0]
+                    + "; a VM restored from a snapshot keeps its size and image");
         }
     }
 
@@ -171,14 +236,23 @@ public final class VmLifecycle {
             // Only a VM that needs booting needs its image (a live one is adopted above), and a
             // missing or stale one is refused before anything changes.
             Infra.BootImage image = infra.resolveImage(vm.imageId());
+            Optional<SnapshotRecord> from = snapshots.pendingRestore(vm.id());
             store.updateState(vm.id(), VmState.STARTING, null, null, null);
             VmmSpec spec = null;
             try {
                 VmRecord v = vm;
-                progress.accept("disks", "root, work, config");
+                VmDir files = new VmDir(Path.of(v.dir()));
+                progress.accept("disks", from.isPresent() ? "root, work from snapshot " + from.get().name() + ", config"
+                        : "root, work, config");
                 progress.accept("network", vm.nat() ? "tap, nat" : "tap");
-                Uni<Path> root = steps.run(() -> infra.rootDisk(v.id(), v.imageId(), v.systemOverlaySizeBytes()));
-                Uni<Path> work = steps.run(() -> infra.workDisk(v.id(), v.imageId(), v.diskSizeBytes()));
+                // A restore's disks are the snapshot's, as the guest's memory knows them: never
+                // checked or grown (e2fsck would replay the journal under the running guest).
+                Uni<Path> root = steps.run(() -> from.isPresent()
+                        ? snapshotFiles.copyIn(from.get().files().rootDisk(), files.rootDisk())
+                        : infra.rootDisk(v.id(), v.imageId(), v.systemOverlaySizeBytes()));
+                Uni<Path> work = steps.run(() -> from.isPresent()
+                        ? snapshotFiles.copyIn(from.get().files().workDisk(), files.workDisk())
+                        : infra.workDisk(v.id(), v.imageId(), v.diskSizeBytes()));
                 Uni<Path> config = steps.run(() -> {
                     SshKeys.HostKey hostKey = keys.guestHostKey(Path.of(v.dir()));
                     // STO-3: the host user's identity, read afresh at every start.
@@ -200,8 +274,14 @@ public final class VmLifecycle {
                 // Disks, config and network at once; all of them finish before a failure is handled.
                 var ready = Workers.await(Uni.combine().all().unis(root, work, config, tap).collectFailures().asTuple());
                 spec = spec(vm, image, ready.getItem1(), ready.getItem2(), ready.getItem3(), ready.getItem4());
-                progress.accept("boot", vmm.describe());
-                long pid = vmm.launch(spec);
+                long pid;
+                if (from.isPresent()) {
+                    progress.accept("restore", vmm.describe() + " from snapshot " + from.get().name());
+                    pid = vmm.restore(spec, from.get().files().vmState());
+                } else {
+                    progress.accept("boot", vmm.describe());
+                    pid = vmm.launch(spec);
+                }
                 progress.accept("wait ssh", vm.ip());
                 try {
                     ssh.awaitReady(vm.ip(), SSH_DEADLINE);
@@ -209,6 +289,9 @@ public final class VmLifecycle {
                     throw new FailedPreconditionException(e.getMessage() + "; the guest's console is in " + spec.consoleLog(), e);
                 }
                 store.updateState(vm.id(), VmState.RUNNING, pid, Instant.now(), null);
+                if (from.isPresent()) {
+                    snapshots.restored(vm.id());
+                }
                 return store.resolve(vm.id());
             } catch (IOException | RuntimeException e) {
                 if (spec != null) {
@@ -487,6 +570,104 @@ public final class VmLifecycle {
             store.touchActivity(vm.id(), Instant.now());
             return store.resolve(vm.id());
         }));
+    }
+
+    /**
+     * SNAP-1: saves a running VM: paused, its memory and devices saved, its disks copied
+     * while it stands still (so all of them agree), then running again (a VM paused before
+     * stays paused). A failure removes what was written and leaves the VM as it was.
+     */
+    public SnapshotRecord snapshot(String ref, String name, BiConsumer<String, String> progress) {
+        SnapshotRecord[] taken = new SnapshotRecord[1];
+        logged("snapshot", ref, progress, log -> withVm(ref, vm -> {
+            taken[0] = snapshotLocked(vm, name, log);
+            return vm;
+        }));
+        return taken[0];
+    }
+
+    private SnapshotRecord snapshotLocked(VmRecord vm, String wanted, BiConsumer<String, String> log) {
+        vm.requireRunning();
+        Vmm vmm = vmms.get(vm.vmm());
+        if (!vmm.snapshots()) {
+            throw new FailedPreconditionException("VM " + vm.name() + " runs on " + vmm.describe()
+                    + ", which cannot save a VM here; snapshots need QEMU");
+        }
+        VmDir files = new VmDir(Path.of(vm.dir()));
+        if (!java.nio.file.Files.isRegularFile(files.rootDisk())) {
+            throw new FailedPreconditionException("the root disk of " + vm.name() + " is a device-mapper snapshot;"
+                    + " snapshots need the file copy-on-write backend");
+        }
+        java.util.Set<String> taken = new HashSet<>(snapshots.list().stream().map(SnapshotRecord::name).toList());
+        String name = wanted == null || wanted.isEmpty() ? nextSnapshotName(vm.name(), taken)
+                : Names.requireImageName(wanted, "snapshot");
+        if (taken.contains(name)) {
+            throw new AlreadyExistsException(Reason.NAME_TAKEN, "a snapshot named " + name + " already exists");
+        }
+        String id = RandomIds.newId();
+        var dir = snapshotFiles.create(id);
+        VmHandle h = handle(vm);
+        boolean wasPaused = vm.timersOrNone().paused();
+        try {
+            try {
+                if (!wasPaused) {
+                    log.accept("pause", "");
+                    vmm.pause(h);
+                }
+                log.accept("save", "memory and devices");
+                vmm.save(h, dir);
+                log.accept("copy disks", "root, work");
+                snapshotFiles.copyDisksOut(files, dir);
+            } finally {
+                if (!wasPaused) {
+                    log.accept("resume", "");
+                    vmm.resume(h);
+                }
+            }
+            SnapshotRecord s = new SnapshotRecord(id, name, vm.name(), vm.imageId(), vm.imageName(), vm.kernelName(),
+                    vm.vcpu(), vm.memoryMib(), vm.diskSizeBytes(), vm.systemOverlaySizeBytes(), vm.vmm(),
+                    vm.init() == null ? GuestInit.LEAN : vm.init(), dir.dir().toString(), snapshotFiles.allocatedBytes(dir),
+                    Instant.now());
+            snapshots.insert(s);
+            return s;
+        } catch (IOException | RuntimeException e) {
+            snapshotFiles.delete(dir);
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new UnavailableException("the VMM of " + vm.name() + " could not save it: " + e.getMessage());
+        }
+    }
+
+    private static String nextSnapshotName(String vmName, java.util.Set<String> taken) {
+        for (int n = 1;; n++) {
+            if (!taken.contains(vmName + "-" + n)) {
+                return vmName + "-" + n;
+            }
+        }
+    }
+
+    public List<SnapshotRecord> snapshots() {
+        return snapshots.list();
+    }
+
+    public List<String> pendingRestores(SnapshotRecord s) {
+        return snapshots.pendingVmIds(s.id());
+    }
+
+    /** Deletes a snapshot's files and record, unless a VM created from it still waits for its restore. */
+    public SnapshotRecord deleteSnapshot(String ref) {
+        synchronized (naming) { // a create --from-snapshot cannot slip in between the check and the delete
+            SnapshotRecord s = snapshots.resolve(ref);
+            List<String> waiting = snapshots.pendingVmIds(s.id()).stream().map(id -> store.resolve(id).name()).toList();
+            if (!waiting.isEmpty()) {
+                throw new FailedPreconditionException(Reason.SNAPSHOT_IN_USE, "snapshot " + s.name() + " is still to be"
+                        + " restored by " + String.join(", ", waiting) + "; start or delete them first");
+            }
+            snapshots.delete(s.id());
+            snapshotFiles.delete(s.files());
+            return s;
+        }
     }
 
     /** How to reach a running VM's agent: its vsock where its VMM has one, else TCP to its address. */

@@ -12,6 +12,22 @@ final class VmMessages {
     private VmMessages() {
     }
 
+    static dev.banger.proto.api.v1.VmSnapshot toProto(dev.banger.orchestrator.store.SnapshotRecord s,
+            java.util.List<String> pendingVms) {
+        return dev.banger.proto.api.v1.VmSnapshot.newBuilder()
+                .setId(s.id())
+                .setName(s.name())
+                .setSourceVm(s.sourceVmName())
+                .setImage(s.imageName())
+                .setVcpu(s.vcpu())
+                .setMemoryMib(s.memoryMib())
+                .setDiskSizeBytes(s.diskSizeBytes())
+                .setSizeBytes(s.sizeBytes())
+                .setCreated(Timestamps.of(s.createdAt()))
+                .addAllPendingVms(pendingVms)
+                .build();
+    }
+
     static Vm toProto(VmRecord r) {
         Vm.Builder b = Vm.newBuilder()
                 .setId(r.id())

@@ -95,7 +95,7 @@ public class VmsGrpcService extends MutinyVmsGrpc.VmsImplBase {
                     s.hasSystemOverlaySizeBytes() ? s.getSystemOverlaySizeBytes() : null, s.getNat(),
                     s.getInit() == dev.banger.proto.api.v1.GuestInit.SYSTEMD ? dev.banger.orchestrator.vmm.GuestInit.SYSTEMD
                             : dev.banger.orchestrator.vmm.GuestInit.LEAN, seconds(s.getTtlSeconds()),
-                    seconds(s.getIdleStopSeconds())), progress);
+                    seconds(s.getIdleStopSeconds()), s.getFromSnapshot()), progress);
             if (r.getStart()) {
                 try {
                     vm = lifecycle.start(vm.id(), progress);
@@ -440,6 +440,29 @@ public class VmsGrpcService extends MutinyVmsGrpc.VmsImplBase {
                         .setElapsedMillis((System.nanoTime() - t0) / 1_000_000)).build());
             }
         };
+    }
+
+    /** SNAP-1. */
+    @Override
+    public Uni<dev.banger.proto.api.v1.VmSnapshot> snapshot(dev.banger.proto.api.v1.SnapshotRequest r) {
+        return Rpc.unary(() -> {
+            var s = lifecycle.snapshot(r.getRef(), r.getName(), (phase, detail) -> { });
+            return VmMessages.toProto(s, lifecycle.pendingRestores(s));
+        });
+    }
+
+    @Override
+    public Uni<dev.banger.proto.api.v1.ListSnapshotsResponse> listSnapshots(
+            dev.banger.proto.api.v1.ListSnapshotsRequest r) {
+        return Rpc.unary(() -> dev.banger.proto.api.v1.ListSnapshotsResponse.newBuilder()
+                .addAllSnapshots(lifecycle.snapshots().stream()
+                        .map(s -> VmMessages.toProto(s, lifecycle.pendingRestores(s))).toList())
+                .build());
+    }
+
+    @Override
+    public Uni<dev.banger.proto.api.v1.VmSnapshot> deleteSnapshot(dev.banger.proto.api.v1.SnapshotRef r) {
+        return Rpc.unary(() -> VmMessages.toProto(lifecycle.deleteSnapshot(r.getRef()), List.of()));
     }
 
     /** SNAP-4. */

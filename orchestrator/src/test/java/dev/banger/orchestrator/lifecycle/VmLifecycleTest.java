@@ -15,6 +15,10 @@ import dev.banger.orchestrator.ssh.GuestSsh;
 import dev.banger.orchestrator.ssh.KnownHosts;
 import dev.banger.orchestrator.ssh.SshKeys;
 import dev.banger.orchestrator.store.VmRecord;
+import dev.banger.orchestrator.store.SnapshotRecord;
+import dev.banger.orchestrator.store.SnapshotStore;
+import dev.banger.common.layout.VmDir;
+import dev.banger.common.errors.FailedPreconditionException;
 import dev.banger.orchestrator.store.VmStore;
 import dev.banger.orchestrator.vm.VmsGrpcService;
 import dev.banger.proto.api.v1.RefsRequest;
@@ -66,6 +70,8 @@ class VmLifecycleTest {
     AgroalDataSource db;
     @Inject
     WorkspaceStore workspaceStore;
+    @Inject
+    SnapshotStore snapshots;
     @TempDir
     Path tmp;
 
@@ -89,13 +95,16 @@ class VmLifecycleTest {
         lifecycle = new VmLifecycle(store, infra, vmms, new GuestSsh(keys, known, vmm.port()), keys, known,
                 Ipv4Cidr.parse("127.0.0.1/24"), tmp.resolve("vms"),
                 new VmLifecycle.Defaults(1, 256, 64L << 20, 64L << 20, "default"),
-                new HostIdentity(new ProcessRunner(), tmp.resolve("home")));
+                new HostIdentity(new ProcessRunner(), tmp.resolve("home")), snapshots,
+                new SnapshotFiles(tmp.resolve("snapshots"), new ProcessRunner()));
     }
 
     @AfterEach
     void tearDown() throws Exception {
         vmm.close();
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM pending_restores");
+            s.executeUpdate("DELETE FROM snapshots");
             s.executeUpdate("DELETE FROM vms");
         }
     }
@@ -118,6 +127,69 @@ class VmLifecycleTest {
         assertTrue(key.startsWith("ssh-ed25519 "), key);
         assertEquals(key, infra.configs.get(0).hostKey().publicLine().strip(), "the key given to the guest is the one trusted");
         assertTrue(vmm.launchedAfterConfig, "the VMM starts only once every disk and the TAP are there");
+    }
+
+    @Test
+    void aSnapshotIsSavedPausedAndAVmCreatedFromItIsRestoredOnceFromCopiesOfItsDisks() throws Exception {
+        VmRecord vm = lifecycle.create(new VmLifecycle.Request("snap-otter", null, null, null, null, null, false),
+                (p, d) -> { });
+        assertThrows(FailedPreconditionException.class, () -> lifecycle.snapshot(vm.name(), null, (p, d) -> { }),
+                "a VM that does not run has no memory to save");
+        lifecycle.start(vm.name(), (p, d) -> { });
+        VmDir files = new VmDir(Path.of(vm.dir()));
+        Files.createDirectories(files.dir());
+        Files.writeString(files.rootDisk(), "root of snap-otter");
+        Files.writeString(files.workDisk(), "work of snap-otter");
+
+        List<String> phases = new CopyOnWriteArrayList<>();
+        SnapshotRecord snap = lifecycle.snapshot(vm.name(), null, (p, d) -> phases.add(p));
+        assertEquals("snap-otter-1", snap.name());
+        assertEquals(List.of("pause", "save", "copy disks", "resume"), phases);
+        assertEquals(List.of(true), vmm.savedPaused, "memory saved while the vCPUs stood still");
+        assertFalse(vmm.paused.contains(vm.id()), "running again");
+        assertEquals("work of snap-otter", Files.readString(snap.files().workDisk()));
+        assertThrows(dev.banger.common.errors.AlreadyExistsException.class,
+                () -> lifecycle.snapshot(vm.name(), "snap-otter-1", (p, d) -> { }));
+
+        // The fake guest answers on the first address only: the copy takes it over.
+        lifecycle.delete(vm.name());
+        assertTrue(Files.exists(snap.files().vmState()), "a snapshot outlives its VM");
+        int vms = store.list().size();
+        assertThrows(dev.banger.common.errors.NotFoundException.class, () -> lifecycle.create(fromSnapshot("x", "nope",
+                null), (p, d) -> { }));
+        assertThrows(dev.banger.common.errors.InvalidArgumentException.class, () -> lifecycle.create(fromSnapshot("x",
+                snap.name(), 512), (p, d) -> { }));
+        assertEquals(vms, store.list().size(), "nothing recorded for a refused create");
+
+        VmRecord copy = lifecycle.create(fromSnapshot("copy-otter", snap.name(), null), (p, d) -> { });
+        assertEquals(vm.memoryMib(), copy.memoryMib());
+        FailedPreconditionException inUse = assertThrows(FailedPreconditionException.class,
+                () -> lifecycle.deleteSnapshot(snap.name()));
+        assertTrue(inUse.getMessage().contains("copy-otter"), inUse.getMessage());
+
+        infra.rootDiskStep = () -> {
+            throw new AssertionError("a restore boots the snapshot's disks, not fresh ones");
+        };
+        phases.clear();
+        lifecycle.start(copy.name(), (p, d) -> phases.add(p));
+        assertTrue(phases.contains("restore") && !phases.contains("boot"), phases.toString());
+        assertEquals(List.of(snap.files().vmState()), vmm.restoredFrom);
+        assertEquals("root of snap-otter", Files.readString(new VmDir(Path.of(copy.dir())).rootDisk()));
+        assertTrue(infra.configs.stream().anyMatch(c -> c.vmId().equals(copy.id()) && c.hostname().equals("copy-otter")),
+                "the copy's own config disk");
+
+        infra.rootDiskStep = () -> { };
+        lifecycle.stop(copy.name());
+        phases.clear();
+        lifecycle.start(copy.name(), (p, d) -> phases.add(p));
+        assertTrue(phases.contains("boot"), "restored once; later starts boot its own disks: " + phases);
+        lifecycle.deleteSnapshot(snap.name());
+        assertFalse(Files.exists(snap.files().dir()), "its files are gone");
+        assertTrue(lifecycle.snapshots().isEmpty());
+    }
+
+    private static VmLifecycle.Request fromSnapshot(String name, String snapshot, Integer memory) {
+        return new VmLifecycle.Request(name, null, null, memory, null, null, false, null, null, null, snapshot);
     }
 
     @Test
@@ -148,14 +220,15 @@ class VmLifecycleTest {
     void aTtlAndAnIdleStopAreKeptWithTheVm() {
         VmRecord vm = lifecycle.create(new VmLifecycle.Request("ttl-otter", null, null, null, null, null, false,
                 dev.banger.orchestrator.vmm.GuestInit.LEAN, java.time.Duration.ofMinutes(30),
-                java.time.Duration.ofMinutes(15)), (p, d) -> { });
+                java.time.Duration.ofMinutes(15), null), (p, d) -> { });
         VmRecord stored = store.resolve(vm.id());
         assertEquals(java.time.Duration.ofMinutes(15), stored.timersOrNone().idleStop());
         assertTrue(java.time.Duration.between(stored.createdAt(), stored.timersOrNone().expiresAt())
                 .equals(java.time.Duration.ofMinutes(30)));
         assertThrows(dev.banger.common.errors.InvalidArgumentException.class, () -> lifecycle.create(
                 new VmLifecycle.Request("bad-ttl", null, null, null, null, null, false,
-                        dev.banger.orchestrator.vmm.GuestInit.LEAN, java.time.Duration.ofDays(400), null), (p, d) -> { }));
+                        dev.banger.orchestrator.vmm.GuestInit.LEAN, java.time.Duration.ofDays(400), null, null),
+                (p, d) -> { }));
     }
 
     @Test
@@ -311,7 +384,8 @@ class VmLifecycleTest {
                     }
                 }), new GuestSsh(keys, known), keys, known, Ipv4Cidr.parse("127.0.0.1/24"), tmp.resolve("vms"),
                 new VmLifecycle.Defaults(1, 256, 64L << 20, 64L << 20, "default"),
-                new HostIdentity(new ProcessRunner(), tmp.resolve("home")));
+                new HostIdentity(new ProcessRunner(), tmp.resolve("home")), snapshots,
+                new SnapshotFiles(tmp.resolve("snapshots"), new ProcessRunner()));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> firecrackerOnly.create(
                 new VmLifecycle.Request("fc-otter", null, null, null, null, null, false), (p, d) -> { }));
         assertTrue(e.getMessage().contains("firecracker is not on PATH"), e.getMessage());
@@ -613,6 +687,28 @@ class VmLifecycleTest {
         @Override
         public void resume(VmHandle s) {
             paused.remove(s.vmId());
+        }
+
+        /** SNAP-1: whether each save found its VM paused; the state files restores were fed. */
+        final List<Boolean> savedPaused = new CopyOnWriteArrayList<>();
+        final List<Path> restoredFrom = new CopyOnWriteArrayList<>();
+
+        @Override
+        public boolean snapshots() {
+            return true;
+        }
+
+        @Override
+        public void save(VmHandle s, dev.banger.common.layout.SnapshotDir into) throws IOException {
+            savedPaused.add(paused.contains(s.vmId()));
+            Files.writeString(into.vmState(), "memory of " + s.vmId());
+        }
+
+        @Override
+        public long restore(VmmSpec s, Path stateFile) {
+            restoredFrom.add(stateFile);
+            alive.add(s.vmId());
+            return ProcessHandle.current().pid();
         }
 
         @Override

@@ -37,7 +37,11 @@ public enum Reason {
     /** Another workspace prepare of the VM is running. */
     WORKSPACE_BUSY,
     /** The daemon runs another build than the CLI that called (restart it: VMs keep running). */
-    DAEMON_VERSION_MISMATCH;
+    DAEMON_VERSION_MISMATCH,
+    /** No snapshot has that name. */
+    SNAPSHOT_NOT_FOUND,
+    /** VMs created from the snapshot have not been restored yet, so it is not deleted. */
+    SNAPSHOT_IN_USE;
 
     /** The ErrorInfo domain of every banger reason. */
     public static final String DOMAIN = "banger.dev";
