@@ -230,6 +230,7 @@ public final class Scenarios {
         WorkspaceScenarios.register(ALL);
         CrashScenarios.register(ALL);
         ReachScenarios.register(ALL);
+        SnapshotScenarios.register(ALL);
         CrashScenarios.registerWedged(ALL);
         CrashScenarios.registerEachStep(ALL);
         CrashScenarios.registerBuildMismatch(ALL);
