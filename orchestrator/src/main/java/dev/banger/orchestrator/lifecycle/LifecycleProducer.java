@@ -15,6 +15,7 @@ import dev.banger.orchestrator.vmm.HostTsc;
 import dev.banger.orchestrator.vmm.FirecrackerKernels;
 import dev.banger.orchestrator.vmm.FirecrackerVmm;
 import dev.banger.orchestrator.vmm.QemuVmm;
+import dev.banger.orchestrator.vmm.SharedRamDir;
 import dev.banger.orchestrator.vmm.Vmms;
 import dev.banger.orchestrator.workspace.WorkspaceStore;
 import dev.banger.orchestrator.workspace.Workspaces;
@@ -64,7 +65,8 @@ public class LifecycleProducer {
             SnapshotStore snapshots) {
         Path state = stateDir.toAbsolutePath();
         Vmms vmms = new Vmms(vmm, onPath(firecrackerBinary), KvmSupport.detect(), new FirecrackerKernels(),
-                new QemuVmm(Accel.choose(accel), List.of(), HostTsc.detect(), new ProcessRunner()),
+                new QemuVmm(Accel.choose(accel), List.of(), HostTsc.detect(), new ProcessRunner(),
+                        SharedRamDir.forState(state, dev.banger.common.rpc.ServiceHost.currentUid())),
                 new FirecrackerVmm(firecrackerBinary, List.of()));
         VmLifecycle lifecycle = new VmLifecycle(store, new GrpcInfra(internal), vmms,
                 ssh, keys, known, Ipv4Cidr.parse(gateway), state.resolve("vms"),

@@ -89,6 +89,8 @@ public final class VmLifecycle {
     private StepPause pause = StepPause.NONE;
     /** Runs a start's independent steps. */
     private final Workers steps = new Workers("vm-step", 64);
+    /** Starts a fork's copies side by side (apart from steps: each start fans out on that). */
+    private final Workers forks = new Workers("vm-fork", MAX_FORKS);
 
     public VmLifecycle(VmStore store, Infra infra, Vmms vmms, GuestSsh ssh, SshKeys keys, KnownHosts known,
             Ipv4Cidr gateway, Path vmsDir, Defaults defaults, HostIdentity identity, SnapshotStore snapshots,
@@ -277,7 +279,7 @@ public final class VmLifecycle {
                 long pid;
                 if (from.isPresent()) {
                     progress.accept("restore", vmm.describe() + " from snapshot " + from.get().name());
-                    pid = vmm.restore(spec, from.get().files().vmState());
+                    pid = vmm.restore(spec, from.get().files());
                 } else {
                     progress.accept("boot", vmm.describe());
                     pid = vmm.launch(spec);
@@ -297,7 +299,7 @@ public final class VmLifecycle {
                 if (spec != null) {
                     vmm.kill(spec.handle(), true);
                 }
-                releaseNetwork(vm);
+                releaseHost(vm);
                 store.updateState(vm.id(), VmState.ERROR, null, null, e.getMessage());
                 throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
             }
@@ -345,7 +347,7 @@ public final class VmLifecycle {
                 }
             }
             log.accept("release network", "");
-            releaseNetwork(vm);
+            releaseHost(vm);
             store.updateState(vm.id(), VmState.STOPPED, null, null, null);
             return store.resolve(vm.id());
         }));
@@ -372,7 +374,7 @@ public final class VmLifecycle {
                 vmm.kill(spec, true);
                 vmm.awaitExit(spec, Duration.ofSeconds(5));
             }
-            releaseNetwork(vm);
+            releaseHost(vm);
             store.updateState(vm.id(), VmState.STOPPED, null, null, null);
             return store.resolve(vm.id());
         }));
@@ -449,6 +451,7 @@ public final class VmLifecycle {
                     stopped.add(vm.name());
                 }
             }
+            vmms.all().forEach(v -> v.sweepMemory(keepTaps)); // keepTaps: exactly the VMs whose VMM runs
             try {
                 infra.reconcileNetwork(keepTaps, keepNat);
             } catch (RuntimeException e) {
@@ -639,6 +642,66 @@ public final class VmLifecycle {
         }
     }
 
+    /** At most this many copies per fork: each is a VMM with its own RAM for what it changes. */
+    static final int MAX_FORKS = 16;
+
+    /**
+     * SNAP-2: count running copies of a running VM, which runs on. A snapshot the copies
+     * are restored from (their unchanged RAM pages are its memory file's, one page-cache
+     * page for all of them), each under its own name, address, MAC, host key, token and
+     * reseeded random numbers (banger-control); then the snapshot goes (what the copies
+     * map stays until they end). All or nothing: a copy that fails takes the others with it.
+     */
+    public List<VmRecord> fork(String ref, int count, BiConsumer<String, String> progress) {
+        if (count < 1 || count > MAX_FORKS) {
+            throw new InvalidArgumentException("--count must be between 1 and " + MAX_FORKS + ", got " + count);
+        }
+        VmRecord source = store.resolve(ref);
+        source.requireRunning();
+        SnapshotRecord snap = snapshot(source.id(), source.name() + "-fork-" + RandomIds.newId().substring(0, 8), progress);
+        List<VmRecord> copies = new java.util.ArrayList<>();
+        try {
+            for (String name : forkNames(source.name(), count)) {
+                copies.add(create(new Request(name, null, null, null, null, null, source.nat(), null, null, null,
+                        snap.id()), progress));
+            }
+            Workers.await(Uni.join().all(copies.stream().map(c -> forks.run(() -> start(c.id(), progress))).toList())
+                    .andCollectFailures());
+            return copies.stream().map(c -> store.resolve(c.id())).toList();
+        } catch (RuntimeException e) {
+            for (VmRecord c : copies) {
+                try {
+                    delete(c.id());
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
+            throw e;
+        } finally {
+            try {
+                deleteSnapshot(snap.id());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "could not delete fork snapshot " + snap.name() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** NAME-1, NAME-2, ... skipping names taken; a generated name where NAME-N is no DNS label. */
+    private List<String> forkNames(String source, int count) {
+        java.util.Set<String> taken = new HashSet<>(store.list().stream().map(VmRecord::name).toList());
+        List<String> names = new java.util.ArrayList<>();
+        for (int n = 1; names.size() < count; n++) {
+            String name = source + "-" + n;
+            if (!Names.isDnsLabel(name)) {
+                name = VmNames.generate(taken);
+            }
+            if (taken.add(name)) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
     private static String nextSnapshotName(String vmName, java.util.Set<String> taken) {
         for (int n = 1;; n++) {
             if (!taken.contains(vmName + "-" + n)) {
@@ -692,7 +755,7 @@ public final class VmLifecycle {
         log.accept("release network and disks", "");
         // The TAP (net service) and the disks (storage service) go at the same time.
         Workers.await(Uni.combine().all().unis(steps.run(() -> {
-            releaseNetwork(vm);
+            releaseHost(vm);
             return vm;
         }), steps.run(() -> {
             infra.releaseDisks(vm.id());
@@ -703,6 +766,12 @@ public final class VmLifecycle {
         }
         store.delete(vm.id());
         return vm;
+    }
+
+    /** What a VM holds on the host only while its VMM runs: its RAM file, TAP and NAT rules. */
+    private void releaseHost(VmRecord vm) {
+        vmms.get(vm.vmm()).discardMemory(handle(vm));
+        releaseNetwork(vm);
     }
 
     private void releaseNetwork(VmRecord vm) {

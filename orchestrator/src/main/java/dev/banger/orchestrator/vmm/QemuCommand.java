@@ -16,13 +16,20 @@ public final class QemuCommand {
     /** The control port's name as the guest sees it (the name file of its /sys/class/virtio-ports entry). */
     public static final String CONTROL_PORT = "org.banger.control";
     static final String CONTROL_CHARDEV = "control";
+    static final String RAM_BACKEND = "ram";
+    /**
+     * TCG's translated-code cache: the default (1 GiB) grows in 64 MiB regions to ~420 MiB
+     * of a VM's resident memory after a few minutes of SSH sessions; 128 MiB boots as fast
+     * here (8.3-8.7 s to SSH against 8.5 s, same run) and keeps a VM ~100-180 MiB smaller.
+     */
+    static final int TCG_CODE_MIB = 128;
 
     static final String TCG_CPU = "qemu64,+rdrand,+ssse3,+sse4.1,+sse4.2,+popcnt,+cx16,+lahf_lm";
 
     public static List<String> argv(VmmSpec s, Accel accel, OptionalLong hostTscKhz) {
         List<String> a = new ArrayList<>(List.of("setsid", "qemu-system-x86_64",
                 "-M", "microvm,acpi=on",
-                "-accel", accel == Accel.KVM ? "kvm" : "tcg",
+                "-accel", accel == Accel.KVM ? "kvm" : "tcg,tb-size=" + TCG_CODE_MIB,
                 // Emulated: qemu64 plus x86-64-v2 (SSE4.2, POPCNT, ...), which programs built for
                 // "any x86-64 made since 2009" assume (opencode's baseline build) and TCG runs at no
                 // cost; AVX2 (x86-64-v3) made boots miss the SSH deadline, so it stays off.
@@ -34,6 +41,11 @@ public final class QemuCommand {
                 "-chardev", "file,id=console,append=on,path=" + option(s.consoleLog().toString()),
                 "-serial", "chardev:console",
                 "-kernel", s.bzImage().toString()));
+        if (s.ram() != null) {
+            a.addAll(List.of("-object", "memory-backend-file,id=" + RAM_BACKEND + ",size=" + s.memoryMib() + "M,mem-path="
+                    + option(s.ram().file().toString()) + ",share=" + (s.ram().shared() ? "on" : "off"),
+                    "-machine", "memory-backend=" + RAM_BACKEND));
+        }
         if (s.initrd() != null) {
             a.addAll(List.of("-initrd", s.initrd().toString()));
         }
@@ -57,8 +69,9 @@ public final class QemuCommand {
                 "-chardev", "pipe,id=" + CONTROL_CHARDEV + ",path=" + option(controlPipe(s)),
                 "-device", "virtserialport,chardev=" + CONTROL_CHARDEV + ",name=" + CONTROL_PORT));
         if (s.incoming() != null) {
-            // Restore: QEMU loads the saved state from this socket and stays paused (-S) until told.
-            a.addAll(List.of("-S", "-incoming", "unix:" + s.incoming()));
+            // Restore: QEMU waits for QemuMigration to set the stream's capabilities and name
+            // the socket (migrate-incoming), then loads it and stays paused (-S) until told.
+            a.addAll(List.of("-S", "-incoming", "defer"));
         }
         a.addAll(List.of("-qmp", "unix:" + option(s.files().qmpSocket().toString()) + ",server=on,wait=off",
                 "-pidfile", s.files().vmmPid().toString()));

@@ -34,14 +34,18 @@ final class QemuMigration {
     private QemuMigration() {
     }
 
-    /** The paused VM's memory and devices into into.vmState(); the VM stays paused. */
-    static void save(VmDir vm, SnapshotDir into) throws IOException {
+    /**
+     * The paused VM's memory and devices into into.vmState(); the VM stays paused. With
+     * sharedRam, the stream leaves out the RAM (x-ignore-shared): the caller copies its file.
+     */
+    static void save(VmDir vm, SnapshotDir into, boolean sharedRam) throws IOException {
         Path socket = into.saveSocket();
         Files.deleteIfExists(socket);
         try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
                 Qmp qmp = Qmp.connect(vm.qmpSocket(), WITHIN)) {
             listener.bind(UnixDomainSocketAddress.of(socket));
             qmp.execute("migrate-set-parameters", Map.of("max-bandwidth", UNLIMITED_BYTES_PER_SECOND));
+            ignoreSharedRam(qmp, sharedRam);
             qmp.execute("migrate", Map.of("uri", "unix:" + socket));
             try (Deadline d = Deadline.closeAfter(WITHIN, listener);
                     SocketChannel stream = listener.accept();
@@ -59,14 +63,18 @@ final class QemuMigration {
     }
 
     /**
-     * Feeds a QEMU started with -S -incoming the saved state; then the guest runs with its
-     * link down until it has taken this VM's identity (banger-control), so the snapshot's
-     * address and MAC are never seen on the bridge.
+     * Feeds a QEMU started with -S -incoming defer the saved state; then the guest runs with
+     * its link down until it has taken this VM's identity (banger-control), so the
+     * snapshot's address and MAC are never seen on the bridge. ramInFile: the snapshot's RAM
+     * is its memory file (mapped by the VM's memory backend), the stream has none.
      */
-    static void restore(VmDir vm, Path stateFile, String mac) throws IOException {
-        awaitSocket(vm.incomingSocket());
+    static void restore(VmDir vm, Path stateFile, boolean ramInFile, String mac) throws IOException {
         try (GuestControl control = GuestControl.open(vm);
                 Qmp qmp = Qmp.connect(vm.qmpSocket(), WITHIN.plus(IDENTITY_WITHIN))) {
+            // The stream's format follows its capabilities: both ends must set the same.
+            ignoreSharedRam(qmp, ramInFile);
+            qmp.execute("migrate-incoming", Map.of("uri", "unix:" + vm.incomingSocket()));
+            awaitSocket(vm.incomingSocket());
             try (SocketChannel in = SocketChannel.open(StandardProtocolFamily.UNIX);
                     Deadline d = Deadline.closeAfter(WITHIN, in);
                     FileChannel state = FileChannel.open(stateFile, StandardOpenOption.READ)) {
@@ -82,6 +90,11 @@ final class QemuMigration {
             control.reconfigure(mac, IDENTITY_WITHIN);
             qmp.execute("set_link", Map.of("name", "net0", "up", true));
         }
+    }
+
+    private static void ignoreSharedRam(Qmp qmp, boolean on) throws IOException {
+        qmp.execute("migrate-set-capabilities", Map.of("capabilities",
+                java.util.List.of(Map.of("capability", "x-ignore-shared", "state", on))));
     }
 
     /** Polls a query until its status is done; a status outside waiting is a failure. */

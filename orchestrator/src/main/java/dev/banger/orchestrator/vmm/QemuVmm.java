@@ -7,6 +7,7 @@ import dev.banger.common.layout.SnapshotDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /** Runs VMs with QEMU's microvm machine (QemuCommand), controlled over QMP. */
@@ -14,13 +15,18 @@ public final class QemuVmm extends DetachedVmm {
     private final Accel accel;
     private final OptionalLong hostTscKhz;
     private final CommandRunner run;
+    private final SharedRamDir ram;
 
-    /** prefix: e.g. `ip netns exec NS` when VMs live in a namespace (tests); run makes the control FIFOs. */
-    public QemuVmm(Accel accel, List<String> prefix, OptionalLong hostTscKhz, CommandRunner run) {
+    /**
+     * prefix: e.g. `ip netns exec NS` when VMs live in a namespace (tests); run makes the
+     * control FIFOs and copies RAM files; ram: where running VMs keep their RAM.
+     */
+    public QemuVmm(Accel accel, List<String> prefix, OptionalLong hostTscKhz, CommandRunner run, SharedRamDir ram) {
         super(prefix);
         this.accel = accel;
         this.hostTscKhz = hostTscKhz;
         this.run = run;
+        this.ram = ram;
     }
 
     @Override
@@ -33,9 +39,18 @@ public final class QemuVmm extends DetachedVmm {
         return "qemu (" + accel.name().toLowerCase() + ")";
     }
 
-    /** Starts QEMU and returns its pid once its QMP socket exists (QEMU writes the pid file itself). */
+    /** A cold boot, its RAM in a shared file where tmpfs has room (so it can be snapshot without streaming it). */
     @Override
     public long launch(VmmSpec s) throws IOException {
+        return start(withSharedRam(s));
+    }
+
+    private VmmSpec withSharedRam(VmmSpec s) {
+        return ram.fileFor(s.vmId(), s.memoryMib()).map(f -> s.withRam(new VmmSpec.GuestRam(f, true))).orElse(s);
+    }
+
+    /** Starts QEMU and returns its pid once its QMP socket exists (QEMU writes the pid file itself). */
+    private long start(VmmSpec s) throws IOException {
         Files.createDirectories(s.vmDir());
         Files.deleteIfExists(s.files().qmpSocket());
         Files.deleteIfExists(s.files().incomingSocket());
@@ -53,22 +68,45 @@ public final class QemuVmm extends DetachedVmm {
         return true;
     }
 
+    /** Devices to the stream; RAM to into.memory() when the VM's is a shared file (it stays paused meanwhile). */
     @Override
     public void save(VmHandle vm, SnapshotDir into) throws IOException {
-        QemuMigration.save(vm.files(), into);
+        Optional<Path> sharedRam = ram.existing(vm.vmId());
+        QemuMigration.save(vm.files(), into, sharedRam.isPresent());
+        if (sharedRam.isPresent()) {
+            List<String> argv = List.of("cp", "--sparse=always", "--", sharedRam.get().toString(), into.memory().toString());
+            run.run(argv, QemuMigration.WITHIN).orThrow(argv);
+        }
     }
 
+    /**
+     * From a snapshot with a memory file: the guest's RAM maps it privately (copies restored
+     * from one snapshot share its unchanged pages); otherwise the RAM comes in the stream.
+     */
     @Override
-    public long restore(VmmSpec s, Path stateFile) throws IOException {
-        long pid = launch(s.restoring(s.files().incomingSocket()));
+    public long restore(VmmSpec s, SnapshotDir from) throws IOException {
+        boolean ramInFile = Files.isRegularFile(from.memory());
+        ram.discard(s.vmId());
+        VmmSpec spec = ramInFile ? s.withRam(new VmmSpec.GuestRam(from.memory(), false)) : withSharedRam(s);
+        long pid = start(spec.restoring(s.files().incomingSocket()));
         try {
-            QemuMigration.restore(s.files(), stateFile, s.mac());
+            QemuMigration.restore(s.files(), from.vmState(), ramInFile, s.mac());
         } catch (IOException e) {
             kill(s.handle(), true);
             String said = tail(s.vmmLog());
             throw new IOException(e.getMessage() + (said.isEmpty() ? "" : "; QEMU said: " + said), e);
         }
         return pid;
+    }
+
+    @Override
+    public void discardMemory(VmHandle vm) {
+        ram.discard(vm.vmId());
+    }
+
+    @Override
+    public void sweepMemory(java.util.Set<String> liveVmIds) {
+        ram.sweep(liveVmIds);
     }
 
     @Override

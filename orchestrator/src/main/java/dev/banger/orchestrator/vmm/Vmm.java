@@ -36,8 +36,8 @@ public interface Vmm {
     }
 
     /**
-     * SNAP-1: writes the paused VM's memory and device state to stateFile; the VM stays
-     * paused. The caller copies the disks before it resumes, so all of them agree.
+     * SNAP-1: writes the paused VM's memory and device state into the snapshot directory;
+     * the VM stays paused. The caller copies the disks before it resumes, so all of them agree.
      */
     default void save(VmHandle vm, dev.banger.common.layout.SnapshotDir into) throws IOException {
         throw new IOException(name() + " cannot save a VM here");
@@ -47,8 +47,16 @@ public interface Vmm {
      * SNAP-1: starts the VM of s from a saved state instead of booting it, its network cut
      * until the guest took the identity on its config disk and this MAC; returns the pid.
      */
-    default long restore(VmmSpec s, java.nio.file.Path stateFile) throws IOException {
+    default long restore(VmmSpec s, dev.banger.common.layout.SnapshotDir from) throws IOException {
         throw new IOException(name() + " cannot restore a VM here");
+    }
+
+    /** Frees what the VM's RAM held on the host once its VMM has exited (a RAM file, say). */
+    default void discardMemory(VmHandle vm) {
+    }
+
+    /** The same for every VM but these live ones (after kills of any process). */
+    default void sweepMemory(java.util.Set<String> liveVmIds) {
     }
 
     /** SIGTERM (or SIGKILL when force), only to this VM's own VMM. Returns whether it signalled one. */

@@ -33,6 +33,11 @@ public final class Vmms {
         return VmmChoice.choose(wanted, firecrackerOnPath, kvm, firecrackerOnPath && kvm.usable() && kernels.fits(vmlinux));
     }
 
+    /** Every VMM banger knows. */
+    public java.util.Collection<Vmm> all() {
+        return byName.values();
+    }
+
     public Vmm get(String name) {
         Vmm v = byName.get(name);
         if (v == null) {

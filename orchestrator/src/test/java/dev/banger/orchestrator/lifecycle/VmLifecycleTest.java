@@ -188,6 +188,44 @@ class VmLifecycleTest {
         assertTrue(lifecycle.snapshots().isEmpty());
     }
 
+    @Test
+    void aForkIsRunningCopiesOfARunningVmFromOneSnapshotThatGoesAfterwards_allOrNothing() throws Exception {
+        VmRecord vm = lifecycle.create(new VmLifecycle.Request("fork-otter", null, null, null, null, null, true),
+                (p, d) -> { });
+        lifecycle.start(vm.name(), (p, d) -> { });
+        VmDir files = new VmDir(Path.of(vm.dir()));
+        Files.createDirectories(files.dir());
+        Files.writeString(files.rootDisk(), "root of fork-otter");
+        Files.writeString(files.workDisk(), "work of fork-otter");
+        int before = store.list().size();
+        assertThrows(dev.banger.common.errors.InvalidArgumentException.class, () -> lifecycle.fork(vm.name(), 0,
+                (p, d) -> { }));
+        assertThrows(dev.banger.common.errors.InvalidArgumentException.class, () -> lifecycle.fork(vm.name(), 17,
+                (p, d) -> { }));
+        assertEquals(before, store.list().size(), "a refused fork records nothing");
+
+        List<VmRecord> copies = lifecycle.fork(vm.name(), 2, (p, d) -> { });
+        assertEquals(List.of("fork-otter-1", "fork-otter-2"), copies.stream().map(VmRecord::name).toList());
+        for (VmRecord c : copies) {
+            assertEquals(VmState.RUNNING, c.state());
+            assertTrue(c.nat(), "a copy keeps its VM's NAT");
+            assertEquals("root of fork-otter", Files.readString(new VmDir(Path.of(c.dir())).rootDisk()));
+            assertTrue(infra.configs.stream().anyMatch(g -> g.vmId().equals(c.id()) && g.hostname().equals(c.name())),
+                    "each copy's own config disk");
+        }
+        assertEquals(2, vmm.restoredFrom.size(), "restored, not booted");
+        assertEquals(1, new java.util.HashSet<>(vmm.restoredFrom).size(), "both from one snapshot");
+        assertTrue(lifecycle.snapshots().isEmpty(), "the fork's snapshot is gone");
+        assertFalse(vmm.paused.contains(vm.id()), "the VM runs on");
+        assertEquals(VmState.RUNNING, store.resolve(vm.name()).state());
+
+        vmm.restoresBeforeFailure.set(1);
+        RuntimeException failed = assertThrows(RuntimeException.class, () -> lifecycle.fork(vm.name(), 2, (p, d) -> { }));
+        assertTrue(failed.getMessage().contains("load of migration failed"), failed.getMessage());
+        assertEquals(before + 2, store.list().size(), "a copy that failed took the other with it");
+        assertTrue(lifecycle.snapshots().isEmpty());
+    }
+
     private static VmLifecycle.Request fromSnapshot(String name, String snapshot, Integer memory) {
         return new VmLifecycle.Request(name, null, null, memory, null, null, false, null, null, null, snapshot);
     }
@@ -608,7 +646,7 @@ class VmLifecycleTest {
         }
     }
 
-    /** A VMM whose "guest" is a stand-in sshd on 127.0.0.2 that sends its banner. */
+    /** A VMM whose "guest" is a stand-in sshd on every loopback address that sends its banner. */
     class FakeVmm implements Vmm, AutoCloseable {
         int launches;
         boolean launchedAfterConfig;
@@ -619,7 +657,7 @@ class VmLifecycleTest {
         int port() throws IOException {
             if (sshd == null) {
                 sshd = new ServerSocket();
-                sshd.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0));
+                sshd.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0)); // every VM address on 127.0.0.1/24
                 Thread t = new Thread(() -> {
                     while (!sshd.isClosed()) {
                         try (Socket c = sshd.accept(); OutputStream out = c.getOutputStream()) {
@@ -692,6 +730,9 @@ class VmLifecycleTest {
         /** SNAP-1: whether each save found its VM paused; the state files restores were fed. */
         final List<Boolean> savedPaused = new CopyOnWriteArrayList<>();
         final List<Path> restoredFrom = new CopyOnWriteArrayList<>();
+        /** How many restores succeed before the next ones fail. */
+        final java.util.concurrent.atomic.AtomicInteger restoresBeforeFailure = new java.util.concurrent.atomic
+                .AtomicInteger(Integer.MAX_VALUE);
 
         @Override
         public boolean snapshots() {
@@ -705,8 +746,11 @@ class VmLifecycleTest {
         }
 
         @Override
-        public long restore(VmmSpec s, Path stateFile) {
-            restoredFrom.add(stateFile);
+        public long restore(VmmSpec s, dev.banger.common.layout.SnapshotDir from) throws IOException {
+            restoredFrom.add(from.vmState());
+            if (restoresBeforeFailure.decrementAndGet() < 0) {
+                throw new IOException("QEMU said: load of migration failed");
+            }
             alive.add(s.vmId());
             return ProcessHandle.current().pid();
         }

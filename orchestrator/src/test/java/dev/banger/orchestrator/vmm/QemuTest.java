@@ -40,16 +40,29 @@ class QemuTest {
         List<String> restore = QemuCommand.argv(cold.restoring(cold.files().incomingSocket()), Accel.TCG,
                 OptionalLong.empty());
         int at = restore.indexOf("-incoming");
-        assertEquals(List.of("-S", "-incoming", "unix:/s/vms/0f3c/incoming.sock"), restore.subList(at - 1, at + 2));
+        assertEquals(List.of("-S", "-incoming", "defer"), restore.subList(at - 1, at + 2));
         List<String> same = new java.util.ArrayList<>(restore);
         same.subList(at - 1, at + 2).clear();
         assertEquals(boot, same, "the same devices in the same order: a migration stream needs them");
     }
 
     @Test
+    void aVmsRamIsASharedFileWhileItRunsAndASnapshotsFileMappedPrivatelyWhenRestoredFromIt() {
+        VmmSpec cold = spec(Path.of("/s/vms/0f3c")).withRam(new VmmSpec.GuestRam(Path.of("/dev/shm/b,x/0f3c.ram"), true));
+        List<String> boot = QemuCommand.argv(cold, Accel.TCG, OptionalLong.empty());
+        assertEquals("memory-backend-file,id=ram,size=2048M,mem-path=/dev/shm/b,,x/0f3c.ram,share=on",
+                boot.get(boot.indexOf("-object") + 1));
+        assertEquals("memory-backend=ram", boot.get(boot.lastIndexOf("-machine") + 1));
+        List<String> restore = QemuCommand.argv(cold.withRam(new VmmSpec.GuestRam(Path.of("/s/snapshots/a1/memory.ram"),
+                false)).restoring(cold.files().incomingSocket()), Accel.TCG, OptionalLong.empty());
+        assertEquals("memory-backend-file,id=ram,size=2048M,mem-path=/s/snapshots/a1/memory.ram,share=off",
+                restore.get(restore.indexOf("-object") + 1), "copy-on-write: the snapshot's file is never written");
+    }
+
+    @Test
     void argvForEmulationBootsTheKernelWithBangersInitAndAllThreeDisks() {
         VmmSpec s = spec(Path.of("/s/vms/0f3c"));
-        assertEquals(List.of("setsid", "qemu-system-x86_64", "-M", "microvm,acpi=on", "-accel", "tcg",
+        assertEquals(List.of("setsid", "qemu-system-x86_64", "-M", "microvm,acpi=on", "-accel", "tcg,tb-size=128",
                 "-cpu", "qemu64,+rdrand,+ssse3,+sse4.1,+sse4.2,+popcnt,+cx16,+lahf_lm", "-smp", "2", "-m", "2048M", "-nodefaults", "-no-user-config",
                 "-display", "none", "-chardev", "file,id=console,append=on,path=/s/vms/0f3c/console.log",
                 "-serial", "chardev:console", "-kernel", "/k/bzImage",
@@ -103,7 +116,8 @@ class QemuTest {
         Path dir = Files.createDirectories(tmp.resolve("vms/0f3c"));
         Path console = Files.writeString(dir.resolve("console.log"), "");
         VmmSpec s = spec(dir);
-        QemuVmm qemu = new QemuVmm(Accel.TCG, List.of(), OptionalLong.empty(), new dev.banger.common.exec.ProcessRunner());
+        QemuVmm qemu = new QemuVmm(Accel.TCG, List.of(), OptionalLong.empty(), new dev.banger.common.exec.ProcessRunner(),
+                new SharedRamDir(tmp.resolve("ram"), 0));
         Process tail = new ProcessBuilder("tail", "-f", console.toString()).start(); // the user watching the console
         Process vmmLike = new ProcessBuilder("sh", "-c", "sleep 30", "qemu", "-pidfile", dir.resolve("vmm.pid")
                 .toString()).start();

@@ -8,9 +8,17 @@ import java.nio.file.Path;
  * paused, so the three agree. The owner's own files: the orchestrator makes them.
  */
 public record SnapshotDir(Path dir) {
-    /** The VMM's migration stream: guest memory and device state. */
+    /** The VMM's migration stream: device state, and guest memory unless memory() holds it. */
     public Path vmState() {
         return dir.resolve("vm.state");
+    }
+
+    /**
+     * The guest's RAM as a file (SNAP-2), when the VM ran with shared RAM: vm.state then
+     * holds device state only, and VMs restored from it map this file privately.
+     */
+    public Path memory() {
+        return dir.resolve("memory.ram");
     }
 
     public Path rootDisk() {
