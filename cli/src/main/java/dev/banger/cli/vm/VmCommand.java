@@ -49,6 +49,32 @@ public class VmCommand {
         return VmVerbs.eachVm("started", refs, s -> s::start, verbose, 600);
     }
 
+    @Command(name = "fork", description = {"Make running copies of a running VM, which runs on: each its own name"
+            + " (VM-1, VM-2, ...), address, host key and random numbers, its memory and disks as the VM's were.",
+            "Copies share the memory they have not changed; one that fails to start takes the others with it."},
+            mixinStandardHelpOptions = true)
+    int fork(@Parameters(paramLabel = "VM") String ref,
+            @Option(names = "--count", defaultValue = "1", description = "how many copies, 1 to 16 (default: ${DEFAULT-VALUE})")
+            int count, @Option(names = {"-v", "--verbose"}) boolean verbose) {
+        if (count < 1) { // the RPC takes an unset 0 as 1
+            throw new dev.banger.cli.output.UserError(dev.banger.cli.output.ErrorKind.BAD_REQUEST,
+                    "--count must be between 1 and 16, got " + count);
+        }
+        ProgressPrinter progress = ProgressPrinter.forTerminal(verbose);
+        return VmVerbs.call(s -> {
+            var events = s.fork(dev.banger.proto.api.v1.ForkRequest.newBuilder().setRef(ref).setCount(count).build());
+            while (events.hasNext()) {
+                var e = events.next();
+                if (e.hasProgress()) {
+                    progress.show(e.getProgress());
+                } else {
+                    System.out.println("forked " + e.getVm().getName() + " (" + e.getVm().getIp() + ")");
+                }
+            }
+            return 0;
+        }, 900);
+    }
+
     @Command(name = "stop", description = "Stop VMs without losing data.", mixinStandardHelpOptions = true)
     int stop(@Parameters(paramLabel = "VM", arity = "1..*") List<String> refs) {
         return VmVerbs.refs("stopped", refs, s -> s::stop, null, 600);

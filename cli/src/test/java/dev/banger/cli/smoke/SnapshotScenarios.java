@@ -6,7 +6,7 @@ import static dev.banger.cli.smoke.Scenarios.expectOk;
 import dev.banger.common.exec.CommandResult;
 import java.util.Map;
 
-/** SNAP-1: a snapshot of a running VM, and a VM started from it without a boot. */
+/** SNAP-1: a snapshot of a running VM, and a VM started from it without a boot; SNAP-2: forks. */
 final class SnapshotScenarios {
     private SnapshotScenarios() {
     }
@@ -81,5 +81,76 @@ final class SnapshotScenarios {
             expect(!h.banger("vm", "snapshot", "list").stdout().contains("smoke-snap "), "gone from the list", null);
             expectOk(h.banger("vm", "delete", "smoke-snap-copy"), "delete the copy");
         });
+        all.put("fork-copies-are-isolated-each-with-its-own-identity", SnapshotScenarios::fork);
+    }
+
+    private static final String IDENTITY = "hostname; cat /sys/class/net/eth0/address /etc/ssh/ssh_host_ed25519_key.pub;"
+            + " head -c 16 /dev/urandom | od -An -tx1";
+
+    /** The first bytes of the sshd banner at ip, or "unreachable". */
+    private static String probe(String ip) {
+        return "timeout 5 bash -c 'exec 3<>/dev/tcp/" + ip + "/22 && head -c 7 <&3' 2>/dev/null || echo unreachable";
+    }
+
+    private static void fork(SmokeHarness h) throws Exception {
+        expectOk(h.banger("vm", "create", "--name", "smoke-fork"), "create");
+        String pid = exec(h, "smoke-fork", "echo before-the-fork > /root/marker; sync;"
+                + " setsid sleep 100000 >/dev/null 2>&1 </dev/null & echo $!");
+
+        // Bad input changes nothing.
+        for (String[] bad : new String[][] {{"--count", "0"}, {"--count", "17"}}) {
+            CommandResult r = h.banger("vm", "fork", "smoke-fork", bad[0], bad[1]);
+            expect(!r.ok() && r.stderr().contains("--count must be between 1 and 16"), "fork " + String.join(" ", bad), r);
+        }
+        CommandResult none = h.banger("vm", "fork", "smoke-no-such-vm");
+        expect(!none.ok() && none.stderr().contains("no VM named smoke-no-such-vm"), "fork of no VM", none);
+        expect(h.banger("vm", "list").stdout().lines().noneMatch(l -> l.startsWith("smoke-fork-")),
+                "no copy recorded for a refused fork", null);
+
+        String[] srcIdentity = exec(h, "smoke-fork", IDENTITY).split("\n");
+        long t0 = System.nanoTime();
+        CommandResult forked = h.banger("vm", "fork", "smoke-fork", "--count", "2");
+        System.out.println("smoke: vm fork --count 2 took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        expect(forked.ok() && forked.stdout().contains("forked smoke-fork-1 (")
+                && forked.stdout().contains("forked smoke-fork-2 ("), "vm fork --count 2", forked);
+        expect(h.banger("vm", "snapshot", "list").stdout().lines().noneMatch(l -> l.startsWith("smoke-fork-fork-")),
+                "the fork's snapshot is gone", null);
+        String srcIp = ReachScenarios.ip(h, "smoke-fork");
+        // The VM forked goes first: the copies run on without it, and two emulated VMs, not
+        // three, share the CI machine's two cores with the other scenario's (three starved
+        // sshd past ssh's 10 s banner wait there).
+        expectOk(h.banger("vm", "delete", "smoke-fork"), "delete the VM forked");
+
+        java.util.List<String> copies = java.util.List.of("smoke-fork-1", "smoke-fork-2");
+        java.util.Set<String> seen = new java.util.HashSet<>(java.util.List.of(srcIdentity).subList(1, srcIdentity.length));
+        java.util.Map<String, String> ips = new java.util.HashMap<>();
+        for (String vm : copies) {
+            String[] id = exec(h, vm, IDENTITY).split("\n");
+            expect(id[0].equals(vm), vm + "'s own hostname (" + id[0] + ")", null);
+            for (int i = 1; i < id.length; i++) {
+                expect(seen.add(id[i]), vm + "'s own " + new String[] {"", "MAC", "SSH host key", "random numbers"}[i]
+                        + " (" + id[i] + ")", null);
+            }
+            ips.put(vm, ReachScenarios.ip(h, vm));
+            expect(exec(h, vm, "ip -4 -o addr show eth0").contains(ips.get(vm) + "/"), vm + " has its own address", null);
+            expect(exec(h, vm, "cat /root/marker; kill -0 " + pid + " && echo alive").equals("before-the-fork\nalive"),
+                    vm + ": the disk and the process from before the fork, without the VM it came from", null);
+            long skew = Math.abs(Long.parseLong(exec(h, vm, "date +%s")) - System.currentTimeMillis() / 1000);
+            expect(skew < 30, vm + "'s clock is now (" + skew + " s off)", null);
+        }
+        ips.put("smoke-fork", srcIp);
+        expect(new java.util.HashSet<>(ips.values()).size() == 3, "three addresses: " + ips, null);
+
+        exec(h, "smoke-fork-1", "echo only-in-copy-1 > /root/mine; sync");
+        expect(exec(h, "smoke-fork-2", "test -e /root/mine && echo seen || echo unseen").equals("unseen"),
+                "copy 2 does not see copy 1's writes", null);
+        // Copies are VMs like any: the host reaches each (above); neither reaches the other.
+        for (String[] pair : new String[][] {{"smoke-fork-1", "smoke-fork-2"}, {"smoke-fork-2", "smoke-fork-1"}}) {
+            expect(exec(h, pair[0], probe(ips.get(pair[0]))).equals("SSH-2.0"), "the probe works: " + pair[0]
+                    + " reaches its own sshd", null);
+            String r = exec(h, pair[0], probe(ips.get(pair[1])));
+            expect(r.equals("unreachable"), pair[0] + " cannot reach " + pair[1] + "'s sshd (got " + r + ")", null);
+        }
+        expectOk(h.banger("vm", "delete", "smoke-fork-1", "smoke-fork-2"), "delete the copies");
     }
 }

@@ -452,6 +452,20 @@ public class VmsGrpcService extends MutinyVmsGrpc.VmsImplBase {
     }
 
     @Override
+    public Multi<VmEvent> fork(dev.banger.proto.api.v1.ForkRequest r) {
+        long t0 = System.nanoTime();
+        return Rpc.stream(events -> {
+            for (VmRecord copy : lifecycle.fork(r.getRef(), r.getCount() == 0 ? 1 : r.getCount(),
+                    progress("vm fork", t0, events))) {
+                synchronized (events) {
+                    events.send(VmEvent.newBuilder().setVm(VmMessages.toProto(copy)).build());
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
     public Uni<dev.banger.proto.api.v1.ListSnapshotsResponse> listSnapshots(
             dev.banger.proto.api.v1.ListSnapshotsRequest r) {
         return Rpc.unary(() -> dev.banger.proto.api.v1.ListSnapshotsResponse.newBuilder()
