@@ -17,19 +17,13 @@ public final class QemuCommand {
     public static final String CONTROL_PORT = "org.banger.control";
     static final String CONTROL_CHARDEV = "control";
     static final String RAM_BACKEND = "ram";
-    /**
-     * TCG's translated-code cache: the default (1 GiB) grows in 64 MiB regions to ~420 MiB
-     * of a VM's resident memory after a few minutes of SSH sessions; 128 MiB boots as fast
-     * here (8.3-8.7 s to SSH against 8.5 s, same run) and keeps a VM ~100-180 MiB smaller.
-     */
-    static final int TCG_CODE_MIB = 128;
 
     static final String TCG_CPU = "qemu64,+rdrand,+ssse3,+sse4.1,+sse4.2,+popcnt,+cx16,+lahf_lm";
 
     public static List<String> argv(VmmSpec s, Accel accel, OptionalLong hostTscKhz) {
         List<String> a = new ArrayList<>(List.of("setsid", "qemu-system-x86_64",
                 "-M", "microvm,acpi=on",
-                "-accel", accel == Accel.KVM ? "kvm" : "tcg,tb-size=" + TCG_CODE_MIB,
+                "-accel", accel == Accel.KVM ? "kvm" : "tcg",
                 // Emulated: qemu64 plus x86-64-v2 (SSE4.2, POPCNT, ...), which programs built for
                 // "any x86-64 made since 2009" assume (opencode's baseline build) and TCG runs at no
                 // cost; AVX2 (x86-64-v3) made boots miss the SSH deadline, so it stays off.

@@ -62,7 +62,7 @@ class QemuTest {
     @Test
     void argvForEmulationBootsTheKernelWithBangersInitAndAllThreeDisks() {
         VmmSpec s = spec(Path.of("/s/vms/0f3c"));
-        assertEquals(List.of("setsid", "qemu-system-x86_64", "-M", "microvm,acpi=on", "-accel", "tcg,tb-size=128",
+        assertEquals(List.of("setsid", "qemu-system-x86_64", "-M", "microvm,acpi=on", "-accel", "tcg",
                 "-cpu", "qemu64,+rdrand,+ssse3,+sse4.1,+sse4.2,+popcnt,+cx16,+lahf_lm", "-smp", "2", "-m", "2048M", "-nodefaults", "-no-user-config",
                 "-display", "none", "-chardev", "file,id=console,append=on,path=/s/vms/0f3c/console.log",
                 "-serial", "chardev:console", "-kernel", "/k/bzImage",
