@@ -602,7 +602,7 @@ public final class VmLifecycle {
                     + " snapshots need the file copy-on-write backend");
         }
         java.util.Set<String> taken = new HashSet<>(snapshots.list().stream().map(SnapshotRecord::name).toList());
-        String name = wanted == null || wanted.isEmpty() ? nextSnapshotName(vm.name(), taken)
+        String name = wanted == null || wanted.isEmpty() ? firstFreeNumbered(vm.name(), taken)
                 : Names.requireImageName(wanted, "snapshot");
         if (taken.contains(name)) {
             throw new AlreadyExistsException(Reason.NAME_TAKEN, "a snapshot named " + name + " already exists");
@@ -690,22 +690,22 @@ public final class VmLifecycle {
     private List<String> forkNames(String source, int count) {
         java.util.Set<String> taken = new HashSet<>(store.list().stream().map(VmRecord::name).toList());
         List<String> names = new java.util.ArrayList<>();
-        for (int n = 1; names.size() < count; n++) {
-            String name = source + "-" + n;
+        while (names.size() < count) {
+            String name = firstFreeNumbered(source, taken);
             if (!Names.isDnsLabel(name)) {
                 name = VmNames.generate(taken);
             }
-            if (taken.add(name)) {
-                names.add(name);
-            }
+            taken.add(name);
+            names.add(name);
         }
         return names;
     }
 
-    private static String nextSnapshotName(String vmName, java.util.Set<String> taken) {
+    /** base-1, base-2, ...: the first not taken (a snapshot's default name, a fork's copies). */
+    private static String firstFreeNumbered(String base, java.util.Set<String> taken) {
         for (int n = 1;; n++) {
-            if (!taken.contains(vmName + "-" + n)) {
-                return vmName + "-" + n;
+            if (!taken.contains(base + "-" + n)) {
+                return base + "-" + n;
             }
         }
     }
