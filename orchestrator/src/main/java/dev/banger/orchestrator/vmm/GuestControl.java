@@ -71,20 +71,34 @@ public final class GuestControl implements java.io.Closeable {
         if (!MAC.matcher(mac).matches()) {
             throw new IllegalArgumentException("not a MAC address: " + mac);
         }
+        ask("reconfigure", mac, "reconfigured", within, "an image built before snapshots has no banger-control");
+    }
+
+    /**
+     * SNAP-3: a VM the warm pool kept paused, handed to a user: the clock's now (it stood
+     * still), 32 fresh random bytes (and a reseed), and the VM's name as its hostname.
+     */
+    public void wake(String name, Duration within) throws IOException {
+        ask("wake", dev.banger.common.ids.Names.requireVmName(name), "awake", within,
+                "an image built before the warm pool cannot wake");
+    }
+
+    /** One verb with the clock and fresh entropy, answered by one line. */
+    private void ask(String verb, String arg, String expected, Duration within, String oldImage) throws IOException {
         byte[] entropy = new byte[32];
         RANDOM.nextBytes(entropy);
-        String line = "reconfigure " + Instant.now().getEpochSecond() + " " + mac + " " + HexFormat.of().formatHex(entropy)
+        String line = verb + " " + Instant.now().getEpochSecond() + " " + arg + " " + HexFormat.of().formatHex(entropy)
                 + "\n";
         try (Deadline d = Deadline.closeAfter(within, this)) {
             try {
                 toGuest.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII)));
                 String answer = readLine();
-                if (!answer.equals("reconfigured")) {
+                if (!answer.equals(expected)) {
                     throw new IOException("the guest could not take its new identity: " + answer);
                 }
             } catch (IOException e) {
                 throw d.explain(e, "the guest did not answer on its control port within " + within.toSeconds()
-                        + " s (an image built before snapshots has no banger-control: build it again)");
+                        + " s (" + oldImage + ": build it again)");
             }
         }
     }

@@ -51,6 +51,14 @@ public interface Vmm {
         throw new IOException(name() + " cannot restore a VM here");
     }
 
+    /**
+     * SNAP-3: a running VM the warm pool kept ready, handed to a user: its clock set to
+     * now, its random number generator reseeded, and name as its hostname.
+     */
+    default void wake(VmHandle vm, String name) throws IOException {
+        throw new IOException(name() + " cannot hand over a pooled VM");
+    }
+
     /** Frees what the VM's RAM held on the host once its VMM has exited (a RAM file, say). */
     default void discardMemory(VmHandle vm) {
     }
