@@ -99,6 +99,8 @@ public class DaemonCommand {
         if (!status.getHostNames().isEmpty()) {
             out.append("names: ").append(status.getHostNames()).append('\n');
         }
+        out.append("warm:  ").append(status.getWarmPoolSize() == 0 ? "no pool (vm.warm-pool = 0): vm run boots every VM"
+                : status.getWarmPoolReady() + " of " + status.getWarmPoolSize() + " VM(s) ready for vm run").append('\n');
         return out.toString();
     }
 

@@ -46,12 +46,13 @@ final class FirstRun {
     /**
      * Creates and boots the VM; when that fails because the daemon is not running or runs
      * another build (it is restarted; VMs keep running), or
-     * the default image is missing or stale, sets that up and tries once more. The
+     * the default image is missing or stale, sets that up and tries once more. warm: a
+     * ready VM of the daemon's warm pool may be taken instead of a boot. The
      * usual case (all there) costs nothing extra.
      */
-    Vm create(VmSpec spec, String image, boolean deleteOnFailure, ProgressPrinter progress) {
+    Vm create(VmSpec spec, String image, boolean deleteOnFailure, boolean warm, ProgressPrinter progress) {
         dev.banger.proto.api.v1.CreateVmRequest request = dev.banger.proto.api.v1.CreateVmRequest.newBuilder()
-                .setSpec(spec).setStart(true).setDeleteOnFailure(deleteOnFailure).build();
+                .setSpec(spec).setStart(true).setDeleteOnFailure(deleteOnFailure).setWarm(warm).build();
         try {
             return VmVerbs.create(request, progress);
         } catch (UserError | StatusRuntimeException e) {

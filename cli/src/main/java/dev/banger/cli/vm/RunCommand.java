@@ -42,6 +42,8 @@ public class RunCommand implements Callable<Integer> {
     boolean detach;
     @Option(names = "--no-bootstrap", description = "do not install the tools the repository pins (mise, go.mod, ...)")
     boolean noBootstrap;
+    @Option(names = "--cold", description = "boot a fresh VM even when the daemon keeps one ready (warm pool)")
+    boolean cold;
     @Option(names = {"-v", "--verbose"}, description = "progress lines off a terminal too")
     boolean verbose;
     @Parameters(paramLabel = "[PATH] [-- CMD]", description = "the repository (default: here), then the command after --")
@@ -85,7 +87,7 @@ public class RunCommand implements Callable<Integer> {
         } else if (!paths.isEmpty()) {
             show(progress, "bare VM", hostPath + " is not inside a git repository");
         }
-        Vm vm = firstRun.create(spec.toSpec(), spec.image, rm, progress);
+        Vm vm = firstRun.create(spec.toSpec(), spec.image, rm, !cold, progress);
         AtomicBoolean deleted = new AtomicBoolean();
         Thread cleanup = new Thread(() -> deleteOnce(vm, deleted), "banger-rm");
         if (rm) {

@@ -47,6 +47,19 @@ public final class HostIdentity {
             }
             return String.join("; ", parts);
         }
+
+        /** Tells two readings apart by everything a guest gets (the warm pool's VMs got an earlier one). */
+        public String fingerprint() {
+            java.security.MessageDigest d = dev.banger.common.fs.Sha256.digest();
+            for (String s : List.of(gitUserName, gitUserEmail)) {
+                d.update((s + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            new java.util.TreeMap<>(authFiles).forEach((path, bytes) -> {
+                d.update((path + "\0" + bytes.length + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                d.update(bytes);
+            });
+            return java.util.HexFormat.of().formatHex(d.digest());
+        }
     }
 
     private final CommandRunner run;

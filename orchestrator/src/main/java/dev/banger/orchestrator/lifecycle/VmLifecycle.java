@@ -81,6 +81,8 @@ public final class VmLifecycle {
     private final SnapshotStore snapshots;
     private final SnapshotFiles snapshotFiles;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /** The host identity's fingerprint each VM got at its last start (a pooled VM's may be stale). */
+    private final ConcurrentHashMap<String, String> identityGiven = new ConcurrentHashMap<>();
     private final Object naming = new Object();
     /** Held shared by every lifecycle verb, exclusively by reconcile (which then sees a still world). */
     private final java.util.concurrent.locks.ReentrantReadWriteLock verbs =
@@ -148,7 +150,7 @@ public final class VmLifecycle {
 
     /** A name for a new VM: the one wanted, if free, else a generated one. Called under naming. */
     private String freeName(String wanted) {
-        java.util.Set<String> names = new HashSet<>(store.list().stream().map(VmRecord::name).toList());
+        java.util.Set<String> names = new HashSet<>(store.listAll().stream().map(VmRecord::name).toList());
         if (wanted != null && names.contains(wanted)) {
             throw new AlreadyExistsException(Reason.NAME_TAKEN, "a VM named " + wanted + " already exists");
         }
@@ -259,6 +261,7 @@ public final class VmLifecycle {
                     SshKeys.HostKey hostKey = keys.guestHostKey(Path.of(v.dir()));
                     // STO-3: the host user's identity, read afresh at every start.
                     HostIdentity.Identity id = identity.read();
+                    identityGiven.put(v.id(), id.fingerprint());
                     progress.accept("identity", id.describe());
                     Path disk = infra.configDisk(new Infra.GuestConfig(v.id(), v.name(), v.ip(), gateway.addressText(),
                             gateway.prefix(), List.of(keys.publicKey()), AgentTokens.forVm(Path.of(v.dir())),
@@ -434,7 +437,7 @@ public final class VmLifecycle {
             java.util.Set<String> ids = new HashSet<>();
             java.util.Set<String> keepTaps = new java.util.TreeSet<>();
             java.util.Map<String, String> keepNat = new java.util.TreeMap<>();
-            for (VmRecord vm : store.list()) {
+            for (VmRecord vm : store.listAll()) {
                 ids.add(vm.id());
                 Optional<Long> pid = vmms.get(vm.vmm()).pid(handle(vm));
                 if (pid.isPresent()) {
@@ -506,7 +509,7 @@ public final class VmLifecycle {
 
     /** Rotates the console log of every running VM that has outgrown its cap (SEC-5). */
     public void capConsoleLogs() {
-        for (VmRecord vm : store.list()) {
+        for (VmRecord vm : store.listAll()) {
             if (vm.state() == VmState.RUNNING) {
                 try {
                     ConsoleLogs.cap(handle(vm).files().consoleLog());
@@ -581,15 +584,19 @@ public final class VmLifecycle {
      * stays paused). A failure removes what was written and leaves the VM as it was.
      */
     public SnapshotRecord snapshot(String ref, String name, BiConsumer<String, String> progress) {
+        return snapshot(ref, name, false, progress);
+    }
+
+    private SnapshotRecord snapshot(String ref, String name, boolean poolBase, BiConsumer<String, String> progress) {
         SnapshotRecord[] taken = new SnapshotRecord[1];
         logged("snapshot", ref, progress, log -> withVm(ref, vm -> {
-            taken[0] = snapshotLocked(vm, name, log);
+            taken[0] = snapshotLocked(vm, name, poolBase, log);
             return vm;
         }));
         return taken[0];
     }
 
-    private SnapshotRecord snapshotLocked(VmRecord vm, String wanted, BiConsumer<String, String> log) {
+    private SnapshotRecord snapshotLocked(VmRecord vm, String wanted, boolean poolBase, BiConsumer<String, String> log) {
         vm.requireRunning();
         Vmm vmm = vmms.get(vm.vmm());
         if (!vmm.snapshots()) {
@@ -631,7 +638,7 @@ public final class VmLifecycle {
                     vm.vcpu(), vm.memoryMib(), vm.diskSizeBytes(), vm.systemOverlaySizeBytes(), vm.vmm(),
                     vm.init() == null ? GuestInit.LEAN : vm.init(), dir.dir().toString(), snapshotFiles.allocatedBytes(dir),
                     Instant.now());
-            snapshots.insert(s);
+            snapshots.insert(s, poolBase);
             return s;
         } catch (IOException | RuntimeException e) {
             snapshotFiles.delete(dir);
@@ -733,6 +740,123 @@ public final class VmLifecycle {
         }
     }
 
+    /** SNAP-3: what the warm pool keeps: VMs of this daemon's defaults (sizes, image, lean init). */
+    public Defaults defaults() {
+        return defaults;
+    }
+
+    /** Whether a pooled VM can be what r asks for: nothing asked that differs from the defaults. */
+    public boolean poolable(Request r) {
+        return (r.fromSnapshot() == null || r.fromSnapshot().isEmpty())
+                && (r.init() == null || r.init() == GuestInit.LEAN)
+                && (r.image() == null || r.image().isEmpty() || r.image().equals(defaults.image()))
+                && (r.vcpu() == null || r.vcpu() == defaults.vcpu())
+                && (r.memoryMib() == null || r.memoryMib() == defaults.memoryMib())
+                && (r.diskBytes() == null || r.diskBytes() == defaults.diskBytes())
+                && (r.overlayBytes() == null || r.overlayBytes() == defaults.overlayBytes());
+    }
+
+    /** The default image as a boot needs it, or why there is none (missing, stale). */
+    public Infra.BootImage defaultImage() {
+        return infra.resolveImage(defaults.image());
+    }
+
+    /**
+     * SNAP-3: a VM for the warm pool, hidden from users until claimed: the defaults' sizes,
+     * no NAT, its own address, MAC, host key and token; restored from base on its start
+     * when given, else booted (the VM a base is then taken from).
+     */
+    public VmRecord createPooled(Optional<SnapshotRecord> base) {
+        String id = RandomIds.newId();
+        synchronized (naming) {
+            Infra.BootImage image = infra.resolveImage(base.map(SnapshotRecord::imageId).orElse(defaults.image()));
+            String vmm = base.map(SnapshotRecord::vmm).orElseGet(() -> vmms.choose(image.vmlinux()).vmm());
+            VmRecord vm = store.insertWithNewIp(new VmRecord(id, POOLED_PREFIX + id, VmState.CREATED, image.imageId(),
+                    image.imageName(), image.kernelName(), null, defaults.vcpu(), defaults.memoryMib(),
+                    defaults.diskBytes(), defaults.overlayBytes(), false, vmm, null, vmsDir.resolve(id).toString(), null,
+                    null, Instant.now(), null, GuestInit.LEAN, VmTimers.NONE), gateway, true);
+            base.ifPresent(b -> snapshots.restoreOnFirstStart(vm.id(), b.id()));
+            return vm;
+        }
+    }
+
+    /** What a pooled VM is called until a user's run takes it (then it gets the run's name). */
+    static final String POOLED_PREFIX = "warm-";
+
+    /** SNAP-3: the snapshot the pool restores from, taken of a running pooled VM (which runs on). */
+    public SnapshotRecord snapshotPoolBase(String vmId) {
+        return snapshot(vmId, "warm-pool-base-" + RandomIds.newId(), true, (p, d) -> { });
+    }
+
+    /** SNAP-3: whether a pooled VM can be handed over now: running, paused, of this image, given this identity. */
+    public boolean readyInPool(VmRecord vm, String imageId, String identityFingerprint) {
+        return vm.state() == VmState.RUNNING && vm.timersOrNone().paused() && vm.imageId().equals(imageId)
+                && vm.vcpu() == defaults.vcpu() && vm.memoryMib() == defaults.memoryMib()
+                && vm.diskSizeBytes() == defaults.diskBytes() && vm.systemOverlaySizeBytes() == defaults.overlayBytes()
+                && identityFingerprint.equals(identityGiven.get(vm.id()))
+                && vmms.get(vm.vmm()).pid(handle(vm)).isPresent();
+    }
+
+    /** The host identity as a start would give it now. */
+    public String currentIdentity() {
+        return identity.read().fingerprint();
+    }
+
+    /**
+     * SNAP-3: a ready pooled VM (image imageId) becomes the VM r asks for: its name (the
+     * one wanted, else a generated one), NAT, timers; resumed and woken (clock, entropy,
+     * hostname). Empty when none is ready. A handover that fails deletes that VM and
+     * throws; the caller may then boot a cold one.
+     */
+    public Optional<VmRecord> claim(Request r, String imageId, BiConsumer<String, String> progress) {
+        String wanted = r.name() == null || r.name().isEmpty() ? null : Names.requireVmName(r.name());
+        requireTimers(r);
+        String fingerprint = currentIdentity();
+        String id;
+        synchronized (naming) {
+            Optional<VmRecord> ready = store.pooled().stream().filter(v -> readyInPool(v, imageId, fingerprint))
+                    .findFirst();
+            if (ready.isEmpty()) {
+                return Optional.empty();
+            }
+            id = ready.get().id();
+            Instant now = Instant.now();
+            if (!store.claim(id, freeName(wanted), r.nat(), new VmTimers(null, r.ttl() == null ? null
+                    : now.plus(r.ttl()), r.idleStop(), null), now)) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(logged("take", id, progress, log -> withVm(id, vm -> handOver(vm, log))));
+    }
+
+    /** The claimed VM, made the user's in the guest and on the host; deleted if any of it fails. */
+    private VmRecord handOver(VmRecord vm, StepLog log) {
+        Vmm vmm = vmms.get(vm.vmm());
+        VmHandle h = handle(vm);
+        try {
+            if (vm.nat()) {
+                log.accept("network", "nat");
+                infra.nat(vm.id(), vm.ip());
+            }
+            log.accept("resume", "a ready VM from the warm pool");
+            vmm.resume(h);
+            store.setPaused(vm.id(), null);
+            log.accept("wake", "clock, entropy, hostname " + vm.name());
+            vmm.wake(h, vm.name());
+            SshKeys.HostKey hostKey = keys.guestHostKey(Path.of(vm.dir()));
+            known.forget(POOLED_PREFIX + vm.id() + ".vm");
+            known.replace(List.of(vm.ip(), vm.name() + ".vm"), hostKey.type(), hostKey.publicBlob());
+            return store.resolve(vm.id());
+        } catch (IOException | RuntimeException e) {
+            try {
+                deleteLocked(vm, log);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw new UnavailableException("the warm pool's VM could not be handed over (deleted): " + e.getMessage());
+        }
+    }
+
     /** How to reach a running VM's agent: its vsock where its VMM has one, else TCP to its address. */
     public AgentClient.Target agentTarget(VmRecord vm) {
         vm.requireRunning();
@@ -765,7 +889,33 @@ public final class VmLifecycle {
             known.forget(vm.ip(), vm.name() + ".vm");
         }
         store.delete(vm.id());
+        identityGiven.remove(vm.id());
         return vm;
+    }
+
+    /**
+     * SNAP-3, at the daemon's stop: a pooled VM goes with the daemon that keeps it. One a
+     * refill is still starting (its lock held past within) only has its VMM ended; the
+     * next daemon's reconcile and pool round remove the rest.
+     */
+    public void discardPooled(String id, Duration within) {
+        VmRecord vm = store.resolve(id);
+        ReentrantLock lock = lock(vm.id());
+        boolean locked = false;
+        try {
+            locked = lock.tryLock(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!locked) {
+            vmms.get(vm.vmm()).kill(handle(vm), true);
+            return;
+        }
+        try {
+            deleteLocked(store.resolve(vm.id()), new StepLog("delete", vm.name(), (p, d) -> { }, StepPause.NONE));
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** What a VM holds on the host only while its VMM runs: its RAM file, TAP and NAT rules. */

@@ -26,9 +26,19 @@ public class SnapshotStore {
         this.db = db;
     }
 
+    /** The user's snapshots (the warm pool's bases are the daemon's). */
     public List<SnapshotRecord> list() {
-        try (Connection c = db.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT * FROM snapshots ORDER BY created_at, name");
+        return select(false);
+    }
+
+    /** SNAP-3: the snapshots the warm pool restores its VMs from. */
+    public List<SnapshotRecord> poolBases() {
+        return select(true);
+    }
+
+    private List<SnapshotRecord> select(boolean poolBases) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT * FROM snapshots WHERE pool_base = " + (poolBases ? 1 : 0) + " ORDER BY created_at, name");
                 ResultSet rs = ps.executeQuery()) {
             List<SnapshotRecord> out = new ArrayList<>();
             while (rs.next()) {
@@ -40,17 +50,23 @@ public class SnapshotStore {
         }
     }
 
-    /** A snapshot by name or id. */
+    /** A snapshot by name or id; a pool base by its id only (users never name one). */
     public SnapshotRecord resolve(String ref) {
-        return list().stream().filter(s -> s.name().equals(ref) || s.id().equals(ref)).findFirst()
+        return java.util.stream.Stream.concat(list().stream().filter(s -> s.name().equals(ref) || s.id().equals(ref)),
+                poolBases().stream().filter(s -> s.id().equals(ref))).findFirst()
                 .orElseThrow(() -> new NotFoundException(Reason.SNAPSHOT_NOT_FOUND, "no snapshot named " + ref));
     }
 
     public void insert(SnapshotRecord s) {
+        insert(s, false);
+    }
+
+    /** poolBase: the warm pool's own (SNAP-3), hidden from list(). */
+    public void insert(SnapshotRecord s, boolean poolBase) {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO snapshots (id,"
                 + " name, source_vm_name, image_id, image_name, kernel_name, vcpu, memory_mib, disk_size_bytes,"
-                + " system_overlay_size_bytes, vmm, init, dir, size_bytes, created_at)"
-                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                + " system_overlay_size_bytes, vmm, init, dir, size_bytes, created_at, pool_base)"
+                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             int i = 0;
             ps.setString(++i, s.id());
             ps.setString(++i, s.name());
@@ -67,6 +83,7 @@ public class SnapshotStore {
             ps.setString(++i, s.dir());
             ps.setLong(++i, s.sizeBytes());
             ps.setString(++i, s.createdAt().toString());
+            ps.setInt(++i, poolBase ? 1 : 0);
             ps.executeUpdate();
         } catch (SQLiteException e) {
             if (e.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE) {

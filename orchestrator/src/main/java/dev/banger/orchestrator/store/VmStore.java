@@ -41,10 +41,24 @@ public class VmStore {
         listeners.forEach(Runnable::run);
     }
 
-    /** Every VM, oldest first. */
+    /** Every VM of the user's (the warm pool's are the daemon's), oldest first. */
     public List<VmRecord> list() {
+        return select("WHERE v.pooled = 0");
+    }
+
+    /** The warm pool's VMs (SNAP-3), oldest first. */
+    public List<VmRecord> pooled() {
+        return select("WHERE v.pooled = 1");
+    }
+
+    /** The user's VMs and the pool's: what reconcile matches against the running VMMs. */
+    public List<VmRecord> listAll() {
+        return select("");
+    }
+
+    private List<VmRecord> select(String where) {
         try (Connection c = db.getConnection();
-                PreparedStatement ps = c.prepareStatement(SELECT + " ORDER BY v.created_at, v.name");
+                PreparedStatement ps = c.prepareStatement(SELECT + " " + where + " ORDER BY v.created_at, v.name");
                 ResultSet rs = ps.executeQuery()) {
             List<VmRecord> out = new ArrayList<>();
             while (rs.next()) {
@@ -58,12 +72,18 @@ public class VmStore {
 
     /**
      * A VM by name, id, or unique id prefix (VM-3). An ambiguous prefix is an error
-     * naming the candidates; nothing matching is NoSuchElementException.
+     * naming the candidates; nothing matching is NoSuchElementException. A pooled VM is
+     * found by its whole id only (the lifecycle drives it by id; users never name one).
      */
     public VmRecord resolve(String ref) {
+        for (VmRecord v : listAll()) {
+            if (v.id().equals(ref)) {
+                return v;
+            }
+        }
         List<VmRecord> all = list();
         for (VmRecord v : all) {
-            if (v.name().equals(ref) || v.id().equals(ref)) {
+            if (v.name().equals(ref)) {
                 return v;
             }
         }
@@ -110,10 +130,13 @@ public class VmStore {
         changed();
     }
 
-    /** Names of the VMs built on an image (IMG-6: such an image cannot be deleted). */
+    /**
+     * Names of the user's VMs built on an image (IMG-6: such an image cannot be deleted).
+     * The warm pool's do not hold it: the pool drops VMs of an image that is no longer current.
+     */
     public List<String> namesUsingImage(String imageId) {
-        try (Connection c = db.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT name FROM vms WHERE image_id = ? ORDER BY name")) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT name FROM vms WHERE image_id = ? AND pooled = 0 ORDER BY name")) {
             ps.setString(1, imageId);
             try (ResultSet rs = ps.executeQuery()) {
                 List<String> out = new ArrayList<>();
@@ -133,6 +156,11 @@ public class VmStore {
      * it tries the next address. A full subnet is a clear error that adds nothing.
      */
     public VmRecord insertWithNewIp(VmRecord vm, Ipv4Cidr subnet) {
+        return insertWithNewIp(vm, subnet, false);
+    }
+
+    /** As above; a pooled VM (SNAP-3) is hidden from list() until claim() hands it to the user. */
+    public VmRecord insertWithNewIp(VmRecord vm, Ipv4Cidr subnet, boolean pooled) {
         for (int attempt = 0; attempt < 8; attempt++) {
             java.util.Set<String> used = new java.util.HashSet<>();
             try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT ip FROM ip_allocations");
@@ -150,7 +178,7 @@ public class VmStore {
                     vm.vmmPid(), vm.dir(), vm.workspacePath(), vm.lastError(), vm.createdAt(), vm.startedAt(), vm.init(),
                     vm.timers());
             try {
-                insert(withIp);
+                insert(withIp, pooled);
                 return withIp;
             } catch (StoreException e) {
                 if (!(e.getCause() instanceof SQLiteException s)
@@ -165,11 +193,15 @@ public class VmStore {
 
     /** Adds a VM and, when it has one, its IP, in one transaction. */
     public void insert(VmRecord vm) {
+        insert(vm, false);
+    }
+
+    private void insert(VmRecord vm, boolean pooled) {
         inTransaction("cannot add VM " + vm.name(), c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO vms (id, name, state, image_id, image_name,"
                     + " kernel_name, vcpu, memory_mib, disk_size_bytes, system_overlay_size_bytes, nat, vmm, vmm_pid,"
-                    + " dir, last_error, created_at, started_at, init, expires_at, idle_stop_seconds)"
-                    + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                    + " dir, last_error, created_at, started_at, init, expires_at, idle_stop_seconds, pooled)"
+                    + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
                 int i = 0;
                 ps.setString(++i, vm.id());
                 ps.setString(++i, vm.name());
@@ -192,6 +224,7 @@ public class VmStore {
                 VmTimers t = vm.timersOrNone();
                 ps.setString(++i, t.expiresAt() == null ? null : t.expiresAt().toString());
                 ps.setObject(++i, t.idleStop() == null ? null : t.idleStop().toSeconds());
+                ps.setInt(++i, pooled ? 1 : 0);
                 ps.executeUpdate();
             }
             if (vm.ip() != null) {
@@ -269,6 +302,30 @@ public class VmStore {
         update("cannot record the pause of VM " + id, "UPDATE vms SET paused_at = ? WHERE id = ?",
                 at == null ? null : at.toString(), id);
         changed();
+    }
+
+    /**
+     * SNAP-3: a pooled VM becomes the user's, under the name, NAT and timers the run asked
+     * for, created now. False if it was no longer in the pool (nothing changed then).
+     */
+    public boolean claim(String id, String name, boolean nat, VmTimers timers, Instant now) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("UPDATE vms SET pooled = 0,"
+                + " name = ?, nat = ?, expires_at = ?, idle_stop_seconds = ?, created_at = ?, last_activity_at = ?"
+                + " WHERE id = ? AND pooled = 1")) {
+            int i = 0;
+            ps.setString(++i, name);
+            ps.setInt(++i, nat ? 1 : 0);
+            ps.setString(++i, timers.expiresAt() == null ? null : timers.expiresAt().toString());
+            ps.setObject(++i, timers.idleStop() == null ? null : timers.idleStop().toSeconds());
+            ps.setString(++i, now.toString());
+            ps.setString(++i, now.toString());
+            ps.setString(++i, id);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException("cannot hand pooled VM " + id + " over", e);
+        } finally {
+            changed();
+        }
     }
 
     /** Someone used the VM (exec, ssh, a session): --idle-stop counts from here. */

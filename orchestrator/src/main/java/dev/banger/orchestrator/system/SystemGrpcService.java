@@ -23,10 +23,12 @@ public class SystemGrpcService extends MutinySystemGrpc.SystemImplBase {
     private final String stateDir;
     private final VmNameService names;
     private final OperationStore operations;
+    private final dev.banger.orchestrator.pool.WarmPool pool;
 
     public SystemGrpcService(RpcEndpoint endpoint, InternalServices internal,
             @ConfigProperty(name = "banger.state-dir") String stateDir, VmNameService names,
-            OperationStore operations) {
+            OperationStore operations, dev.banger.orchestrator.pool.WarmPool pool) {
+        this.pool = pool;
         this.endpoint = endpoint;
         this.internal = internal;
         this.stateDir = stateDir;
@@ -45,6 +47,7 @@ public class SystemGrpcService extends MutinySystemGrpc.SystemImplBase {
     public Uni<DaemonStatusResponse> daemonStatus(DaemonStatusRequest request) {
         return Rpc.unary(() -> DaemonStatusCollector.collect(endpoint.identity().info(), internal.sockets(), stateDir)
                 .toBuilder().setDnsListener(names.endpoint().orElse("")).setDnsProblem(names.listenerProblem())
-                .setHostNames(names.hostMethod()).build());
+                .setHostNames(names.hostMethod()).setWarmPoolSize(pool.size())
+                .setWarmPoolReady(pool.size() == 0 ? 0 : pool.ready()).build());
     }
 }

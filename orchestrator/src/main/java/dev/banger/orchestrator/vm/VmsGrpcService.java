@@ -70,11 +70,13 @@ public class VmsGrpcService extends MutinyVmsGrpc.VmsImplBase {
     private final Workspaces workspaces;
     private final VmReach reach;
     private final VmSessions sessions;
+    private final dev.banger.orchestrator.pool.WarmPool pool;
     /** Runs multi-ref verbs' refs side by side. */
     private final Workers perRef = new Workers("vm-ref", 64);
 
     public VmsGrpcService(VmStore store, VmLifecycle lifecycle, SshKeys keys, Workspaces workspaces, VmReach reach,
-            VmSessions sessions) {
+            VmSessions sessions, dev.banger.orchestrator.pool.WarmPool pool) {
+        this.pool = pool;
         this.reach = reach;
         this.sessions = sessions;
         this.store = store;
@@ -89,14 +91,17 @@ public class VmsGrpcService extends MutinyVmsGrpc.VmsImplBase {
         return Rpc.stream(events -> {
             BiConsumer<String, String> progress = progress("vm create", t0, events);
             VmSpec s = r.getSpec();
-            VmRecord vm = lifecycle.create(new VmLifecycle.Request(s.getName(), s.getImage(),
+            VmLifecycle.Request request = new VmLifecycle.Request(s.getName(), s.getImage(),
                     s.hasVcpu() ? s.getVcpu() : null, s.hasMemoryMib() ? s.getMemoryMib() : null,
                     s.hasDiskSizeBytes() ? s.getDiskSizeBytes() : null,
                     s.hasSystemOverlaySizeBytes() ? s.getSystemOverlaySizeBytes() : null, s.getNat(),
                     s.getInit() == dev.banger.proto.api.v1.GuestInit.SYSTEMD ? dev.banger.orchestrator.vmm.GuestInit.SYSTEMD
                             : dev.banger.orchestrator.vmm.GuestInit.LEAN, seconds(s.getTtlSeconds()),
-                    seconds(s.getIdleStopSeconds()), s.getFromSnapshot()), progress);
-            if (r.getStart()) {
+                    seconds(s.getIdleStopSeconds()), s.getFromSnapshot());
+            java.util.Optional<VmRecord> warm = r.getStart() && r.getWarm() ? pool.take(request, progress)
+                    : java.util.Optional.empty();
+            VmRecord vm = warm.isPresent() ? warm.get() : lifecycle.create(request, progress);
+            if (r.getStart() && warm.isEmpty()) {
                 try {
                     vm = lifecycle.start(vm.id(), progress);
                 } catch (RuntimeException e) {

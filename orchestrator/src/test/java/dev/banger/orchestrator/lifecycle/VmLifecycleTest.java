@@ -189,6 +189,72 @@ class VmLifecycleTest {
     }
 
     @Test
+    void theWarmPoolKeepsAHiddenPausedVmThatARunTakesUnderItsOwnNameAndRefillsFromItsBase() throws Exception {
+        dev.banger.orchestrator.pool.WarmPool pool = new dev.banger.orchestrator.pool.WarmPool(lifecycle, store,
+                snapshots, 1);
+        pool.refill();
+        assertEquals(0, vmm.launches, "no VM is kept ready before anyone asked for one");
+        assertTrue(pool.take(new VmLifecycle.Request(null, null, null, null, null, null, false), (p, d) -> { })
+                .isEmpty(), "the first warm request finds none ready, and starts the pool");
+        awaitReady(pool, 1);
+        assertEquals(1, vmm.launches, "the first pooled VM boots, and the pool's base is taken of it");
+        assertEquals(1, snapshots.poolBases().size());
+        assertTrue(store.list().isEmpty() && lifecycle.snapshots().isEmpty(), "users see neither");
+        VmRecord pooled = store.pooled().get(0);
+        assertTrue(pooled.timersOrNone().paused() && vmm.paused.contains(pooled.id()), "kept paused");
+
+        assertTrue(pool.take(new VmLifecycle.Request(null, null, null, 512, null, null, false), (p, d) -> { }).isEmpty(),
+                "other sizes boot a cold VM");
+        List<String> phases = new CopyOnWriteArrayList<>();
+        VmRecord taken = pool.take(new VmLifecycle.Request("warm-otter", null, null, null, null, null, true, null,
+                Duration.ofHours(1), null, null), (p, d) -> phases.add(p)).orElseThrow();
+        assertEquals(pooled.id(), taken.id());
+        assertEquals("warm-otter", taken.name());
+        assertTrue(taken.nat() && taken.timersOrNone().expiresAt() != null, "NAT and TTL as the run asked");
+        assertEquals(VmState.RUNNING, taken.state());
+        assertFalse(taken.timersOrNone().paused() || vmm.paused.contains(taken.id()), "running again");
+        assertEquals(List.of("warm-otter"), vmm.woken, "clock, entropy and hostname given after the resume");
+        assertEquals(List.of("network", "resume", "wake"), phases);
+        assertEquals(List.of("warm-otter"), store.list().stream().map(VmRecord::name).toList());
+        assertTrue(known.keyFor("warm-otter.vm").isPresent() && known.keyFor("warm-" + taken.id() + ".vm").isEmpty());
+
+        awaitReady(pool, 1);
+        assertEquals(1, vmm.launches, "the refill restores from the base instead of booting");
+        assertEquals(snapshots.poolBases().get(0).files().vmState(), vmm.restoredFrom.get(vmm.restoredFrom.size() - 1));
+        assertThrows(dev.banger.common.errors.AlreadyExistsException.class, () -> pool.take(new VmLifecycle.Request(
+                "warm-otter", null, null, null, null, null, false), (p, d) -> { }), "a name taken is refused as cold");
+        awaitReady(pool, 1);
+        assertEquals(1, store.pooled().size(), "and the ready VM stays in the pool");
+
+        // Another default image, or another host identity, makes the ready VM stale.
+        Files.createDirectories(tmp.resolve("home/.local/share/opencode"));
+        Files.writeString(tmp.resolve("home/.local/share/opencode/auth.json"), "{\"new\": 1}");
+        assertTrue(pool.take(new VmLifecycle.Request(null, null, null, null, null, null, false), (p, d) -> { })
+                .isEmpty(), "a VM given an older identity is not handed over");
+        awaitReady(pool, 1);
+        infra.imageId = "img-2";
+        assertEquals(0, pool.ready());
+        pool.refill();
+        assertEquals(1, pool.ready());
+        assertEquals("img-2", snapshots.poolBases().get(0).imageId(), "the old image's base went");
+        assertEquals(1, store.pooled().size());
+
+        pool.close();
+        assertTrue(store.pooled().isEmpty(), "the pool's VMs go with the daemon");
+        assertEquals(java.util.Set.of(taken.id()), vmm.alive, "the user's VM runs on");
+    }
+
+    /** Waits for the pool's background refill to make count VMs ready. */
+    private static void awaitReady(dev.banger.orchestrator.pool.WarmPool pool, int count) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (pool.ready() < count && System.nanoTime() < end) {
+            pool.refill(); // returns at once while the background round runs
+            Thread.sleep(50);
+        }
+        assertEquals(count, pool.ready());
+    }
+
+    @Test
     void aForkIsRunningCopiesOfARunningVmFromOneSnapshotThatGoesAfterwards_allOrNothing() throws Exception {
         VmRecord vm = lifecycle.create(new VmLifecycle.Request("fork-otter", null, null, null, null, null, true),
                 (p, d) -> { });
@@ -402,7 +468,8 @@ class VmLifecycleTest {
         VmsGrpcService service = new VmsGrpcService(store, lifecycle, keys,
                 new Workspaces(new ProcessRunner(), new GuestSsh(keys, known), workspaceStore),
                 new dev.banger.orchestrator.reach.VmReach(store, lifecycle),
-                new dev.banger.orchestrator.sessions.VmSessions(store, lifecycle));
+                new dev.banger.orchestrator.sessions.VmSessions(store, lifecycle),
+                new dev.banger.orchestrator.pool.WarmPool(lifecycle, store, snapshots, 0));
         Throwable failed = assertThrows(RuntimeException.class, () -> service.create(dev.banger.proto.api.v1
                 .CreateVmRequest.newBuilder().setSpec(dev.banger.proto.api.v1.VmSpec.newBuilder().setName("gone-otter"))
                 .setStart(true).setDeleteOnFailure(true).build()).collect().asList().await().atMost(Duration.ofSeconds(30)));
@@ -450,7 +517,8 @@ class VmLifecycleTest {
         VmsGrpcService service = new VmsGrpcService(store, lifecycle, keys,
                 new Workspaces(new ProcessRunner(), new GuestSsh(keys, known), workspaceStore),
                 new dev.banger.orchestrator.reach.VmReach(store, lifecycle),
-                new dev.banger.orchestrator.sessions.VmSessions(store, lifecycle));
+                new dev.banger.orchestrator.sessions.VmSessions(store, lifecycle),
+                new dev.banger.orchestrator.pool.WarmPool(lifecycle, store, snapshots, 0));
         RefsResponse answer = service.kill(RefsRequest.newBuilder().addRefs("second-otter").addRefs("nobody")
                 .addRefs("first-otter").build()).await().atMost(Duration.ofSeconds(30));
         List<RefResult> results = answer.getResultsList();
@@ -583,10 +651,12 @@ class VmLifecycleTest {
         final List<GuestConfig> configs = new CopyOnWriteArrayList<>();
         final List<String> released = new CopyOnWriteArrayList<>();
 
+        volatile String imageId = "img-1";
+
         @Override
         public BootImage resolveImage(String ref) {
             resolveImageStep.run();
-            return new BootImage("img-1", "default", "k1", tmp.resolve("bzImage"), tmp.resolve("vmlinux"), null);
+            return new BootImage(imageId, "default", "k1", tmp.resolve("bzImage"), tmp.resolve("vmlinux"), null);
         }
 
         @Override
@@ -691,6 +761,17 @@ class VmLifecycleTest {
             launchedAfterConfig = s.rootDisk() != null && s.workDisk() != null && s.configDisk() != null && s.tap() != null
                     && Files.exists(s.vmDir().resolve("ssh_host_ed25519_key"));
             alive.add(s.vmId());
+            try { // where the storage service would have put them: a snapshot copies them
+                VmDir files = new VmDir(s.vmDir());
+                Files.createDirectories(files.dir());
+                for (Path disk : List.of(files.rootDisk(), files.workDisk())) {
+                    if (!Files.exists(disk)) {
+                        Files.writeString(disk, "disk of " + s.vmId());
+                    }
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
             return ProcessHandle.current().pid();
         }
 
@@ -753,6 +834,17 @@ class VmLifecycleTest {
             }
             alive.add(s.vmId());
             return ProcessHandle.current().pid();
+        }
+
+        /** SNAP-3: the names pooled VMs were woken under. */
+        final List<String> woken = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void wake(VmHandle s, String name) throws IOException {
+            if (paused.contains(s.vmId())) {
+                throw new IOException("a paused guest cannot answer");
+            }
+            woken.add(name);
         }
 
         @Override

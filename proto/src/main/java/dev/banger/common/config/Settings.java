@@ -28,6 +28,7 @@ import java.util.function.UnaryOperator;
  * vm.disk-size = 8G              # the work disk
  * vm.overlay-size = 8G           # writable root space
  * vm.image = default
+ * vm.warm-pool = 1               # VMs of the default image kept ready for vm run (0: none)
  * net.bridge = banger0
  * net.gateway = 172.16.0.1/24    # the bridge's address: VMs get the others
  * net.nat = auto                 # auto, nftables or iptables
@@ -56,6 +57,7 @@ public final class Settings {
         KEYS.put("vm.disk-size", new Key("banger.vm.disk-bytes", v -> Long.toString(ByteSizes.parse(v))));
         KEYS.put("vm.overlay-size", new Key("banger.vm.overlay-bytes", v -> Long.toString(ByteSizes.parse(v))));
         KEYS.put("vm.image", new Key("banger.vm.image", v -> matches(v, "[a-z0-9][a-z0-9._-]{0,62}", "an image name")));
+        KEYS.put("vm.warm-pool", new Key("banger.vm.warm-pool", v -> range(v, 0, 8)));
         KEYS.put("net.bridge", new Key("banger.net.bridge",
                 v -> matches(v, "[a-z][a-z0-9_-]{0,14}", "an interface name of at most 15 characters")));
         KEYS.put("net.gateway", new Key("banger.net.gateway", v -> {
