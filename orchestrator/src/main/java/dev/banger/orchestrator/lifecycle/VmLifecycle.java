@@ -811,7 +811,8 @@ public final class VmLifecycle {
     public Optional<VmRecord> claim(Request r, String imageId, BiConsumer<String, String> progress) {
         String wanted = r.name() == null || r.name().isEmpty() ? null : Names.requireVmName(r.name());
         requireTimers(r);
-        String fingerprint = currentIdentity();
+        HostIdentity.Identity given = identity.read();
+        String fingerprint = given.fingerprint();
         String id;
         synchronized (naming) {
             Optional<VmRecord> ready = store.pooled().stream().filter(v -> readyInPool(v, imageId, fingerprint))
@@ -826,7 +827,23 @@ public final class VmLifecycle {
                 return Optional.empty();
             }
         }
-        return Optional.of(logged("take", id, progress, log -> withVm(id, vm -> handOver(vm, log))));
+        progress.accept("identity", given.describe()); // what it got at its start: the same as now
+        try {
+            return Optional.of(logged("take", id, progress, log -> withVm(id, vm -> handOver(vm, log))));
+        } catch (UnavailableException e) {
+            throw e;
+        } catch (RuntimeException e) { // gone meanwhile (a refill gave it up): a cold boot serves the run
+            throw new UnavailableException("the warm pool's VM could not be handed over: " + e.getMessage());
+        }
+    }
+
+    /** SNAP-3: deletes a VM of the warm pool, unless a run took it meanwhile (then it is the user's). */
+    public void deletePooled(String id) {
+        logged("delete", id, (p, d) -> { }, log -> withVm(id, vm -> isPooled(id) ? deleteLocked(vm, log) : vm));
+    }
+
+    private boolean isPooled(String id) {
+        return store.pooled().stream().anyMatch(v -> v.id().equals(id));
     }
 
     /** The claimed VM, made the user's in the guest and on the host; deleted if any of it fails. */
@@ -908,10 +925,15 @@ public final class VmLifecycle {
             Thread.currentThread().interrupt();
         }
         if (!locked) {
-            vmms.get(vm.vmm()).kill(handle(vm), true);
+            if (isPooled(id)) {
+                vmms.get(vm.vmm()).kill(handle(vm), true);
+            }
             return;
         }
         try {
+            if (!isPooled(id)) {
+                return; // a run took it meanwhile: the user's now
+            }
             deleteLocked(store.resolve(vm.id()), new StepLog("delete", vm.name(), (p, d) -> { }, StepPause.NONE));
         } finally {
             lock.unlock();

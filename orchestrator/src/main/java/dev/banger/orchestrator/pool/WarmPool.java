@@ -160,7 +160,7 @@ public final class WarmPool {
 
     private void giveUp(VmRecord vm) {
         try {
-            lifecycle.delete(vm.id());
+            lifecycle.deletePooled(vm.id());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "warm pool: could not delete " + vm.name() + ": " + e.getMessage());
         }

@@ -214,7 +214,7 @@ class VmLifecycleTest {
         assertEquals(VmState.RUNNING, taken.state());
         assertFalse(taken.timersOrNone().paused() || vmm.paused.contains(taken.id()), "running again");
         assertEquals(List.of("warm-otter"), vmm.woken, "clock, entropy and hostname given after the resume");
-        assertEquals(List.of("network", "resume", "wake"), phases);
+        assertEquals(List.of("identity", "network", "resume", "wake"), phases);
         assertEquals(List.of("warm-otter"), store.list().stream().map(VmRecord::name).toList());
         assertTrue(known.keyFor("warm-otter.vm").isPresent() && known.keyFor("warm-" + taken.id() + ".vm").isEmpty());
 
