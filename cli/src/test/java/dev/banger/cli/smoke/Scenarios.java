@@ -27,7 +27,7 @@ public final class Scenarios {
             "delete-while-net-service-is-down-leaks-nothing", "dns-answers-for-vm-names",
             "session-survives-a-daemon-restart",
             "orchestrator-killed-at-each-step-leaks-nothing", "net-and-storage-killed-mid-call-leak-nothing",
-            "vm-run-restarts-a-daemon-of-another-build",
+            "vm-run-restarts-a-daemon-of-another-build", "warm-run-matches-cold-in-a-repository",
             // Four JVMs starting in an emulated guest: ~75 s alone, but beside another
             // scenario's VM none of them had started after 300 s in CI.
             "system-install-update-rollback-uninstall-under-systemd");

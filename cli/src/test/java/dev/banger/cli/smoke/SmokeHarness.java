@@ -43,6 +43,9 @@ public final class SmokeHarness implements AutoCloseable {
 
     /** As start(), building the dev image (IMG-7; a few minutes the first time) only when asked. */
     public SmokeHarness start(boolean devImage) throws IOException {
+        // No warm pool: VMs booted behind the scenarios' backs would take the CI machine's two
+        // cores from theirs (and the daemon outside the namespace must never boot one).
+        warmPool(0);
         Files.createDirectories(home().resolve(".local/share/opencode"));
         Files.writeString(home().resolve(".gitconfig"), "[user]\n\tname = Smoke Tester\n\temail = smoke@tester.invalid\n");
         Files.writeString(home().resolve(".local/share/opencode/auth.json"), "{\"smoke\": \"token\"}\n");
@@ -57,6 +60,13 @@ public final class SmokeHarness implements AutoCloseable {
         host.check("ip", "-n", netns, "link", "set", "lo", "up");
         require(banger("daemon", "start"), "daemon start (inside)");
         return this;
+    }
+
+    /** The daemon's warm pool size (vm.warm-pool) from its next start on. */
+    public void warmPool(int size) throws IOException {
+        Path config = bangerHome().resolve("config/config.properties");
+        Files.createDirectories(config.getParent());
+        Files.writeString(config, "vm.warm-pool = " + size + "\n");
     }
 
     /** The CLI inside the namespace, as a user would run it there. */
@@ -133,6 +143,12 @@ public final class SmokeHarness implements AutoCloseable {
     public CommandResult bangerOnFreshInstall(String... args) {
         String ns = netns + "-f";
         Path home = sandbox.resolve("fresh");
+        try { // as start(): no VMs booted beside the scenario's own
+            Files.createDirectories(home.resolve("bh/config"));
+            Files.writeString(home.resolve("bh/config/config.properties"), "vm.warm-pool = 0\n");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         host.check("ip", "netns", "add", ns);
         try {
             host.check("ip", "-n", ns, "link", "set", "lo", "up");

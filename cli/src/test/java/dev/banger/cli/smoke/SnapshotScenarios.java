@@ -82,6 +82,79 @@ final class SnapshotScenarios {
             expectOk(h.banger("vm", "delete", "smoke-snap-copy"), "delete the copy");
         });
         all.put("fork-copies-are-isolated-each-with-its-own-identity", SnapshotScenarios::fork);
+        all.put("warm-run-matches-cold-in-a-repository", SnapshotScenarios::warmRun);
+    }
+
+    /**
+     * SNAP-3: with a warm pool, `vm run` in a repository takes a ready VM and does exactly
+     * what a cold one does (checkout, exit status, --rm), under its own name and clock;
+     * users never see the pool's VM, and it goes when the daemon stops. The daemon is
+     * restarted with the pool on (so this runs alone) and back without it at the end.
+     */
+    private static void warmRun(SmokeHarness h) throws Exception {
+        h.warmPool(1);
+        expectOk(h.banger("daemon", "stop"), "daemon stop");
+        expectOk(h.banger("daemon", "start"), "daemon start with vm.warm-pool = 1");
+        try {
+            java.nio.file.Path repo = WorkspaceScenarios.repoWithLocalChanges(h, "warm-run");
+            String head = dev.banger.cli.smoke.SmokeRepos.git(repo, "rev-parse", "HEAD");
+            String script = "pwd; git rev-parse HEAD; cat d00/f0001.txt; for f in untracked.txt debug.log"
+                    + " d00/f0002.txt; do [ -e $f ] && echo present $f; done; [ -x run-tests.sh ] && echo exec-bit;"
+                    + " ./run-tests.sh; exit 3";
+            String expected = "/root/repo\n" + head + "\nedited on the host, not committed\nexec-bit\ntests pass\n";
+
+            long t0 = System.nanoTime();
+            CommandResult cold = h.bangerIn(repo, "vm", "run", "--rm", "-v", "--", "sh", "-c", script);
+            long coldMs = (System.nanoTime() - t0) / 1_000_000;
+            expect(cold.exit() == 3 && output(cold).equals(expected) && !cold.stdout().contains("warm pool"),
+                    "the first run boots (nothing is kept ready before one asked)", cold);
+            t0 = System.nanoTime();
+            awaitReady(h);
+            long fillMs = (System.nanoTime() - t0) / 1_000_000;
+            expect(h.banger("vm", "list").stdout().lines().count() == 1 && h.banger("vm", "snapshot", "list")
+                    .stdout().lines().count() <= 1, "users see neither the pool's VM nor its snapshot", null);
+
+            t0 = System.nanoTime();
+            CommandResult warm = h.bangerIn(repo, "vm", "run", "--rm", "-v", "--name", "smoke-warm", "--", "sh", "-c",
+                    "hostname; date +%s; " + script);
+            System.out.println("smoke: vm run in a repository: cold " + coldMs + " ms, warm "
+                    + (System.nanoTime() - t0) / 1_000_000 + " ms; the pool's first VM ready " + fillMs + " ms later");
+            expect(warm.stdout().contains("a ready VM from the warm pool"), "the run takes the ready VM", warm);
+            String[] lines = output(warm).split("\n", 3);
+            expect(warm.exit() == 3 && lines.length == 3 && lines[0].equals("smoke-warm") && lines[2].equals(expected),
+                    "the same checkout and exit status as cold, under the run's own name", warm);
+            long skew = Math.abs(Long.parseLong(lines[1]) - System.currentTimeMillis() / 1000);
+            expect(skew < 30, "its clock is now, not the pool's (" + skew + " s off)", warm);
+            expect(!h.banger("vm", "list").stdout().contains("smoke-warm"), "--rm deleted it", null);
+
+            awaitReady(h);
+            CommandResult forced = h.banger("vm", "run", "--rm", "-v", "--cold", "--", "true");
+            expect(forced.ok() && !forced.stdout().contains("warm pool") && forced.stdout().contains("] boot: "),
+                    "--cold boots although one is ready", forced);
+        } finally {
+            h.warmPool(0);
+            expectOk(h.banger("daemon", "stop"), "daemon stop");
+        }
+        CommandResult left = h.inNetns("pgrep", "-f", h.bangerHome().resolve("state/vms").toString());
+        expect(!left.ok(), "the pool's VM went with the daemon (no VMM left: " + left.stdout().strip() + ")", left);
+        expectOk(h.banger("daemon", "start"), "daemon start without a pool");
+    }
+
+    /** What the command printed, without -v's progress lines ("[vm create] boot: ..."). */
+    private static String output(CommandResult r) {
+        return r.stdout().lines().filter(l -> !l.matches("\\[[a-z ]+\\] .*")).map(l -> l + "\n")
+                .collect(java.util.stream.Collectors.joining());
+    }
+
+    /** Until `daemon status` says the pool's VM is ready (a boot, a snapshot, a restore: minutes in CI). */
+    private static void awaitReady(SmokeHarness h) throws InterruptedException {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+        CommandResult status;
+        do {
+            Thread.sleep(2000);
+            status = h.banger("daemon", "status");
+        } while (!status.stdout().contains("warm:  1 of 1 VM(s) ready") && System.nanoTime() < end);
+        expect(status.stdout().contains("warm:  1 of 1 VM(s) ready"), "the pool has a ready VM", status);
     }
 
     private static final String IDENTITY = "hostname; cat /sys/class/net/eth0/address /etc/ssh/ssh_host_ed25519_key.pub;"
