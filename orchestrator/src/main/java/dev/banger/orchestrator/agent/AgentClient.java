@@ -7,7 +7,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
+import dev.banger.orchestrator.vmm.HybridVsock;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -80,32 +80,19 @@ public final class AgentClient {
     }
 
     static String callVsock(Path udsPath, int port, String token, String verb, Duration timeout) throws IOException {
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            // A Unix socket channel has no read timeout: a watchdog closes it instead.
-            Thread watchdog = new Thread(() -> {
-                try {
-                    Thread.sleep(timeout.toMillis());
-                    ch.close();
-                } catch (InterruptedException | IOException e) {
-                    // answered in time
-                }
-            }, "agent-vsock-timeout");
-            watchdog.setDaemon(true);
-            watchdog.start();
-            try {
-                ch.connect(UnixDomainSocketAddress.of(udsPath));
-                InputStream in = Channels.newInputStream(ch);
-                OutputStream out = Channels.newOutputStream(ch);
-                out.write(("CONNECT " + port + "\n").getBytes(StandardCharsets.US_ASCII));
-                String ack = line(in);
-                if (!ack.startsWith("OK ")) {
-                    throw new IOException("Firecracker refused the vsock connection: '" + ack + "'");
-                }
-                return request(in, out, token, verb);
-            } catch (java.nio.channels.AsynchronousCloseException e) {
-                throw new IOException("no answer within " + timeout.toMillis() + " ms", e);
-            } finally {
-                watchdog.interrupt();
+        HybridVsock[] open = new HybridVsock[1];
+        // A Unix socket channel has no read timeout: the deadline closes it instead.
+        try (dev.banger.common.exec.Deadline d = dev.banger.common.exec.Deadline.closeAfter(timeout, () -> {
+            if (open[0] != null) {
+                open[0].close();
+            }
+        })) {
+            try (HybridVsock v = HybridVsock.open(udsPath)) {
+                open[0] = v;
+                v.connect(port);
+                return request(v.in(), v.out(), token, verb);
+            } catch (IOException e) {
+                throw d.explain(e, "no answer within " + timeout.toMillis() + " ms");
             }
         }
     }

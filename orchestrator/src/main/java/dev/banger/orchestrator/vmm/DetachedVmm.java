@@ -29,11 +29,14 @@ abstract class DetachedVmm implements Vmm {
         return vm.files().vmmPid();
     }
 
-    /** Starts argv (after the prefix) with its output appended to a file in the VM's directory and no stdin. */
+    /**
+     * Starts argv (after the prefix) in the VM's directory, with its output appended to a
+     * file there and no stdin (Firecracker names the VM's disks and vsock relative to it).
+     */
     Process start(VmmSpec s, List<String> argv, Path output) throws IOException {
         List<String> all = new ArrayList<>(prefix);
         all.addAll(argv);
-        return PidFileProcess.launch(all, output);
+        return PidFileProcess.launch(all, output, s.vmDir());
     }
 
     /** Polls until ready says the VMM can be controlled; kills it and explains if it exits or takes too long. */

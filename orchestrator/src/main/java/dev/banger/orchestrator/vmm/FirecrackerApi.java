@@ -57,6 +57,19 @@ public final class FirecrackerApi {
         return JSON.readTree(request("GET", "/", null));
     }
 
+    /**
+     * A machine from a snapshot (this Firecracker started without one), left paused: the
+     * memory file mapped privately, the network interface on this VM's TAP. The disks and
+     * vsock are the snapshot's names, relative to this process's directory.
+     */
+    public void loadSnapshot(Path snapshot, Path memory, String ifaceId, String tap) throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode body = JSON.createObjectNode()
+                .put("snapshot_path", snapshot.toString()).put("resume_vm", false);
+        body.putObject("mem_backend").put("backend_type", "File").put("backend_path", memory.toString());
+        body.putArray("network_overrides").addObject().put("iface_id", ifaceId).put("host_dev_name", tap);
+        request("PUT", "/snapshot/load", body.toString());
+    }
+
     public void createSnapshot(Path snapshot, Path memory) throws IOException {
         request("PUT", "/snapshot/create", JSON.createObjectNode().put("snapshot_type", "Full")
                 .put("snapshot_path", snapshot.toString()).put("mem_file_path", memory.toString()).toString());

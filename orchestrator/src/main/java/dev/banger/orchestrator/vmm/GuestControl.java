@@ -19,21 +19,25 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
- * The host's end of a guest's control port (banger-control in the guest), over the
- * FIFOs of QEMU's pipe chardev: the guest's reader always waits on it (a pipe is never
- * "disconnected"), and a restored guest is told its own identity on it.
+ * The host's end of a guest's control port (banger-control in the guest): over the FIFOs
+ * of QEMU's pipe chardev (the guest's reader always waits on it: a pipe is never
+ * "disconnected"), or over Firecracker's vsock, port {@link #VSOCK_PORT} (Firecracker
+ * has no virtio serial; banger-vsock-control answers there). A restored guest is told
+ * its own identity on it, a pooled one its clock and name.
  */
 public final class GuestControl implements java.io.Closeable {
+    /** The guest's vsock port for control lines (the agent's is 7999). */
+    public static final int VSOCK_PORT = 7998;
     private static final Pattern MAC = Pattern.compile("([0-9a-f]{2}:){5}[0-9a-f]{2}");
     private static final SecureRandom RANDOM = new SecureRandom();
-    private final FileChannel toGuest;
-    private final FileChannel fromGuest;
+    private final java.nio.channels.WritableByteChannel toGuest;
     private final InputStream in;
+    private final java.io.Closeable connection;
 
-    private GuestControl(FileChannel toGuest, FileChannel fromGuest) {
+    private GuestControl(java.nio.channels.WritableByteChannel toGuest, InputStream in, java.io.Closeable connection) {
         this.toGuest = toGuest;
-        this.fromGuest = fromGuest;
-        this.in = Channels.newInputStream(fromGuest);
+        this.in = in;
+        this.connection = connection;
     }
 
     /** Opens both FIFOs; QEMU holds each open for reading and writing, so neither open waits. */
@@ -46,11 +50,31 @@ public final class GuestControl implements java.io.Closeable {
         }
         FileChannel out = FileChannel.open(vm.controlIn(), StandardOpenOption.WRITE);
         try {
-            return new GuestControl(out, FileChannel.open(vm.controlOut(), StandardOpenOption.READ));
+            FileChannel from = FileChannel.open(vm.controlOut(), StandardOpenOption.READ);
+            return new GuestControl(out, Channels.newInputStream(from), () -> {
+                try {
+                    from.close();
+                } finally {
+                    out.close();
+                }
+            });
         } catch (IOException e) {
             out.close();
             throw e;
         }
+    }
+
+    /** The control port of a Firecracker guest, through the Unix socket of its vsock. */
+    public static GuestControl overVsock(Path udsPath, Duration within) throws IOException {
+        HybridVsock v = HybridVsock.open(udsPath);
+        try (Deadline d = Deadline.closeAfter(within, v)) {
+            v.connect(VSOCK_PORT);
+        } catch (IOException e) {
+            v.close();
+            throw new IOException("the guest's control port (vsock " + VSOCK_PORT + ") did not answer: " + e.getMessage(),
+                    e);
+        }
+        return new GuestControl(Channels.newChannel(v.out()), v.in(), v);
     }
 
     /** A FIFO, never a file or link a stale directory left. */
@@ -119,10 +143,6 @@ public final class GuestControl implements java.io.Closeable {
 
     @Override
     public void close() throws IOException {
-        try {
-            fromGuest.close();
-        } finally {
-            toGuest.close();
-        }
+        connection.close();
     }
 }

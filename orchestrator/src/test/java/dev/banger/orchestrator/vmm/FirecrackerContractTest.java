@@ -37,12 +37,24 @@ class FirecrackerContractTest {
     record Call(String method, String path, JsonNode body) {
     }
 
-    /** Allowed request bodies: endpoint -> field -> expected JSON type ("string", "enum:A|B", ...). */
+    /**
+     * Allowed request bodies: endpoint -> field -> expected JSON type ("string", "boolean",
+     * "enum:A|B", "object:DEF", "array:DEF"; a leading "?" marks a field the API does not require).
+     */
     static final Map<String, Map<String, String>> API = Map.of(
             "PUT /actions", Map.of("action_type", "enum:FlushMetrics|InstanceStart|SendCtrlAltDel"),
             "PATCH /vm", Map.of("state", "enum:Paused|Resumed"),
-            "PUT /snapshot/create", Map.of("snapshot_type", "enum:Full|Diff", "snapshot_path", "string",
-                    "mem_file_path", "string"));
+            "PUT /snapshot/create", Map.of("snapshot_type", "?enum:Full|Diff", "snapshot_path", "string",
+                    "mem_file_path", "string"),
+            "PUT /snapshot/load", Map.of("snapshot_path", "string", "mem_backend", "?object:MemoryBackend",
+                    "mem_file_path", "?string", "resume_vm", "?boolean", "track_dirty_pages", "?boolean",
+                    "enable_diff_snapshots", "?boolean", "network_overrides", "?array:NetworkOverride",
+                    "vsock_override", "?object:VsockOverride", "clock_realtime", "?boolean"));
+    /** The published API's definitions of nested objects. */
+    static final Map<String, Map<String, String>> DEFINITIONS = Map.of(
+            "MemoryBackend", Map.of("backend_type", "enum:File|Uffd", "backend_path", "string"),
+            "NetworkOverride", Map.of("iface_id", "string", "host_dev_name", "string"),
+            "VsockOverride", Map.of("uds_path", "string"));
 
     @Test
     void everyRequestMatchesThePublishedApi() throws Exception {
@@ -50,18 +62,23 @@ class FirecrackerContractTest {
         Path socket = tmp.resolve("firecracker.sock");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
-            Thread fake = new Thread(() -> serve(server, calls, 5));
+            Thread fake = new Thread(() -> serve(server, calls, 6));
             fake.start();
             FirecrackerApi api = new FirecrackerApi(socket);
             api.sendCtrlAltDel();
             api.pause();
             api.resume();
             api.createSnapshot(tmp.resolve("snap"), tmp.resolve("mem"));
+            api.loadSnapshot(tmp.resolve("snap"), tmp.resolve("mem"), "eth0", "bgtap1234abcd");
             assertEquals("Running", api.instanceInfo().path("state").asText());
             fake.join(5000);
         }
-        assertEquals(List.of("PUT /actions", "PATCH /vm", "PATCH /vm", "PUT /snapshot/create", "GET /"),
-                calls.stream().map(c -> c.method() + " " + c.path()).toList());
+        assertEquals(List.of("PUT /actions", "PATCH /vm", "PATCH /vm", "PUT /snapshot/create", "PUT /snapshot/load",
+                "GET /"), calls.stream().map(c -> c.method() + " " + c.path()).toList());
+        JsonNode load = calls.get(4).body();
+        assertEquals(false, load.path("resume_vm").asBoolean(true), "loaded paused: the guest is told its identity first");
+        assertEquals("File", load.path("mem_backend").path("backend_type").asText());
+        assertEquals("bgtap1234abcd", load.path("network_overrides").get(0).path("host_dev_name").asText());
         assertEquals("SendCtrlAltDel", calls.get(0).body().path("action_type").asText());
         assertEquals("Paused", calls.get(1).body().path("state").asText());
         assertEquals("Resumed", calls.get(2).body().path("state").asText());
@@ -106,7 +123,11 @@ class FirecrackerContractTest {
         assertEquals(Set.of("vcpu_count", "mem_size_mib", "smt"), fields(c.get("machine-config")));
         assertTrue(c.get("machine-config").get("vcpu_count").isInt());
         assertEquals(Set.of("guest_cid", "uds_path"), fields(c.get("vsock")));
-        assertEquals("/s/vms/0f3c/vsock.sock", c.get("vsock").get("uds_path").asText());
+        assertEquals("vsock.sock", c.get("vsock").get("uds_path").asText(), "named from the VM's directory");
+        assertEquals(List.of("root.ext4", "work.ext4", "config.ext4"), List.of(c.get("drives").get(0).get("path_on_host")
+                .asText(), c.get("drives").get(1).get("path_on_host").asText(), c.get("drives").get(2).get("path_on_host")
+                .asText()), "a snapshot records these names, and a copy restored elsewhere opens its own");
+        assertTrue(FirecrackerConfig.relocatable(c));
         assertEquals(List.of("setsid", "firecracker", "--api-sock", "/s/vms/0f3c/firecracker.sock", "--config-file",
                 "/s/vms/0f3c/firecracker.json"), FirecrackerConfig.argv(QemuTest.spec(Path.of("/s/vms/0f3c")), "firecracker"));
     }
@@ -144,8 +165,12 @@ class FirecrackerContractTest {
 
     static String validate(String endpoint, JsonNode body) {
         Map<String, String> schema = API.get(endpoint);
-        if (schema == null) {
-            return "no such endpoint " + endpoint;
+        return schema == null ? "no such endpoint " + endpoint : validate(schema, body);
+    }
+
+    static String validate(Map<String, String> schema, JsonNode body) {
+        if (!body.isObject()) {
+            return "an object was expected";
         }
         for (var it = body.fields(); it.hasNext();) {
             var f = it.next();
@@ -153,19 +178,43 @@ class FirecrackerContractTest {
             if (type == null) {
                 return "unknown field " + f.getKey();
             }
-            if (type.startsWith("enum:") && !List.of(type.substring(5).split("\\|")).contains(f.getValue().asText())) {
-                return "bad value for " + f.getKey();
-            }
-            if (type.equals("string") && !f.getValue().isTextual()) {
-                return f.getKey() + " must be a string";
+            String problem = check(type.startsWith("?") ? type.substring(1) : type, f.getValue());
+            if (problem != null) {
+                return f.getKey() + ": " + problem;
             }
         }
-        for (String required : schema.keySet()) {
-            if (!body.has(required)) {
-                return "missing " + required;
+        for (var e : schema.entrySet()) {
+            if (!e.getValue().startsWith("?") && !body.has(e.getKey())) {
+                return "missing " + e.getKey();
             }
         }
         return null;
+    }
+
+    private static String check(String type, JsonNode v) {
+        if (type.startsWith("enum:")) {
+            return List.of(type.substring(5).split("\\|")).contains(v.asText()) && v.isTextual() ? null : "bad value";
+        }
+        if (type.startsWith("object:")) {
+            return validate(DEFINITIONS.get(type.substring(7)), v);
+        }
+        if (type.startsWith("array:")) {
+            if (!v.isArray()) {
+                return "an array was expected";
+            }
+            for (JsonNode item : v) {
+                String problem = validate(DEFINITIONS.get(type.substring(6)), item);
+                if (problem != null) {
+                    return problem;
+                }
+            }
+            return null;
+        }
+        return switch (type) {
+            case "string" -> v.isTextual() ? null : "must be a string";
+            case "boolean" -> v.isBoolean() ? null : "must be a boolean";
+            default -> "unknown type " + type;
+        };
     }
 
     /** {method, path, body} of one HTTP/1.1 request; asserts the headers a body needs. */

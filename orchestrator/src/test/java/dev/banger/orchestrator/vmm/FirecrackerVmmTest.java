@@ -62,6 +62,68 @@ class FirecrackerVmmTest {
         }
     }
 
+    /** A VM whose disks (empty files here) are in its own directory, as the storage service makes them. */
+    VmmSpec specWithDisks(String vmId, String tap) throws IOException {
+        Path k = Files.writeString(tmp.resolve("vmlinux"), "ELF");
+        Path dir = Files.createDirectories(tmp.resolve("vms/" + vmId));
+        for (String disk : List.of("root.ext4", "work.ext4", "config.ext4")) {
+            Files.writeString(dir.resolve(disk), vmId + " " + disk);
+        }
+        return new VmmSpec(vmId, 1, 256, null, k, null, dir.resolve("root.ext4"), dir.resolve("work.ext4"),
+                dir.resolve("config.ext4"), tap, dir, GuestInit.LEAN);
+    }
+
+    @Test
+    void aSnapshotIsLoadedInAnotherVmsDirectoryOnItsDisksAndTapAndTheGuestTakesItsIdentity() throws Exception {
+        FirecrackerVmm vmm = new FirecrackerVmm(fakeBinary().toString(), List.of());
+        VmmSpec a = specWithDisks("fca1", "bgtapa0000001");
+        java.util.List<Long> pids = new java.util.ArrayList<>();
+        try {
+            pids.add(vmm.launch(a));
+            dev.banger.common.layout.SnapshotDir snap = new dev.banger.common.layout.SnapshotDir(
+                    Files.createDirectories(tmp.resolve("snapshots/s1")));
+            IOException running = assertThrows(IOException.class, () -> vmm.save(a.handle(), snap));
+            assertTrue(running.getMessage().contains("not paused"), running.getMessage());
+            vmm.pause(a.handle());
+            vmm.save(a.handle(), snap);
+            assertTrue(Files.exists(snap.vmState()) && Files.exists(snap.memory()));
+
+            VmmSpec b = specWithDisks("fcb2", "bgtapb0000002");
+            pids.add(vmm.restore(b, snap));
+            assertEquals(pids.get(1), vmm.pid(b.handle()).orElseThrow(), "found again from its pid file");
+            assertEquals(List.of(b.rootDisk(), b.workDisk(), b.configDisk()).stream().map(p -> p.toString() + "\n")
+                    .collect(java.util.stream.Collectors.joining()),
+                    Files.readString(b.vmDir().resolve("drives-opened.log")), "its own disks, never the source's");
+            String control = Files.readString(b.vmDir().resolve("guest-control.log"));
+            assertTrue(control.matches("reconfigure \\d+ " + b.mac() + " [0-9a-f]{64}\n"),
+                    "resumed, the guest took this VM's MAC, clock and entropy over vsock: " + control);
+            assertFalse(Files.exists(a.vmDir().resolve("guest-control.log")), "the source was never told anything");
+
+            vmm.wake(b.handle(), "calm-otter");
+            assertTrue(Files.readString(b.vmDir().resolve("guest-control.log")).lines().reduce((x, y) -> y).orElseThrow()
+                    .matches("wake \\d+ calm-otter [0-9a-f]{64}"));
+
+            // Its own disks missing: the load fails (never the source's files), and nothing is left running.
+            VmmSpec c = specWithDisks("fcc3", "bgtapc0000003");
+            Files.delete(c.workDisk());
+            IOException noDisk = assertThrows(IOException.class, () -> vmm.restore(c, snap));
+            assertTrue(noDisk.getMessage().contains("work.ext4"), noDisk.getMessage());
+            assertTrue(vmm.pid(c.handle()).isEmpty(), "the VMM of a failed restore is ended");
+        } finally {
+            pids.forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
+        }
+    }
+
+    @Test
+    void aVmWhoseConfigNamesItsDisksByWholePathIsNotSaved() throws Exception {
+        VmmSpec old = specWithDisks("fco4", "bgtapo0000004");
+        Files.writeString(old.files().firecrackerConfig(), "{\"drives\": [{\"drive_id\": \"root\", \"path_on_host\": \""
+                + old.rootDisk() + "\"}], \"vsock\": {\"uds_path\": \"" + old.files().vsockSocket() + "\"}}");
+        IOException e = assertThrows(IOException.class, () -> new FirecrackerVmm("firecracker", List.of())
+                .save(old.handle(), new dev.banger.common.layout.SnapshotDir(tmp.resolve("s2"))));
+        assertTrue(e.getMessage().contains("older banger"), e.getMessage());
+    }
+
     @Test
     void aRefusedStartIsReportedWithWhatFirecrackerSaid() throws Exception {
         FirecrackerVmm vmm = new FirecrackerVmm(fakeBinary().toString(), List.of());

@@ -25,7 +25,13 @@ public final class PidFileProcess {
      * stdout and stderr appended to {@code output}, so it holds nothing of its starter.
      */
     public static Process launch(List<String> argv, Path output) throws IOException {
-        return new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+        return launch(argv, output, null);
+    }
+
+    /** As above, started in directory (null: this process's). */
+    public static Process launch(List<String> argv, Path output, Path directory) throws IOException {
+        return new ProcessBuilder(argv).directory(directory == null ? null : directory.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile())).redirectErrorStream(true).start();
     }
 
