@@ -1,6 +1,5 @@
 package dev.banger.orchestrator.agent;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -139,16 +138,6 @@ public final class AgentClient {
     }
 
     private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (int c = in.read(); c != '\n'; c = in.read()) {
-            if (c < 0) {
-                throw new IOException("the connection closed before an answer");
-            }
-            if (b.size() >= MAX_LINE) {
-                throw new IOException("answer too long");
-            }
-            b.write(c);
-        }
-        return b.toString(StandardCharsets.UTF_8).strip();
+        return dev.banger.common.io.Lines.read(in, MAX_LINE);
     }
 }

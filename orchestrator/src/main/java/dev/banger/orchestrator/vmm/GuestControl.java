@@ -1,7 +1,6 @@
 package dev.banger.orchestrator.vmm;
 
 import dev.banger.common.exec.Deadline;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import dev.banger.common.layout.VmDir;
@@ -116,7 +115,7 @@ public final class GuestControl implements java.io.Closeable {
         try (Deadline d = Deadline.closeAfter(within, this)) {
             try {
                 toGuest.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII)));
-                String answer = readLine();
+                String answer = dev.banger.common.io.Lines.read(in, 4096);
                 if (!answer.equals(expected)) {
                     throw new IOException("the guest could not take its new identity: " + answer);
                 }
@@ -125,20 +124,6 @@ public final class GuestControl implements java.io.Closeable {
                         + " s (" + oldImage + ": build it again)");
             }
         }
-    }
-
-    private String readLine() throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (int c = in.read(); c != '\n'; c = in.read()) {
-            if (c < 0) {
-                throw new IOException("the control port closed");
-            }
-            if (line.size() >= 4096) {
-                throw new IOException("the guest sent a line longer than 4096 bytes on its control port");
-            }
-            line.write(c);
-        }
-        return line.toString(StandardCharsets.UTF_8).strip();
     }
 
     @Override

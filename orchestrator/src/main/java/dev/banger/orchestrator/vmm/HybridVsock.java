@@ -1,6 +1,6 @@
 package dev.banger.orchestrator.vmm;
 
-import java.io.ByteArrayOutputStream;
+import dev.banger.common.io.Lines;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,26 +34,11 @@ public record HybridVsock(SocketChannel channel, InputStream in, OutputStream ou
     /** The handshake for the guest's port; afterwards in and out are that connection's. */
     public HybridVsock connect(int port) throws IOException {
         out.write(("CONNECT " + port + "\n").getBytes(StandardCharsets.US_ASCII));
-        String ack = line(in);
+        String ack = Lines.read(in, 4096);
         if (!ack.startsWith("OK ")) {
             throw new IOException("Firecracker refused the vsock connection to port " + port + ": '" + ack + "'");
         }
         return this;
-    }
-
-    /** One line of at most 4096 bytes, without its newline. */
-    public static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (int c = in.read(); c != '\n'; c = in.read()) {
-            if (c < 0) {
-                throw new IOException("the connection closed before the end of a line");
-            }
-            if (b.size() >= 4096) {
-                throw new IOException("a line longer than 4096 bytes");
-            }
-            b.write(c);
-        }
-        return b.toString(StandardCharsets.UTF_8).strip();
     }
 
     @Override
