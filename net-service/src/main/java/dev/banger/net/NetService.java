@@ -99,6 +99,7 @@ public final class NetService implements AutoCloseable {
         TapPool.Acquired acquired = taps.acquire(vmId, all);
         pause.reached("net", "bind tap"); // crash tests: the TAP is the VM's, not yet bound
         isolation.bind(vmId, acquired.tap().name(), guestIp, mac);
+        links.forgetNeighbour(settings.bridge(), guestIp);
         if (acquired.fromPool()) {
             refiller.execute(this::refillPool);
         }

@@ -53,7 +53,9 @@ class ArgvTest {
                         "saddr", "ip", "172.16.0.2", "accept", "comment", "\"banger:vm=vm1\""),
                 List.of("nft", "insert", "rule", "bridge", "banger_guard", "from_vm", "iifname", "\"" + tap + "\"",
                         "ether", "saddr", "52:54:00:00:00:01", "ip", "saddr", "172.16.0.2", "accept", "comment",
-                        "\"banger:vm=vm1\"")), changes);
+                        "\"banger:vm=vm1\""),
+                // The host may still know the address by the MAC of the VM that had it before.
+                List.of("ip", "neigh", "flush", "to", "172.16.0.2", "dev", "banger0")), changes);
     }
 
     @Test

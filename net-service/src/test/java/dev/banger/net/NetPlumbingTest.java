@@ -90,6 +90,17 @@ class NetPlumbingTest {
     }
 
     @Test
+    void anAddressGivenToAnotherVmIsNoLongerKnownByTheOldVmsMac() {
+        net.ensureBridge("", "");
+        // The host talked to the VM that had 172.16.0.2 a moment ago: its ARP entry is fresh.
+        ns.exec(host, "ip", "neigh", "replace", "172.16.0.2", "lladdr", "52:54:00:00:00:0a", "dev", "banger0", "nud",
+                "reachable");
+        net.ensureTap("vmb", "172.16.0.2", "52:54:00:00:00:0b");
+        String neigh = ns.exec(host, "ip", "neigh", "show", "172.16.0.2", "dev", "banger0").stdout();
+        assertFalse(neigh.contains("52:54:00:00:00:0a"), "the next packet asks who has the address now: " + neigh);
+    }
+
+    @Test
     void guestsReachTheHostButNotEachOther() {
         net.ensureBridge("", "");
         String g1 = guest("g1", "172.16.0.2");

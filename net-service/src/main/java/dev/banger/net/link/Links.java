@@ -55,6 +55,16 @@ public final class Links {
         run.check("bridge", "link", "set", "dev", name, "isolated", "on");
     }
 
+    /**
+     * Drops the host's neighbour (ARP) entry for ip on the link: it may still name the MAC
+     * of a VM that had the address before, and the host would send to that MAC until the
+     * entry expires (up to a minute: a restored guest, whose ARP cache came with it, never
+     * asks for the gateway and so never corrects it).
+     */
+    public void forgetNeighbour(String name, String ip) {
+        run.check("ip", "neigh", "flush", "to", ip, "dev", name);
+    }
+
     public void up(String name) {
         run.check("ip", "link", "set", "dev", name, "up");
     }
