@@ -16,19 +16,29 @@ import java.util.function.Supplier;
  */
 final class AgentProtocol {
     static final String UNAUTHORIZED = "unauthorized";
-    private final byte[] token;
+    private final Supplier<String> token;
     private final Supplier<String> bootId;
     private final Path proc;
     private final Sessions sessions;
 
     AgentProtocol(String token, Supplier<String> bootId, Path proc, Sessions sessions) {
+        this(() -> token, bootId, proc, sessions);
+    }
+
+    /** token: asked at every request (TokenFile: a restored VM's new token takes effect at once). */
+    AgentProtocol(Supplier<String> token, Supplier<String> bootId, Path proc, Sessions sessions) {
         this.sessions = sessions;
-        if (token == null || token.isBlank()) {
+        if (expected(token).length == 0) {
             throw new IllegalArgumentException("the agent token is empty");
         }
-        this.token = token.strip().getBytes(StandardCharsets.UTF_8);
+        this.token = token;
         this.bootId = bootId;
         this.proc = proc;
+    }
+
+    private static byte[] expected(Supplier<String> token) {
+        String t = token.get();
+        return t == null ? new byte[0] : t.strip().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Answers one request line; never throws for bad input. */
@@ -40,7 +50,13 @@ final class AgentProtocol {
         String given = space < 0 ? line : line.substring(0, space);
         String verb = space < 0 ? "" : line.substring(space + 1).strip();
         // Constant-time comparison: the answer's timing must not leak the token.
-        if (!MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
+        byte[] expected;
+        try {
+            expected = expected(token);
+        } catch (RuntimeException unreadable) {
+            return Answer.error("failed", "the agent cannot read its token: " + unreadable.getMessage());
+        }
+        if (expected.length == 0 || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
             return Answer.error(UNAUTHORIZED, "wrong token");
         }
         String[] args = verb.split(" ");

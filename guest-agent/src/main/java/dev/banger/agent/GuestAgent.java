@@ -61,7 +61,7 @@ public final class GuestAgent {
         }, "session-output-cap");
         cap.setDaemon(true);
         cap.start();
-        AgentProtocol protocol = new AgentProtocol(Files.readString(tokenFile), GuestAgent::bootId, Path.of("/proc"),
+        AgentProtocol protocol = new AgentProtocol(new TokenFile(tokenFile), GuestAgent::bootId, Path.of("/proc"),
                 sessions);
         try (ServerSocket server = new ServerSocket()) {
             server.setReuseAddress(true);

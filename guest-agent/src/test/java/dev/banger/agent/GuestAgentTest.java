@@ -45,6 +45,21 @@ class GuestAgentTest {
     }
 
     @Test
+    void aReplacedTokenFileTakesEffectAtTheNextRequest() throws Exception {
+        // A VM restored from a snapshot: banger-config installs the copy's token while the agent runs on.
+        Path file = Files.writeString(proc.resolve("agent-token"), "snapshot-token\n");
+        AgentProtocol p = new AgentProtocol(new TokenFile(file), () -> "boot-1", proc, null);
+        assertEquals(Answer.ok("boot-1"), p.handle("snapshot-token ping"));
+        Path fresh = Files.writeString(proc.resolve("agent-token.new"), "copy-token\n");
+        Files.move(fresh, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(Answer.error(AgentProtocol.UNAUTHORIZED, "wrong token"), p.handle("snapshot-token ping"),
+                "the snapshot's token no longer opens the copy");
+        assertEquals(Answer.ok("boot-1"), p.handle("copy-token ping"));
+        Files.delete(file);
+        assertEquals("failed", p.handle("copy-token ping").kind(), "an unreadable token refuses everything");
+    }
+
+    @Test
     void unknownVerbsAreNamedAndAFailingVerbIsAnErrorNotACrash() {
         assertEquals(Answer.error("bad-request", "unknown verb 'reboot'"), protocol().handle("s3cret reboot"));
         assertEquals("not-found", protocol().handle("s3cret session-stop nobody").kind());

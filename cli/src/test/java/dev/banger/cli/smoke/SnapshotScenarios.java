@@ -64,6 +64,7 @@ final class SnapshotScenarios {
                     "its own address (" + copyIp + ")", null);
             long skew = Math.abs(Long.parseLong(exec(h, "smoke-snap-copy", "date +%s")) - System.currentTimeMillis() / 1000);
             expect(skew < 30, "its clock is now, not the snapshot's (" + skew + " s off)", null);
+            expect(agentAnswers(h, "smoke-snap-copy"), "the copy's agent answers to the copy's own token", null);
             exec(h, "smoke-snap-copy", "echo copy-only > /root/copy-only; sync");
             expect(exec(h, "smoke-snap-src", "test -e /root/copy-only && echo seen || echo unseen").equals("unseen"),
                     "the copy's writes are its own", null);
@@ -138,6 +139,18 @@ final class SnapshotScenarios {
         CommandResult left = h.inNetns("pgrep", "-f", h.bangerHome().resolve("state/vms").toString());
         expect(!left.ok(), "the pool's VM went with the daemon (no VMM left: " + left.stdout().strip() + ")", left);
         expectOk(h.banger("daemon", "start"), "daemon start without a pool");
+    }
+
+    /** Whether `vm show` reports the VM's agent answering, within a minute (its JVM may still be starting). */
+    static boolean agentAnswers(SmokeHarness h, String vm) throws InterruptedException {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        do {
+            if (h.banger("vm", "show", vm).stdout().lines().anyMatch(l -> l.matches("agent\\s+ok, boot id .*"))) {
+                return true;
+            }
+            Thread.sleep(2000);
+        } while (System.nanoTime() < end);
+        return false;
     }
 
     /** What the command printed, without -v's progress lines ("[vm create] boot: ..."). */
