@@ -69,7 +69,8 @@ public final class WarmPool {
     /**
      * A ready VM made the one r asks for, or empty: no pool, a request the pool cannot
      * serve (another image, size, init or a snapshot), none ready, or a handover that
-     * failed (the caller boots a cold VM, as without a pool). Every take starts a refill.
+     * failed (the caller boots a cold VM, as without a pool). Every take is followed by a
+     * refill.
      */
     public Optional<VmRecord> take(VmLifecycle.Request r, BiConsumer<String, String> progress) {
         if (size == 0 || closed || !lifecycle.poolable(r)) {
@@ -81,22 +82,41 @@ public final class WarmPool {
             if (image.isEmpty()) {
                 return Optional.empty();
             }
-            return lifecycle.claim(r, image.get().imageId(), progress);
+            Optional<VmRecord> taken = lifecycle.claim(r, image.get().imageId(), progress);
+            refillAfter(taken.map(VmRecord::id));
+            return taken;
         } catch (UnavailableException handoverFailed) {
             LOG.warning("warm pool: " + handoverFailed.getMessage() + "; booting a cold VM");
             progress.accept("warm pool", "the ready VM failed its handover; booting a fresh one");
+            refillAfter(Optional.empty());
             return Optional.empty();
-        } finally {
-            refillInBackground();
         }
     }
 
-    /** A round on its own thread, so the caller (a run that just took a VM) does not wait for it. */
-    public void refillInBackground() {
-        Thread t = new Thread(this::refill, "warm-pool-refill");
+    /**
+     * A refill round on its own thread, once the run that took vmId is over (its VM
+     * deleted, as `vm run --rm` does) or REFILL_WAIT has passed: a restore beside the run
+     * would take the CPU its command needs (~1.3 s of a warm `vm run -- true` on 2 cores).
+     */
+    private void refillAfter(Optional<String> vmId) {
+        Thread t = new Thread(() -> {
+            long end = System.nanoTime() + REFILL_WAIT.toNanos();
+            try {
+                while (vmId.isPresent() && System.nanoTime() < end && !closed
+                        && store.listAll().stream().anyMatch(v -> v.id().equals(vmId.get()))) {
+                    Thread.sleep(200);
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            refill();
+        }, "warm-pool-refill");
         t.setDaemon(true);
         t.start();
     }
+
+    /** How long a refill waits for the run that took a VM to end before it starts anyway. */
+    static final Duration REFILL_WAIT = Duration.ofSeconds(10);
 
     /**
      * Brings the pool to its size: stale VMs (another image or identity, dead, half made,
