@@ -110,12 +110,13 @@ public class VmsGrpcService extends MutinyVmsGrpc.VmsImplBase {
                     }
                     throw e;
                 }
-                // vm run --rm interrupted while booting (Ctrl-C): nobody will ever delete it but us.
-                if (r.getDeleteOnFailure() && events.cancelled()) {
-                    lifecycle.delete(vm.id());
-                    throw io.grpc.Status.CANCELLED.withDescription("the caller went away; " + vm.name()
-                            + " was deleted").asRuntimeException();
-                }
+            }
+            // vm run --rm interrupted while booting or taking a ready VM (Ctrl-C): nobody will
+            // ever delete it but us.
+            if (r.getStart() && r.getDeleteOnFailure() && events.cancelled()) {
+                lifecycle.delete(vm.id());
+                throw io.grpc.Status.CANCELLED.withDescription("the caller went away; " + vm.name()
+                        + " was deleted").asRuntimeException();
             }
             return VmEvent.newBuilder().setVm(VmMessages.toProto(vm)).build();
         });
