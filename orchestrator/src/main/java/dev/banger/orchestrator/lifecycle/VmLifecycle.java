@@ -291,7 +291,9 @@ public final class VmLifecycle {
                 try {
                     ssh.awaitReady(vm.ip(), SSH_DEADLINE);
                 } catch (IllegalStateException e) {
-                    throw new FailedPreconditionException(e.getMessage() + "; the guest's console is in " + spec.consoleLog(), e);
+                    String last = ConsoleLogs.lastLines(spec.consoleLog(), 12);
+                    throw new FailedPreconditionException(e.getMessage() + "; the guest's console is in " + spec.consoleLog()
+                            + (last.isEmpty() ? "" : "; its last lines: " + last), e);
                 }
                 store.updateState(vm.id(), VmState.RUNNING, pid, Instant.now(), null);
                 if (from.isPresent()) {

@@ -36,4 +36,16 @@ class ConsoleLogsTest {
         assertFalse(ConsoleLogs.cap(log), "small logs are left alone");
         assertFalse(Arrays.asList(tmp.toFile().list()).contains(".console.log.1.tmp"));
     }
+
+    @Test
+    void anErrorQuotesTheLastLinesOfAConsoleWithoutItsControlBytes() throws Exception {
+        Path log = tmp.resolve("console.log");
+        StringBuilder big = new StringBuilder();
+        for (int i = 0; i < 2000; i++) {
+            big.append("boot line ").append(i).append('\n');
+        }
+        Files.writeString(log, big + "\u001b[31mKernel panic - not syncing\u0007\n\n");
+        assertEquals("boot line 1998 | boot line 1999 | ?[31mKernel panic - not syncing?", ConsoleLogs.lastLines(log, 3));
+        assertEquals("", ConsoleLogs.lastLines(tmp.resolve("none.log"), 3), "no console yet: nothing to quote");
+    }
 }
