@@ -64,7 +64,11 @@ public final class SmokeHarness implements AutoCloseable {
 
     /** The daemon's warm pool size (vm.warm-pool) from its next start on. */
     public void warmPool(int size) throws IOException {
-        Path config = bangerHome().resolve("config/config.properties");
+        warmPool(bangerHome(), size);
+    }
+
+    private static void warmPool(Path bangerHome, int size) throws IOException {
+        Path config = bangerHome.resolve("config/config.properties");
         Files.createDirectories(config.getParent());
         Files.writeString(config, "vm.warm-pool = " + size + "\n");
     }
@@ -144,8 +148,7 @@ public final class SmokeHarness implements AutoCloseable {
         String ns = netns + "-f";
         Path home = sandbox.resolve("fresh");
         try { // as start(): no VMs booted beside the scenario's own
-            Files.createDirectories(home.resolve("bh/config"));
-            Files.writeString(home.resolve("bh/config/config.properties"), "vm.warm-pool = 0\n");
+            warmPool(home.resolve("bh"), 0);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

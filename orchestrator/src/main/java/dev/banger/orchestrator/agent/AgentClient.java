@@ -79,15 +79,10 @@ public final class AgentClient {
     }
 
     static String callVsock(Path udsPath, int port, String token, String verb, Duration timeout) throws IOException {
-        HybridVsock[] open = new HybridVsock[1];
         // A Unix socket channel has no read timeout: the deadline closes it instead.
-        try (dev.banger.common.exec.Deadline d = dev.banger.common.exec.Deadline.closeAfter(timeout, () -> {
-            if (open[0] != null) {
-                open[0].close();
-            }
-        })) {
-            try (HybridVsock v = HybridVsock.open(udsPath)) {
-                open[0] = v;
+        try (HybridVsock v = HybridVsock.open(udsPath);
+                dev.banger.common.exec.Deadline d = dev.banger.common.exec.Deadline.closeAfter(timeout, v)) {
+            try {
                 v.connect(port);
                 return request(v.in(), v.out(), token, verb);
             } catch (IOException e) {

@@ -55,6 +55,11 @@ public final class VmLifecycle {
 
     /** Daemon defaults for what a create leaves out (VM-1). */
     public record Defaults(int vcpu, int memoryMib, long diskBytes, long overlayBytes, String image) {
+        /** Whether a VM or snapshot of these sizes is of the defaults' (what the warm pool keeps). */
+        public boolean sized(int vcpu, int memoryMib, long diskBytes, long overlayBytes) {
+            return vcpu == this.vcpu && memoryMib == this.memoryMib && diskBytes == this.diskBytes
+                    && overlayBytes == this.overlayBytes;
+        }
     }
 
     /** What a create asks for; null fields take the defaults. */
@@ -793,8 +798,7 @@ public final class VmLifecycle {
     /** SNAP-3: whether a pooled VM can be handed over now: running, paused, of this image, given this identity. */
     public boolean readyInPool(VmRecord vm, String imageId, String identityFingerprint) {
         return vm.state() == VmState.RUNNING && vm.timersOrNone().paused() && vm.imageId().equals(imageId)
-                && vm.vcpu() == defaults.vcpu() && vm.memoryMib() == defaults.memoryMib()
-                && vm.diskSizeBytes() == defaults.diskBytes() && vm.systemOverlaySizeBytes() == defaults.overlayBytes()
+                && defaults.sized(vm.vcpu(), vm.memoryMib(), vm.diskSizeBytes(), vm.systemOverlaySizeBytes())
                 && identityFingerprint.equals(identityGiven.get(vm.id()))
                 && vmms.get(vm.vmm()).pid(handle(vm)).isPresent();
     }

@@ -77,6 +77,10 @@ public final class WarmPool {
             return Optional.empty();
         }
         wanted = true;
+        if (store.pooled().isEmpty()) { // nothing to hand over: no image lookup, no identity read on a cold run's path
+            refillAfter(Optional.empty());
+            return Optional.empty();
+        }
         try {
             Optional<Infra.BootImage> image = currentImage();
             if (image.isEmpty()) {
@@ -172,10 +176,8 @@ public final class WarmPool {
     }
 
     private boolean fits(SnapshotRecord base, Infra.BootImage image) {
-        VmLifecycle.Defaults d = lifecycle.defaults();
-        return base.imageId().equals(image.imageId()) && base.init() == GuestInit.LEAN && base.vcpu() == d.vcpu()
-                && base.memoryMib() == d.memoryMib() && base.diskSizeBytes() == d.diskBytes()
-                && base.systemOverlaySizeBytes() == d.overlayBytes();
+        return base.imageId().equals(image.imageId()) && base.init() == GuestInit.LEAN && lifecycle.defaults()
+                .sized(base.vcpu(), base.memoryMib(), base.diskSizeBytes(), base.systemOverlaySizeBytes());
     }
 
     private void giveUp(VmRecord vm) {

@@ -56,15 +56,19 @@ public class VmStore {
         return select("");
     }
 
-    private List<VmRecord> select(String where) {
+    private List<VmRecord> select(String where, String... args) {
         try (Connection c = db.getConnection();
-                PreparedStatement ps = c.prepareStatement(SELECT + " " + where + " ORDER BY v.created_at, v.name");
-                ResultSet rs = ps.executeQuery()) {
-            List<VmRecord> out = new ArrayList<>();
-            while (rs.next()) {
-                out.add(read(rs));
+                PreparedStatement ps = c.prepareStatement(SELECT + " " + where + " ORDER BY v.created_at, v.name")) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setString(i + 1, args[i]);
             }
-            return out;
+            try (ResultSet rs = ps.executeQuery()) {
+                List<VmRecord> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+                return out;
+            }
         } catch (SQLException e) {
             throw new StoreException("cannot list VMs", e);
         }
@@ -76,12 +80,13 @@ public class VmStore {
      * found by its whole id only (the lifecycle drives it by id; users never name one).
      */
     public VmRecord resolve(String ref) {
-        for (VmRecord v : listAll()) {
+        // The user's VMs, and a pooled one only when ref is its whole id.
+        List<VmRecord> all = select("WHERE v.pooled = 0 OR v.id = ?", ref);
+        for (VmRecord v : all) {
             if (v.id().equals(ref)) {
                 return v;
             }
         }
-        List<VmRecord> all = list();
         for (VmRecord v : all) {
             if (v.name().equals(ref)) {
                 return v;

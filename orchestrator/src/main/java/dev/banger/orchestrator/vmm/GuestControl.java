@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * The host's end of a guest's control port (banger-control in the guest): over the FIFOs
  * of QEMU's pipe chardev (the guest's reader always waits on it: a pipe is never
  * "disconnected"), or over Firecracker's vsock, port {@link #VSOCK_PORT} (Firecracker
- * has no virtio serial; banger-vsock-control answers there). A restored guest is told
+ * has no virtio serial; banger-control answers there through socat). A restored guest is told
  * its own identity on it, a pooled one its clock and name.
  */
 public final class GuestControl implements java.io.Closeable {
@@ -99,7 +99,7 @@ public final class GuestControl implements java.io.Closeable {
 
     /**
      * SNAP-3: a VM the warm pool kept paused, handed to a user: the clock's now (it stood
-     * still), 32 fresh random bytes (and a reseed), and the VM's name as its hostname.
+     * still), 32 fresh random bytes mixed in, and the VM's name as its hostname.
      */
     public void wake(String name, Duration within) throws IOException {
         ask("wake", dev.banger.common.ids.Names.requireVmName(name), "awake", within,
