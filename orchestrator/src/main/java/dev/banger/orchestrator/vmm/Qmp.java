@@ -89,21 +89,13 @@ public final class Qmp implements AutoCloseable {
     }
 
     private JsonNode read() throws IOException {
-        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        String line;
         try {
-            for (int c = in.read(); c != '\n'; c = in.read()) {
-                if (c < 0) {
-                    throw new IOException("QMP socket closed");
-                }
-                if (line.size() >= MAX_LINE) {
-                    throw new IOException("QMP sent a line longer than " + MAX_LINE + " bytes");
-                }
-                line.write(c);
-            }
+            line = dev.banger.common.io.Lines.read(in, MAX_LINE);
         } catch (IOException e) {
             throw deadline.explain(e, VmmDeadlines.notAnswering("QMP"));
         }
-        return JSON.readTree(line.toByteArray());
+        return JSON.readTree(line);
     }
 
     @Override

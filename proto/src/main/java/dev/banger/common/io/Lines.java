@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * One line of a byte stream, bounded, for the protocols banger speaks a line at a time
- * (the guest agent's, the guest's control port, Firecracker's vsock handshake): a peer
+ * (QMP, the guest agent's, the guest's control port, Firecracker's vsock handshake): a peer
  * that never ends its line cannot make the reader hold more than max bytes.
  */
 public final class Lines {
