@@ -29,12 +29,12 @@ public final class GuestScripts {
         return guestPath + ".banger-previous";
     }
 
-    /** Shallow, step 1: a fresh repository beside the checkout takes the pack from stdin. */
+    /** Shallow, step 1: a fresh repository beside the checkout takes the host's pack and its index (a tar on stdin). */
     public static String receivePack(String guestPath) {
         String n = quote(staging(guestPath));
         return "set -eu; command -v git >/dev/null || { echo 'this image has no git' >&2; exit " + REFUSED + "; }; "
                 + "rm -rf -- " + n + "; mkdir -p -- " + n + "; cd -- " + n + "; "
-                + "git -c init.defaultBranch=banger-import init -q; git index-pack --stdin >/dev/null";
+                + "git -c init.defaultBranch=banger-import init -q; tar -x --no-same-owner -C .git/objects/pack -f -";
     }
 
     /**

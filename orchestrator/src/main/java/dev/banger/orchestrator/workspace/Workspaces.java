@@ -122,11 +122,19 @@ public final class Workspaces {
         HostRepo repo = plan.repo();
         Set<String> boundary = repo.shallowBoundary(plan.headCommit(), DEPTH);
         progress.phase("send objects", "depth " + DEPTH + " at " + plan.headCommit().substring(0, 12));
-        try (StreamingCommand pack = repo.pack(plan.headCommit(), boundary)) {
-            GuestShell.Outcome o = s.run(GuestScripts.receivePack(plan.guestPath()),
-                    stdin -> pack.stdout().transferTo(stdin), null, 1 << 20, TRANSFER_DEADLINE);
-            pack.finish(Duration.ofMinutes(1));
+        Path packDir = Files.createTempDirectory("banger-pack-");
+        try {
+            HostRepo.PackFiles pack = repo.packInto(plan.headCommit(), boundary, packDir);
+            GuestShell.Outcome o = s.run(GuestScripts.receivePack(plan.guestPath()), stdin -> {
+                TreeTar tar = new TreeTar(stdin, pack.dir());
+                for (String name : pack.names()) {
+                    tar.add(name);
+                }
+                tar.finish();
+            }, null, 1 << 20, TRANSFER_DEADLINE);
             require(o, "receiving the git objects");
+        } finally {
+            dev.banger.common.fs.FileTrees.deleteTree(packDir);
         }
         progress.phase("checkout", plan.overlay().size() + " file(s) as the host has them, " + plan.deleted().size()
                 + " deleted");

@@ -100,7 +100,10 @@ class WorkspaceRoundTripTest {
         assertEquals("https://example.invalid/team/project.git", git(guest, "remote", "get-url", "origin"));
         assertEquals("Repo Local", git(guest, "config", "--local", "user.name"), "the repository's own identity");
         assertTrue(Files.readString(shell.systemConfig()).contains(guest.toString()), "a safe.directory");
-        assertEquals("", git(guest, "fsck", "--no-progress", "--connectivity-only").strip());
+        // In full: the pack's index is the host's (no index-pack in the guest), so its checksums are checked too.
+        assertEquals("", git(guest, "fsck", "--no-progress", "--full", "--strict").strip());
+        assertEquals(1, git(guest, "count-objects", "-v").lines().filter(l -> l.equals("packs: 1")).count(),
+                "one pack, as the host wrote it");
         String status = git(guest, "status", "--porcelain", "--untracked-files=no");
         assertTrue(status.contains("README.md") && status.contains("file3.txt"), "local changes show as changes: "
                 + status);
