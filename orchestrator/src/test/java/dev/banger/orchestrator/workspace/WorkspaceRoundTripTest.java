@@ -161,6 +161,23 @@ class WorkspaceRoundTripTest {
         assertEquals("second prepare\n", Files.readString(guest.resolve("README.md")));
         assertFalse(Files.exists(guest.resolve("guest-work.txt")));
         assertTrue(Files.exists(Path.of(guest + ".banger-previous/guest-work.txt")), "the replaced checkout is kept");
+
+        Files.writeString(host.resolve("README.md"), "third prepare\n");
+        send(plan(WorkspaceMode.SHALLOW, false, null, null));
+        assertEquals("second prepare\n", Files.readString(Path.of(guest + ".banger-previous/README.md")),
+                "once: the previous is the second checkout now");
+        assertFalse(Files.exists(Path.of(guest + ".banger-previous/guest-work.txt")));
+        // The first checkout goes in the background, after the prepare answered.
+        assertTrue(dev.banger.common.exec.Poll.until(java.time.Duration.ofSeconds(10), java.time.Duration.ofMillis(50),
+                () -> siblings(".banger-gone-").isEmpty()), "the checkout kept before is deleted: " + siblings(""));
+    }
+
+    private List<String> siblings(String containing) {
+        try (var s = Files.list(guest.getParent())) {
+            return s.map(f -> f.getFileName().toString()).filter(n -> n.contains(containing)).sorted().toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
