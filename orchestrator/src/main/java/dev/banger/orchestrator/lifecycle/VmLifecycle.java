@@ -457,6 +457,7 @@ public final class VmLifecycle {
                         adopted.add(vm.name());
                     }
                 } else if (vm.state().mayHaveVmm()) {
+                    ssh.forget(vm.ip()); // its VMM died: a connection kept to it leads nowhere
                     store.updateState(vm.id(), VmState.STOPPED, null, null, null);
                     stopped.add(vm.name());
                 }
@@ -948,6 +949,7 @@ public final class VmLifecycle {
 
     /** What a VM holds on the host only while its VMM runs: its RAM file, TAP and NAT rules. */
     private void releaseHost(VmRecord vm) {
+        ssh.forget(vm.ip()); // before its address can go to another VM
         vmms.get(vm.vmm()).discardMemory(handle(vm));
         releaseNetwork(vm);
     }

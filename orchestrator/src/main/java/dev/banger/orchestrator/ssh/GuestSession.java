@@ -17,7 +17,8 @@ import net.schmizz.sshj.connection.channel.direct.Session;
  * One SSH connection to a guest for several commands in a row, each with its stdin
  * streamed from the host and its stdout streamed back (a workspace's git objects and
  * files in, a patch out): no temp copy on either side. Every command has a deadline
- * (the connection is dropped when it passes) and its stdout a cap.
+ * (the connection is dropped when it passes) and its stdout a cap. At close the
+ * connection is kept for the next session (SshConnections) when every command ended well.
  */
 public final class GuestSession implements GuestShell, AutoCloseable {
     private static final int STDERR_CAP = 64 * 1024;
@@ -33,17 +34,48 @@ public final class GuestSession implements GuestShell, AutoCloseable {
         return t;
     });
 
-    private final SSHClient client;
+    /** Logs in afresh: how a session on a kept connection recovers when that connection broke. */
+    interface Login {
+        SSHClient connect() throws IOException;
+    }
 
-    GuestSession(SSHClient client) {
+    private SSHClient client;
+    private Login relogin;
+    private final java.util.function.Consumer<SSHClient> release;
+    private boolean failed;
+
+    /**
+     * relogin: for a connection kept from an earlier session (null for a new one);
+     * release: where the connection goes at close when every command went well.
+     */
+    GuestSession(SSHClient client, Login relogin, java.util.function.Consumer<SSHClient> release) {
         this.client = client;
+        this.relogin = relogin;
+        this.release = release;
+    }
+
+    /** A channel for the next command; on a kept connection that broke, once more on a new login. */
+    private Session startSession() throws IOException {
+        try {
+            return client.startSession();
+        } catch (IOException | RuntimeException e) {
+            if (relogin == null) {
+                throw e;
+            }
+            closeClient();
+            client = relogin.connect();
+            relogin = null;
+            return client.startSession();
+        } finally {
+            relogin = null; // only the first command may find the kept connection broken
+        }
     }
 
     @Override
     public Outcome run(String command, Feed feed, OutputStream sink, long stdoutCap, Duration deadline)
             throws IOException {
         Deadline watchdog = null;
-        try (Session s = client.startSession()) {
+        try (Session s = startSession()) {
             Session.Command cmd = s.exec(command);
             watchdog = Deadline.closeAfter(deadline, cmd);
             try {
@@ -75,11 +107,16 @@ public final class GuestSession implements GuestShell, AutoCloseable {
                     throw new IOException("the guest command did not finish within " + deadline.toSeconds() + "s");
                 }
                 Integer exit = cmd.getExitStatus();
+                failed |= exit == null; // cut short: the connection is not kept
                 return new Outcome(exit == null ? -1 : exit, stderr);
             } finally {
                 watchdog.close();
             }
+        } catch (RuntimeException e) {
+            failed = true;
+            throw e;
         } catch (IOException e) {
+            failed = true;
             if (watchdog != null && watchdog.expired()) {
                 throw new IOException("the guest command did not finish within " + deadline.toSeconds() + "s", e);
             }
@@ -133,6 +170,18 @@ public final class GuestSession implements GuestShell, AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        client.close();
+        if (failed) {
+            closeClient();
+        } else {
+            release.accept(client);
+        }
+    }
+
+    private void closeClient() {
+        try {
+            client.close();
+        } catch (IOException | RuntimeException ignored) {
+            // it broke already
+        }
     }
 }

@@ -27,6 +27,7 @@ public final class GuestSsh {
     private final SshKeys keys;
     private final KnownHosts known;
     private final int port;
+    private final SshConnections connections = new SshConnections();
 
     public GuestSsh(SshKeys keys, KnownHosts known) {
         this(keys, known, 22);
@@ -120,7 +121,28 @@ public final class GuestSsh {
      * readTimeout bounds each wait for the guest's next packet.
      */
     public GuestSession open(String ip, Duration readTimeout) throws IOException {
-        return new GuestSession(connect(ip, readTimeout));
+        SSHClient kept = connections.take(ip);
+        if (kept != null) {
+            // Kept from an earlier command: if it broke meanwhile, its first command logs in afresh.
+            return new GuestSession(kept, () -> connect(ip, readTimeout), c -> connections.giveBack(ip, c));
+        }
+        return new GuestSession(connect(ip, readTimeout), null, c -> connections.giveBack(ip, c));
+    }
+
+    /** The guest at ip stops, restarts or goes: the connection kept to it is closed. */
+    public void forget(String ip) {
+        if (ip != null) {
+            connections.forget(ip);
+        }
+    }
+
+    /** Closes connections kept idle past their time (SshIdleJob); returns how many stay open. */
+    public int closeIdle() {
+        return connections.closeIdle();
+    }
+
+    public void closeAll() {
+        connections.closeAll();
     }
 
     private SSHClient connect(String ip, Duration timeout) throws IOException {
