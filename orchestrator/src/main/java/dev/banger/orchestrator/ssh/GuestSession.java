@@ -62,7 +62,7 @@ public final class GuestSession implements GuestShell, AutoCloseable {
             if (relogin == null) {
                 throw e;
             }
-            closeClient();
+            closeQuietly(client);
             client = relogin.connect();
             relogin = null;
             return client.startSession();
@@ -160,28 +160,21 @@ public final class GuestSession implements GuestShell, AutoCloseable {
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
-    private static void closeQuietly(Session.Command cmd) {
+    /** A channel or a connection that may have broken or closed already. */
+    static void closeQuietly(java.io.Closeable c) {
         try {
-            cmd.close();
+            c.close();
         } catch (IOException | RuntimeException ignored) {
-            // already closed
+            // already closed or broken
         }
     }
 
     @Override
     public void close() throws IOException {
         if (failed) {
-            closeClient();
+            closeQuietly(client);
         } else {
             release.accept(client);
-        }
-    }
-
-    private void closeClient() {
-        try {
-            client.close();
-        } catch (IOException | RuntimeException ignored) {
-            // it broke already
         }
     }
 }

@@ -1,10 +1,8 @@
 package dev.banger.orchestrator.ssh;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
 import net.schmizz.sshj.SSHClient;
 
 /**
@@ -19,17 +17,8 @@ import net.schmizz.sshj.SSHClient;
 final class SshConnections {
     static final Duration IDLE = Duration.ofSeconds(60);
     private final Map<String, Idle> idle = new ConcurrentHashMap<>();
-    private final LongSupplier clock;
 
     private record Idle(SSHClient client, long sinceNanos) {
-    }
-
-    SshConnections() {
-        this(System::nanoTime);
-    }
-
-    SshConnections(LongSupplier clock) {
-        this.clock = clock;
     }
 
     /** The idle connection to ip, if one is still logged in and fresh; it is the caller's until given back. */
@@ -39,7 +28,7 @@ final class SshConnections {
             return null;
         }
         if (!usable(i.client()) || expired(i)) {
-            close(i.client());
+            GuestSession.closeQuietly(i.client());
             return null;
         }
         return i.client();
@@ -48,12 +37,12 @@ final class SshConnections {
     /** A connection whose commands all went well, kept for the next; a broken one is closed. */
     void giveBack(String ip, SSHClient c) {
         if (!usable(c)) {
-            close(c);
+            GuestSession.closeQuietly(c);
             return;
         }
-        Idle old = idle.put(ip, new Idle(c, clock.getAsLong()));
+        Idle old = idle.put(ip, new Idle(c, System.nanoTime()));
         if (old != null && old.client() != c) {
-            close(old.client());
+            GuestSession.closeQuietly(old.client());
         }
     }
 
@@ -61,7 +50,7 @@ final class SshConnections {
     void forget(String ip) {
         Idle i = idle.remove(ip);
         if (i != null) {
-            close(i.client());
+            GuestSession.closeQuietly(i.client());
         }
     }
 
@@ -69,7 +58,7 @@ final class SshConnections {
     int closeIdle() {
         idle.forEach((ip, i) -> {
             if (expired(i) && idle.remove(ip, i)) {
-                close(i.client());
+                GuestSession.closeQuietly(i.client());
             }
         });
         return idle.size();
@@ -80,18 +69,10 @@ final class SshConnections {
     }
 
     private boolean expired(Idle i) {
-        return clock.getAsLong() - i.sinceNanos() > IDLE.toNanos();
+        return System.nanoTime() - i.sinceNanos() > IDLE.toNanos();
     }
 
     private static boolean usable(SSHClient c) {
         return c.isConnected() && c.isAuthenticated();
-    }
-
-    private static void close(SSHClient c) {
-        try {
-            c.close();
-        } catch (IOException | RuntimeException ignored) {
-            // closing a connection that already broke
-        }
     }
 }

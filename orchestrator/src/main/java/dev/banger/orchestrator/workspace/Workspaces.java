@@ -5,7 +5,6 @@ import dev.banger.common.errors.Reason;
 import dev.banger.common.errors.FailedPreconditionException;
 import dev.banger.common.errors.InvalidArgumentException;
 import dev.banger.common.exec.CommandRunner;
-import dev.banger.common.exec.StreamingCommand;
 import dev.banger.orchestrator.ssh.GuestSession;
 import dev.banger.orchestrator.ssh.GuestShell;
 import dev.banger.orchestrator.ssh.GuestSsh;
