@@ -21,12 +21,24 @@ banger_pick_java() {
   echo "${best:-java}"
 }
 
+# The JVM build's name (its release file's JAVA_RUNTIME_VERSION, as a file-name part): a
+# start-up cache is valid only for the build that wrote it, and a JDK update changes it.
+banger_java_build() {
+  local home
+  home="$(dirname "$(dirname "$(readlink -f "$1")")")"
+  sed -n 's/^JAVA_RUNTIME_VERSION="\([^"]*\)".*/\1/p' "$home/release" 2>/dev/null | tr -c 'A-Za-z0-9.+_\n-' '_'
+}
+
 # Flags for the CLI's JVM: C1 only and the serial GC suit a process that lives for a moment.
+# BANGER_CLI_QUIET keeps the cache's own warnings (a cache of another build) off the CLI's
+# stderr; JDK 17 has no `aot` log tag and refuses to start when asked for it.
 banger_cli_flags() {
   local java="$1" cache="$2" major
   major="$(banger_java_major "$java")"; major="${major%%.*}"
   BANGER_CLI_FLAGS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData)
+  BANGER_CLI_QUIET=(-Xlog:cds=off)
   if (( major >= 25 )); then
+    BANGER_CLI_QUIET+=(-Xlog:aot=off)
     BANGER_CLI_CACHE_FLAG=(-XX:AOTCache="$cache.aot")
     BANGER_CLI_CACHE_FILE="$cache.aot"
     BANGER_CLI_TRAIN_FLAG=(-XX:AOTCacheOutput="$cache.aot")
