@@ -36,8 +36,7 @@ public final class Scenarios {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     static {
-        // The longest (~12 min: a systemd guest, three releases) first, so that the other
-        // worker of `--jobs 2` runs the rest beside it instead of after it.
+        // The longest (~9 min: a systemd guest, three releases); it runs alone (ALONE), after the others.
         SystemScenarios.register(ALL);
         ALL.put("bare-run", h -> {
             CommandResult r = h.banger("vm", "run", "--rm", "--", "sh", "-c", "uname -a; grep ' /root ' /proc/mounts");

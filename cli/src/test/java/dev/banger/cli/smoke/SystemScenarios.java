@@ -181,8 +181,12 @@ final class SystemScenarios {
         expect(r.stdout().equals("alive\n"), "the stand-in VMM survives " + after, r);
     }
 
+    /** A step in the guest; its wall time goes to the log, where this scenario's length is read. */
     private static CommandResult guest(SmokeHarness h, String script) {
-        return h.banger("vm", "exec", VM, "--", "bash", "-c", script);
+        long t0 = System.nanoTime();
+        CommandResult r = h.banger("vm", "exec", VM, "--", "bash", "-c", script);
+        System.out.printf("smoke   systemd step %5.1f s: %.70s%n", (System.nanoTime() - t0) / 1e9, script.replace('\n', ' '));
+        return r;
     }
 
     private static void check(ProcessRunner run, String... argv) {
