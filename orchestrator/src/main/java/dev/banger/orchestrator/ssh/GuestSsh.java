@@ -27,7 +27,7 @@ public final class GuestSsh {
     private final SshKeys keys;
     private final KnownHosts known;
     private final int port;
-    private final SshConnections connections = new SshConnections();
+    private final SshConnections connections;
 
     public GuestSsh(SshKeys keys, KnownHosts known) {
         this(keys, known, 22);
@@ -35,9 +35,15 @@ public final class GuestSsh {
 
     /** port: tests run a stand-in sshd elsewhere. */
     public GuestSsh(SshKeys keys, KnownHosts known, int port) {
+        this(keys, known, port, SshConnections.IDLE);
+    }
+
+    /** keepIdle: how long a login is kept for the next session (tests shorten it). */
+    GuestSsh(SshKeys keys, KnownHosts known, int port, Duration keepIdle) {
         this.keys = keys;
         this.known = known;
         this.port = port;
+        this.connections = new SshConnections(keepIdle);
     }
 
     public record Result(int exit, String out) {

@@ -17,6 +17,16 @@ import net.schmizz.sshj.SSHClient;
 final class SshConnections {
     static final Duration IDLE = Duration.ofSeconds(60);
     private final Map<String, Idle> idle = new ConcurrentHashMap<>();
+    private final long idleNanos;
+
+    SshConnections() {
+        this(IDLE);
+    }
+
+    /** maxIdle: how long a login is kept unused (tests use a short one). */
+    SshConnections(Duration maxIdle) {
+        this.idleNanos = maxIdle.toNanos();
+    }
 
     private record Idle(SSHClient client, long sinceNanos) {
     }
@@ -69,7 +79,7 @@ final class SshConnections {
     }
 
     private boolean expired(Idle i) {
-        return System.nanoTime() - i.sinceNanos() > IDLE.toNanos();
+        return System.nanoTime() - i.sinceNanos() > idleNanos;
     }
 
     private static boolean usable(SSHClient c) {

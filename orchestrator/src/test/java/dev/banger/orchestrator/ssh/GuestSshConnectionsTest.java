@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GuestSshConnectionsTest {
     private static final Duration WITHIN = Duration.ofSeconds(20);
+    private static final Duration KEEP_IDLE = Duration.ofMillis(800);
     @TempDir
     Path tmp;
     SshServer server;
@@ -61,7 +62,7 @@ class GuestSshConnectionsTest {
         KeyPair hostKey = hostKeys.loadKeys(null).iterator().next();
         known.replace(List.of("127.0.0.1"), KeyType.fromKey(hostKey.getPublic()).toString(),
                 new Buffer.PlainBuffer().putPublicKey(hostKey.getPublic()).getCompactData());
-        ssh = new GuestSsh(keys, known, server.getPort());
+        ssh = new GuestSsh(keys, known, server.getPort(), KEEP_IDLE);
     }
 
     @AfterEach
@@ -84,6 +85,32 @@ class GuestSshConnectionsTest {
         assertEquals("3 two", run("echo two; exit 3"));
         assertEquals("0 three", run("echo three"));
         assertEquals(1, logins.get(), "one login for three sessions (a command's own exit status is no failure)");
+    }
+
+    @Test
+    void aLoginUnusedForLongerThanItsBoundIsClosedAndTheNextSessionLogsInAgain() throws Exception {
+        run("true");
+        assertEquals(1, ssh.closeIdle(), "kept while fresh");
+        Thread.sleep(KEEP_IDLE.toMillis() + 400);
+        assertEquals(0, ssh.closeIdle(), "closed once idle too long (the idle job's call)");
+        org.junit.jupiter.api.Assertions.assertTrue(waitForNoSessions(), "the server saw the connection end");
+        assertEquals("0 later", run("echo later"));
+        assertEquals(2, logins.get());
+    }
+
+    @Test
+    void aStaleLoginIsNotReusedEvenBeforeTheIdleJobRuns() throws Exception {
+        run("true");
+        Thread.sleep(KEEP_IDLE.toMillis() + 400);
+        assertEquals("0 fresh", run("echo fresh"));
+        assertEquals(2, logins.get(), "the stale one was closed at take, a new login made");
+    }
+
+    private boolean waitForNoSessions() throws InterruptedException {
+        for (int i = 0; i < 50 && !server.getActiveSessions().isEmpty(); i++) {
+            Thread.sleep(100);
+        }
+        return server.getActiveSessions().isEmpty();
     }
 
     @Test
