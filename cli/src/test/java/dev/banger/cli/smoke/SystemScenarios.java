@@ -136,7 +136,7 @@ final class SystemScenarios {
     private static void copyIn(SmokeHarness h, Path dir) {
         Path state = h.bangerHome().resolve("state/ssh");
         String ip = h.banger("vm", "show", VM, "-o", "json").stdout().replaceAll("(?s).*\"ip\": \"([0-9.]+)\".*", "$1");
-        // ~260 MB into an emulated guest, beside other scenarios' VMs: minutes, not the default minute.
+        // ~190 MB (three releases) into an emulated guest, beside other scenarios' VMs: minutes, not the default minute.
         CommandResult r = h.inNetns(Duration.ofMinutes(10), "scp", "-q", "-r", "-i", state.resolve("id_ed25519").toString(), "-o",
                 "UserKnownHostsFile=" + state.resolve("known_hosts"), "-o", "StrictHostKeyChecking=yes",
                 dir.resolve("rel").toString(), "root@" + ip + ":/root/");
