@@ -2,11 +2,18 @@
 # Prefers a JDK >= 25 (its AOT cache makes the CLI start faster), else `java`.
 # BANGER_JAVA overrides the choice.
 
-# The major version from the JDK's `release` file: no JVM start, so the launcher stays cheap.
-banger_java_major() {
+# One field ($2) of the `release` file of the JDK whose java is $1: no JVM start, so the launcher stays cheap.
+banger_java_release_field() {
   local home
   home="$(dirname "$(dirname "$(readlink -f "$1")")")"
-  sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" 2>/dev/null
+  sed -n "s/^$2=\"\\([^\"]*\\)\".*/\\1/p" "$home/release" 2>/dev/null
+}
+
+# The major version, e.g. 17 of JAVA_VERSION="17.0.15".
+banger_java_major() {
+  local v
+  v="$(banger_java_release_field "$1" JAVA_VERSION)"
+  echo "${v%%[!0-9]*}"
 }
 
 banger_pick_java() {
@@ -24,9 +31,7 @@ banger_pick_java() {
 # The JVM build's name (its release file's JAVA_RUNTIME_VERSION, as a file-name part): a
 # start-up cache is valid only for the build that wrote it, and a JDK update changes it.
 banger_java_build() {
-  local home
-  home="$(dirname "$(dirname "$(readlink -f "$1")")")"
-  sed -n 's/^JAVA_RUNTIME_VERSION="\([^"]*\)".*/\1/p' "$home/release" 2>/dev/null | tr -c 'A-Za-z0-9.+_\n-' '_'
+  banger_java_release_field "$1" JAVA_RUNTIME_VERSION | tr -c 'A-Za-z0-9.+_\n-' '_'
 }
 
 # Flags for the CLI's JVM: C1 only and the serial GC suit a process that lives for a moment.
