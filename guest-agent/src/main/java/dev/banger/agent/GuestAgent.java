@@ -9,13 +9,17 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * banger's agent inside each VM: {@code java -jar guest-agent.jar --listen HOST:PORT --token-file F}.
- * Plain Java 17 and no dependencies, so it runs on Debian bookworm's JRE.
+ * banger's agent inside each VM: {@code java -jar guest-agent.jar --listen HOST:PORT --token-file F},
+ * or with {@code --inherited-listener} instead of {@code --listen}, serving the listening
+ * socket it was given as stdin (the guest's banger-on-connect starts it at the first
+ * connection, which it then answers). Plain Java 17 and no dependencies, so it runs on
+ * Debian bookworm's JRE.
  */
 public final class GuestAgent {
     /** The protocol version: 2 frames answers with their length and adds ports and stats. */
@@ -29,6 +33,7 @@ public final class GuestAgent {
 
     public static void main(String[] args) throws IOException {
         String listen = null;
+        boolean inherited = false;
         Path tokenFile = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -38,6 +43,9 @@ public final class GuestAgent {
                 case "--listen":
                     listen = value(args, ++i, "--listen");
                     break;
+                case "--inherited-listener":
+                    inherited = true;
+                    break;
                 case "--token-file":
                     tokenFile = Path.of(value(args, ++i, "--token-file"));
                     break;
@@ -45,8 +53,8 @@ public final class GuestAgent {
                     usage("unknown argument " + args[i]);
             }
         }
-        if (listen == null || tokenFile == null) {
-            usage("--listen and --token-file are required");
+        if ((listen == null) == !inherited || tokenFile == null) {
+            usage("--token-file and one of --listen or --inherited-listener are required");
         }
         Sessions sessions = new Sessions(SESSIONS, List.of("setsid", "-f", "/usr/local/sbin/banger-session"));
         Thread cap = new Thread(() -> {
@@ -63,11 +71,25 @@ public final class GuestAgent {
         cap.start();
         AgentProtocol protocol = new AgentProtocol(new TokenFile(tokenFile), GuestAgent::bootId, Path.of("/proc"),
                 sessions);
-        try (ServerSocket server = new ServerSocket()) {
-            server.setReuseAddress(true);
-            server.bind(parse(listen));
+        try (ServerSocket server = inherited ? inheritedListener() : bound(listen)) {
             serve(server, protocol);
         }
+    }
+
+    private static ServerSocket bound(String listen) throws IOException {
+        ServerSocket server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(parse(listen));
+        return server;
+    }
+
+    /** The listening socket this process was started with as stdin (socket activation, Accept=no). */
+    private static ServerSocket inheritedListener() throws IOException {
+        if (!(System.inheritedChannel() instanceof ServerSocketChannel listener)) {
+            throw new IOException("--inherited-listener: stdin is not a listening socket");
+        }
+        listener.configureBlocking(true);
+        return listener.socket();
     }
 
     static InetSocketAddress parse(String hostPort) {
@@ -141,7 +163,7 @@ public final class GuestAgent {
 
     private static void usage(String problem) {
         System.err.println("guest-agent: " + problem);
-        System.err.println("usage: guest-agent --listen HOST:PORT --token-file FILE | --version");
+        System.err.println("usage: guest-agent (--listen HOST:PORT | --inherited-listener) --token-file FILE | --version");
         System.exit(2);
     }
 }

@@ -64,7 +64,7 @@ class ImageBuildIT {
         assertTrue(debugfs(rootfs, "cat /etc/fstab").contains("LABEL=work /root"));
         assertTrue(debugfs(rootfs, "cat /etc/inittab").contains("::sysinit:/usr/local/sbin/banger-boot"),
                 "the lean boot's inittab");
-        for (String script : new String[] {"banger-init", "banger-boot", "banger-config", "banger-agent",
+        for (String script : new String[] {"banger-init", "banger-boot", "banger-config", "banger-agent", "banger-on-connect",
                 "banger-vsock-relay", "banger-control", "poweroff", "reboot", "halt"}) {
             assertTrue(debugfs(rootfs, "stat /usr/local/sbin/" + script).contains("Mode:  0755"), script);
         }

@@ -96,7 +96,7 @@ public final class Scenarios {
             expectOk(h.banger("vm", "restart", "smoke-rs"), "restart");
             String boot2 = h.banger("vm", "exec", "smoke-rs", "--", "cat", "/proc/sys/kernel/random/boot_id").stdout();
             expect(!boot1.isBlank() && !boot1.equals(boot2), "restart is a real reboot (VM-5)", null);
-            // The guest agent (started after sshd; its JVM is slow under emulation) answers
+            // The guest agent (its JVM starts at the first connection, slowly under emulation) answers
             // vm show with the same boot id, asked with the VM's token.
             String agent = "";
             for (int i = 0; i < 60 && !agent.startsWith("ok"); i++) {

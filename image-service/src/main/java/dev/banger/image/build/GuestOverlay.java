@@ -29,7 +29,7 @@ public final class GuestOverlay {
             "banger-agent.service", "banger-control.service");
     static final List<String> RESOURCES = List.of("etc/fstab", "etc/inittab", "usr/local/sbin/banger-config",
             "usr/local/sbin/banger-init", "usr/local/sbin/banger-boot", "usr/local/sbin/banger-agent",
-            "usr/local/sbin/banger-vsock-relay", "usr/local/sbin/banger-session",
+            "usr/local/sbin/banger-on-connect", "usr/local/sbin/banger-vsock-relay", "usr/local/sbin/banger-session",
             "usr/local/sbin/banger-control",
             "usr/local/sbin/poweroff", "etc/ssh/sshd_config.d/banger.conf",
             "etc/systemd/system/banger-config.service", "etc/systemd/system/banger-hostkeys.service",

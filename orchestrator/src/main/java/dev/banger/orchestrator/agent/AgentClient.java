@@ -43,15 +43,18 @@ public final class AgentClient {
     }
 
     /**
-     * As call, but an agent that is not listening yet is waited for, up to within: it
-     * starts after sshd, and under emulation its JVM takes a few seconds more, so a verb
-     * right after `vm create` would otherwise find the port closed.
+     * As call, but an agent still starting is waited for, up to within. The guest starts the
+     * agent's JVM at the first connection to its port (banger-on-connect), so the answer to
+     * that connection comes after the JVM's start (seconds under emulation): each attempt
+     * may wait the time left of within on top of timeout. Early in the boot nothing listens
+     * yet: a refused connection is tried again until within has passed.
      */
     public static String callWhenUp(Target t, String verb, Duration timeout, Duration within) throws IOException {
         long deadline = System.nanoTime() + within.toNanos();
         while (true) {
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
             try {
-                return call(t, verb, timeout);
+                return call(t, verb, timeout.plus(left));
             } catch (java.net.ConnectException notYet) {
                 if (System.nanoTime() > deadline || !dev.banger.common.exec.Poll.pause(Duration.ofMillis(250))) {
                     throw notYet;

@@ -540,8 +540,9 @@ public final class VmLifecycle {
 
     /**
      * What the guest agent says, for `vm show`: its boot id, or why there is none. Over
-     * the VM's vsock where its VMM has one (Firecracker), else over TCP. The agent starts
-     * after SSH (under emulation its JVM takes a few seconds more).
+     * the VM's vsock where its VMM has one (Firecracker), else over TCP. The guest starts the
+     * agent's JVM at its first connection; under emulation that takes longer than this
+     * probe waits, so a first `vm show` there may find it still starting.
      */
     public String agentStatus(VmRecord vm) {
         if (vm.state() != VmState.RUNNING) {

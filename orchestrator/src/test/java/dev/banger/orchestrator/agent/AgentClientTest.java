@@ -118,4 +118,29 @@ class AgentClientTest {
         assertEquals("b00t", AgentClient.callWhenUp(target, "ping", Duration.ofSeconds(2), Duration.ofSeconds(10)));
         late.join(5000);
     }
+
+    @Test
+    void anAgentStartedByTheConnectionIsGivenItsStartOnTopOfTheTimeout() throws Exception {
+        // The guest's banger-on-connect holds the first connection while the agent's JVM starts.
+        try (java.net.ServerSocket guest = new java.net.ServerSocket(0, 4, java.net.InetAddress.getLoopbackAddress())) {
+            AgentClient.Target target = new AgentClient.Target("127.0.0.1", guest.getLocalPort(),
+                    java.util.Optional.empty(), "tok");
+            Thread slowStart = new Thread(() -> {
+                for (int i = 0; i < 2; i++) {
+                    try (java.net.Socket c = guest.accept()) {
+                        new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8)).readLine();
+                        Thread.sleep(1500); // the JVM starting
+                        c.getOutputStream().write("ok 4\nb00t".getBytes(StandardCharsets.US_ASCII));
+                    } catch (Exception e) {
+                        // the client gave up: the assertions report it
+                    }
+                }
+            });
+            slowStart.setDaemon(true);
+            slowStart.start();
+            assertThrows(java.net.SocketTimeoutException.class,
+                    () -> AgentClient.call(target, "ping", Duration.ofMillis(500)), "a plain call keeps its timeout");
+            assertEquals("b00t", AgentClient.callWhenUp(target, "ping", Duration.ofMillis(500), Duration.ofSeconds(5)));
+        }
+    }
 }
