@@ -6,9 +6,11 @@ import dev.banger.common.layout.VmDir;
 import dev.banger.orchestrator.agent.AgentCalls;
 import dev.banger.orchestrator.agent.AgentClient;
 import dev.banger.orchestrator.lifecycle.VmLifecycle;
+import dev.banger.orchestrator.lifecycle.Workers;
 import dev.banger.orchestrator.store.VmRecord;
 import dev.banger.orchestrator.store.VmState;
 import dev.banger.orchestrator.store.VmStore;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -29,6 +31,7 @@ public class VmReach {
     private final VmLifecycle lifecycle;
     private final HttpProbe probe = new HttpProbe(Duration.ofSeconds(1), Duration.ofSeconds(2));
     private final VmmUsage usage = new VmmUsage(Path.of("/proc"));
+    private final Workers agents = new Workers("vm-stats", 16);
 
     public VmReach(VmStore store, VmLifecycle lifecycle) {
         this.store = store;
@@ -64,20 +67,22 @@ public class VmReach {
         }
         Map<Long, VmmUsage.Usage> sampled = usage.sample(vms.stream().filter(v -> v.vmmPid() != null)
                 .map(VmRecord::vmmPid).toList(), CPU_SAMPLE_MILLIS);
-        List<Stats> out = new ArrayList<>();
+        // Every VM's agent at once, after the CPU sample (an agent starting at its first
+        // connection would count in its VM's CPU): a fresh VM's first answer takes its JVM's start.
+        List<Uni<Stats>> asks = new ArrayList<>();
         for (VmRecord vm : vms) {
-            Map<String, Long> guest = Map.of();
-            String error = "";
-            try {
-                // Briefly: one VM without an agent must not hold up every VM's line.
-                guest = keyValues(AgentClient.callWhenUp(lifecycle.agentTarget(vm), "stats", AGENT_TIMEOUT,
-                        Duration.ofSeconds(3)));
-            } catch (IOException | RuntimeException e) {
-                error = e.getMessage();
-            }
-            out.add(new Stats(vm, sampled.getOrDefault(vm.vmmPid(), new VmmUsage.Usage(0, 0)), guest, error));
+            VmmUsage.Usage u = sampled.getOrDefault(vm.vmmPid(), new VmmUsage.Usage(0, 0));
+            asks.add(agents.run(() -> {
+                try {
+                    // Briefly: a VM without an agent gets an error in its line, not a wait.
+                    return new Stats(vm, u, keyValues(AgentClient.callWhenUp(lifecycle.agentTarget(vm), "stats",
+                            AGENT_TIMEOUT, Duration.ofSeconds(3))), "");
+                } catch (IOException | RuntimeException e) {
+                    return new Stats(vm, u, Map.of(), e.getMessage());
+                }
+            }));
         }
-        return out;
+        return asks.isEmpty() ? List.of() : Workers.await(Uni.join().all(asks).andCollectFailures());
     }
 
     /** The VMM log or the serial console; with follow, until stop. */
