@@ -212,8 +212,9 @@ public class VmCommand {
     /** VM-10: the reminder only when it is true (a `poweroff` inside ends the VM too). */
     private static boolean stillRunning(String ref) {
         try {
-            return VmVerbs.call(s -> s.get(dev.banger.proto.api.v1.GetVmRequest.newBuilder().setRef(ref).build()), 10)
-                    .getState() == dev.banger.proto.api.v1.VmState.RUNNING;
+            // Without the agent: asking it would start its JVM in the guest only to learn the state.
+            return VmVerbs.call(s -> s.get(dev.banger.proto.api.v1.GetVmRequest.newBuilder().setRef(ref)
+                    .setWithoutAgent(true).build()), 10).getState() == dev.banger.proto.api.v1.VmState.RUNNING;
         } catch (RuntimeException e) {
             return false;
         }

@@ -541,15 +541,16 @@ public final class VmLifecycle {
     /**
      * What the guest agent says, for `vm show`: its boot id, or why there is none. Over
      * the VM's vsock where its VMM has one (Firecracker), else over TCP. The guest starts the
-     * agent's JVM at its first connection; under emulation that takes longer than this
-     * probe waits, so a first `vm show` there may find it still starting.
+     * agent's JVM at its first connection, so a first `vm show` waits for that start, briefly
+     * (under emulation it may take longer and find it still starting).
      */
     public String agentStatus(VmRecord vm) {
         if (vm.state() != VmState.RUNNING) {
             return "";
         }
         try {
-            return "ok, boot id " + AgentClient.call(agentTarget(vm), "ping", Duration.ofSeconds(2));
+            return "ok, boot id " + AgentClient.callWhenUp(agentTarget(vm), "ping", Duration.ofSeconds(2),
+                    Duration.ofSeconds(3));
         } catch (IOException | RuntimeException e) {
             return "not answering (" + e.getMessage() + ")";
         }

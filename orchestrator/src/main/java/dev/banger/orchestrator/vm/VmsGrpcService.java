@@ -305,7 +305,7 @@ public class VmsGrpcService extends MutinyVmsGrpc.VmsImplBase {
     public Uni<Vm> get(GetVmRequest r) {
         return Rpc.unary(() -> {
             VmRecord vm = store.resolve(r.getRef());
-            Vm.Builder b = VmMessages.toProto(vm).toBuilder().setAgent(lifecycle.agentStatus(vm));
+            Vm.Builder b = VmMessages.toProto(vm).toBuilder().setAgent(r.getWithoutAgent() ? "" : lifecycle.agentStatus(vm));
             workspaces.of(vm).ifPresent(w -> b.setWorkspaceHead(w.headCommit()).setWorkspaceHostPath(w.hostPath()));
             return b.build();
         });

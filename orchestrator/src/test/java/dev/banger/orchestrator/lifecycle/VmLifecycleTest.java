@@ -539,12 +539,14 @@ class VmLifecycleTest {
         VmRecord running = lifecycle.start(vm.name(), (p, d) -> { });
         String token = infra.configs.get(0).agentToken();
         Thread t;
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
         try (ServerSocket agent = new ServerSocket()) {
             agent.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0));
             lifecycle.agentPort(agent.getLocalPort());
             t = new Thread(() -> {
                 while (!agent.isClosed()) {
                     try (Socket c = agent.accept()) {
+                        asked.incrementAndGet();
                         String line = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(),
                                 StandardCharsets.UTF_8)).readLine();
                         String answer = line.equals(token + " ping") ? "ok 7\n0b00-1d" : "error unauthorized";
@@ -557,6 +559,21 @@ class VmLifecycleTest {
             t.setDaemon(true);
             t.start();
             assertEquals("ok, boot id 0b00-1d", lifecycle.agentStatus(running));
+            // A look at the state leaves the agent alone: asking it starts its JVM in the guest.
+            SshKeys keys = new SshKeys(tmp, new ProcessRunner());
+            VmsGrpcService service = new VmsGrpcService(store, lifecycle, keys,
+                    new Workspaces(new ProcessRunner(), new GuestSsh(keys, known), workspaceStore),
+                    new dev.banger.orchestrator.reach.VmReach(store, lifecycle),
+                    new dev.banger.orchestrator.sessions.VmSessions(store, lifecycle),
+                    new dev.banger.orchestrator.pool.WarmPool(lifecycle, store, snapshots, 0));
+            int before = asked.get();
+            dev.banger.proto.api.v1.Vm quiet = service.get(dev.banger.proto.api.v1.GetVmRequest.newBuilder()
+                    .setRef(vm.name()).setWithoutAgent(true).build()).await().atMost(Duration.ofSeconds(10));
+            assertEquals(dev.banger.proto.api.v1.VmState.RUNNING, quiet.getState());
+            assertEquals("", quiet.getAgent(), "without_agent: no agent field");
+            assertEquals(before, asked.get(), "and no connection to the agent");
+            assertEquals("ok, boot id 0b00-1d", service.get(dev.banger.proto.api.v1.GetVmRequest.newBuilder()
+                    .setRef(vm.name()).build()).await().atMost(Duration.ofSeconds(10)).getAgent(), "vm show asks it");
             lifecycle.stop(vm.name());
             lifecycle.start(vm.name(), (p, d) -> { });
             assertEquals(token, infra.configs.get(1).agentToken(), "the token is kept across restarts");
