@@ -464,12 +464,7 @@ class VmLifecycleTest {
         infra.tapStep = () -> {
             throw new IllegalStateException("no bridge");
         };
-        SshKeys keys = new SshKeys(tmp, new ProcessRunner());
-        VmsGrpcService service = new VmsGrpcService(store, lifecycle, keys,
-                new Workspaces(new ProcessRunner(), new GuestSsh(keys, known), workspaceStore),
-                new dev.banger.orchestrator.reach.VmReach(store, lifecycle),
-                new dev.banger.orchestrator.sessions.VmSessions(store, lifecycle),
-                new dev.banger.orchestrator.pool.WarmPool(lifecycle, store, snapshots, 0));
+        VmsGrpcService service = grpcService();
         Throwable failed = assertThrows(RuntimeException.class, () -> service.create(dev.banger.proto.api.v1
                 .CreateVmRequest.newBuilder().setSpec(dev.banger.proto.api.v1.VmSpec.newBuilder().setName("gone-otter"))
                 .setStart(true).setDeleteOnFailure(true).build()).collect().asList().await().atMost(Duration.ofSeconds(30)));
@@ -513,12 +508,7 @@ class VmLifecycleTest {
                 throw e;
             }
         };
-        SshKeys keys = new SshKeys(tmp, new ProcessRunner());
-        VmsGrpcService service = new VmsGrpcService(store, lifecycle, keys,
-                new Workspaces(new ProcessRunner(), new GuestSsh(keys, known), workspaceStore),
-                new dev.banger.orchestrator.reach.VmReach(store, lifecycle),
-                new dev.banger.orchestrator.sessions.VmSessions(store, lifecycle),
-                new dev.banger.orchestrator.pool.WarmPool(lifecycle, store, snapshots, 0));
+        VmsGrpcService service = grpcService();
         RefsResponse answer = service.kill(RefsRequest.newBuilder().addRefs("second-otter").addRefs("nobody")
                 .addRefs("first-otter").build()).await().atMost(Duration.ofSeconds(30));
         List<RefResult> results = answer.getResultsList();
@@ -560,12 +550,7 @@ class VmLifecycleTest {
             t.start();
             assertEquals("ok, boot id 0b00-1d", lifecycle.agentStatus(running));
             // A look at the state leaves the agent alone: asking it starts its JVM in the guest.
-            SshKeys keys = new SshKeys(tmp, new ProcessRunner());
-            VmsGrpcService service = new VmsGrpcService(store, lifecycle, keys,
-                    new Workspaces(new ProcessRunner(), new GuestSsh(keys, known), workspaceStore),
-                    new dev.banger.orchestrator.reach.VmReach(store, lifecycle),
-                    new dev.banger.orchestrator.sessions.VmSessions(store, lifecycle),
-                    new dev.banger.orchestrator.pool.WarmPool(lifecycle, store, snapshots, 0));
+            VmsGrpcService service = grpcService();
             int before = asked.get();
             dev.banger.proto.api.v1.Vm quiet = service.get(dev.banger.proto.api.v1.GetVmRequest.newBuilder()
                     .setRef(vm.name()).setWithoutAgent(true).build()).await().atMost(Duration.ofSeconds(10));
@@ -581,6 +566,16 @@ class VmLifecycleTest {
         t.join(5000);
         String gone = lifecycle.agentStatus(store.resolve(vm.name()));
         assertTrue(gone.startsWith("not answering ("), "agent gone: " + gone);
+    }
+
+    /** The Vms gRPC adapter over this test's lifecycle and store, without a warm pool. */
+    private VmsGrpcService grpcService() {
+        SshKeys keys = new SshKeys(tmp, new ProcessRunner());
+        return new VmsGrpcService(store, lifecycle, keys,
+                new Workspaces(new ProcessRunner(), new GuestSsh(keys, known), workspaceStore),
+                new dev.banger.orchestrator.reach.VmReach(store, lifecycle),
+                new dev.banger.orchestrator.sessions.VmSessions(store, lifecycle),
+                new dev.banger.orchestrator.pool.WarmPool(lifecycle, store, snapshots, 0));
     }
 
     static void await(CyclicBarrier b) {
