@@ -21,6 +21,7 @@ public class CommandLineSetup {
     @Produces
     CommandLine commandLine(PicocliCommandLineFactory factory, CommandLine.IFactory beans,
             @CommandLineArguments String[] args) {
+        dev.banger.cli.cache.ClassListPreload.atExitIfAsked();
         CommandLine root = factory.create();
         for (Class<?> sub : branches(args)) {
             CommandLine branch = new CommandLine(sub, beans);

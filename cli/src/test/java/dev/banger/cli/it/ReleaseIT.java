@@ -85,6 +85,19 @@ class ReleaseIT {
         }
         CliRunner.Result again = cli.exec(List.of(banger.toString(), "version"));
         assertTrue(again.out().contains("release: 1.0.0") && again.err().isEmpty(), again.toString());
+        // Trained by `version`, the cache still holds what other commands load (the release's class
+        // list, cli/cache/ClassListPreload): gRPC for every daemon call, Jackson for the install record.
+        Path cache;
+        try (Stream<Path> s = Files.list(lib.resolve("1.0.0/cli"))) {
+            cache = s.filter(f -> f.getFileName().toString().matches("banger-cli-.+\\.(aot|jsa)")).findFirst().orElseThrow();
+        }
+        CliRunner.Result classes = cli.exec(List.of("java", cache.toString().endsWith(".aot") ? "-XX:AOTCache=" + cache
+                : "-XX:SharedArchiveFile=" + cache, "-XX:+PrintSharedArchiveAndExit", "-jar",
+                lib.resolve("1.0.0/cli/quarkus-run.jar").toString()));
+        for (String cls : List.of("io.grpc.ManagedChannel", "com.fasterxml.jackson.databind.ObjectMapper",
+                "dev.banger.cli.system.InstallRecord")) {
+            assertTrue(classes.out().contains(" " + cls + " "), cls + " is in the cache that `version` trained");
+        }
         // The services' shared jars were stored once, and unpack as one file.
         Path jars = lib.resolve("1.0.0/orchestrator/lib/main");
         try (Stream<Path> s = Files.list(jars)) {
