@@ -102,7 +102,9 @@ final class ReachScenarios {
         all.put("logs-and-stats", h -> {
             expectOk(h.banger("vm", "create", "--name", "smoke-logs"), "create");
             CommandResult console = h.banger("vm", "logs", "smoke-logs", "--console");
-            expect(console.ok() && console.stdout().contains("Server listening on"), "the serial console (sshd logs there)", console);
+            expect(console.ok() && console.stdout().contains("Server listening on")
+                    && console.stdout().contains("banger-config: smoke-logs, eth0 "),
+                    "the serial console (sshd logs there, and the address the boot gave the VM)", console);
             expectOk(h.banger("vm", "logs", "smoke-logs"), "the VMM log");
             Process follow = h.process("vm", "logs", "-f", "--console", "smoke-logs");
             try {

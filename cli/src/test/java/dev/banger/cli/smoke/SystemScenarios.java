@@ -37,6 +37,10 @@ final class SystemScenarios {
         try {
             CommandResult init = guest(h, "cat /proc/1/comm; systemctl is-system-running --wait");
             expect(init.ok() && init.stdout().startsWith("systemd\n"), "the guest runs systemd as PID 1", init);
+            // How far the boot got is on the console, for a guest that never answers.
+            CommandResult console = h.banger("vm", "logs", VM, "--console");
+            expect(console.stdout().contains("Started ssh.service") && console.stdout().contains("banger-config: " + VM + ", eth0 "),
+                    "systemd lists its units on the console, banger-config the VM's address", console);
             copyIn(h, rel);
             // The root disk is the image's size: /usr/local goes on the work disk, at its own path.
             expectOk(guest(h, "useradd -m " + OWNER + " && mkdir -p /root/local && mount --bind /root/local /usr/local"),

@@ -27,7 +27,7 @@ public final class ConsoleLogs {
      * The console's last lines (at most n, from its last 8 KiB), joined by " | ", for an
      * error that must say why a guest never answered: the VM's directory may be gone by the
      * time anyone looks (vm run --rm, a test's sandbox). Guest output, so control bytes
-     * (terminal escapes) become '?'.
+     * (terminal escapes) become '?'; the carriage returns of a serial console's line ends go.
      */
     public static String lastLines(Path log, int n) {
         try (FileChannel in = FileChannel.open(log, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
@@ -35,7 +35,7 @@ public final class ConsoleLogs {
             java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(size, 8192));
             in.read(buf, size - buf.capacity());
             String text = new String(buf.array(), 0, buf.position(), java.nio.charset.StandardCharsets.UTF_8)
-                    .replaceAll("[\\p{Cntrl}&&[^\\n]]", "?");
+                    .replace("\r", "").replaceAll("[\\p{Cntrl}&&[^\\n]]", "?");
             java.util.List<String> lines = text.lines().filter(l -> !l.isBlank()).toList();
             return String.join(" | ", lines.subList(Math.max(0, lines.size() - n), lines.size()));
         } catch (IOException e) {

@@ -216,6 +216,18 @@ public final class VmLifecycle {
     }
 
     /**
+     * What a guest that never answered left behind, for the error: the VM's directory may be
+     * gone by the time anyone looks (vm run --rm, a test's sandbox). The VMM's own output
+     * says why it died; the console says how far the guest got.
+     */
+    private static String bootOutput(VmmSpec s) {
+        String vmmOut = ConsoleLogs.lastLines(s.vmmLog(), 5);
+        String console = ConsoleLogs.lastLines(s.consoleLog(), 12);
+        return (vmmOut.isEmpty() ? "" : "; the VMM printed: " + vmmOut) + "; the guest's console is in " + s.consoleLog()
+                + (console.isEmpty() ? "" : "; its last lines: " + console);
+    }
+
+    /**
      * Disks, network, boot, SSH ready (RUN-4 phases). Idempotent for a running VM. The
      * disks (storage service) and the TAP (net service) do not depend on each other, so
      * they are prepared at the same time; the VMM starts when all are there.
@@ -237,7 +249,8 @@ public final class VmLifecycle {
                 // never re-run the steps under it, which would free the TAP and disks it uses.
                 if (vm.state() != VmState.RUNNING) {
                     progress.accept("wait ssh", vm.ip());
-                    ssh.awaitReady(vm.ip(), SSH_DEADLINE);
+                    VmHandle adopted = handle(vm);
+                    ssh.awaitReady(vm.ip(), SSH_DEADLINE, () -> vmm.pid(adopted).isPresent());
                     store.updateState(vm.id(), VmState.RUNNING, live.get(), Instant.now(), null);
                 }
                 return store.resolve(vm.id());
@@ -293,12 +306,11 @@ public final class VmLifecycle {
                     pid = vmm.launch(spec);
                 }
                 progress.accept("wait ssh", vm.ip());
+                VmmSpec booting = spec;
                 try {
-                    ssh.awaitReady(vm.ip(), SSH_DEADLINE);
+                    ssh.awaitReady(vm.ip(), SSH_DEADLINE, () -> vmm.pid(booting.handle()).isPresent());
                 } catch (IllegalStateException e) {
-                    String last = ConsoleLogs.lastLines(spec.consoleLog(), 12);
-                    throw new FailedPreconditionException(e.getMessage() + "; the guest's console is in " + spec.consoleLog()
-                            + (last.isEmpty() ? "" : "; its last lines: " + last), e);
+                    throw new FailedPreconditionException(e.getMessage() + bootOutput(booting), e);
                 }
                 store.updateState(vm.id(), VmState.RUNNING, pid, Instant.now(), null);
                 if (from.isPresent()) {

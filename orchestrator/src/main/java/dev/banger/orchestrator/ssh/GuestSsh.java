@@ -13,6 +13,7 @@ import java.security.PublicKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.common.Buffer;
 import net.schmizz.sshj.common.KeyType;
@@ -50,15 +51,21 @@ public final class GuestSsh {
     }
 
     /**
-     * Waits until the guest's sshd answers with its protocol banner, or the deadline
-     * passes. The host key is banger's own (SshKeys.guestHostKey), already in
+     * Waits until the guest's sshd answers with its protocol banner, the deadline passes, or
+     * vmmRunning says the VMM is gone (a VMM that died at boot fails the start at once, not
+     * minutes later). The host key is banger's own (SshKeys.guestHostKey), already in
      * known_hosts, so there is nothing to learn by logging in: the first login is the
      * user's. Until sshd listens, a probe costs only a refused connect, so it probes
      * often; under emulation a full login would cost the guest most of a second.
      */
-    public void awaitReady(String ip, Duration deadline) {
+    public void awaitReady(String ip, Duration deadline, BooleanSupplier vmmRunning) {
         String[] last = {"no answer"};
-        boolean answered = Poll.until(deadline, Duration.ofMillis(40), () -> {
+        boolean[] vmmGone = {false};
+        boolean ended = Poll.until(deadline, Duration.ofMillis(40), () -> {
+            if (!vmmRunning.getAsBoolean()) {
+                vmmGone[0] = true;
+                return true;
+            }
             try {
                 String banner = banner(ip, port);
                 last[0] = "not an SSH banner: " + banner;
@@ -68,7 +75,10 @@ public final class GuestSsh {
                 return false;
             }
         });
-        if (answered) {
+        if (vmmGone[0]) {
+            throw new FailedPreconditionException("the VM's VMM exited before the guest at " + ip + " answered SSH");
+        }
+        if (ended) {
             return;
         }
         throw new FailedPreconditionException("the guest at " + ip + " did not answer SSH within " + deadline.toSeconds() + "s ("

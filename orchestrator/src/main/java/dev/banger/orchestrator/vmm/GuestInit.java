@@ -11,9 +11,15 @@ public enum GuestInit {
     LEAN,
     SYSTEMD;
 
-    /** What the kernel command line gets: nothing for the default. */
+    /**
+     * What the kernel command line gets: nothing for the default. systemd lists each unit it
+     * starts on the console (quiet would have it print nothing unless a unit fails), by name
+     * and without colours: a guest that never answers SSH then shows, in the error, how far
+     * its boot got, in plain lines.
+     */
     public String kernelArg() {
-        return this == SYSTEMD ? " banger.init=systemd" : "";
+        return this == SYSTEMD ? " banger.init=systemd systemd.show_status=true systemd.log_color=0"
+                + " systemd.status_unit_format=name" : "";
     }
 
     public String column() {

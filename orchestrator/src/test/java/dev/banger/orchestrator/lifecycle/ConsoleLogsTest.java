@@ -44,8 +44,9 @@ class ConsoleLogsTest {
         for (int i = 0; i < 2000; i++) {
             big.append("boot line ").append(i).append('\n');
         }
-        Files.writeString(log, big + "\u001b[31mKernel panic - not syncing\u0007\n\n");
-        assertEquals("boot line 1998 | boot line 1999 | ?[31mKernel panic - not syncing?", ConsoleLogs.lastLines(log, 3));
+        Files.writeString(log, big + "[  OK  ] Started ssh.service.\r\r\n\u001b[31mKernel panic - not syncing\u0007\n\n");
+        assertEquals("boot line 1999 | [  OK  ] Started ssh.service. | ?[31mKernel panic - not syncing?",
+                ConsoleLogs.lastLines(log, 3));
         assertEquals("", ConsoleLogs.lastLines(tmp.resolve("none.log"), 3), "no console yet: nothing to quote");
     }
 }

@@ -460,6 +460,21 @@ class VmLifecycleTest {
     }
 
     @Test
+    void aVmmThatDiesAtBootFailsTheStartAtOnceWithWhatItPrinted() throws Exception {
+        vmm.diesAtBoot = "qemu-system-x86_64: fatal: the emulator gave up";
+        VmRecord vm = lifecycle.create(new VmLifecycle.Request("dead-boot-otter", null, null, null, null, null, false),
+                (p, d) -> { });
+        long t0 = System.nanoTime();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> lifecycle.start(vm.name(), (p, d) -> { }));
+        long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+        assertTrue(seconds < 10, "not the SSH deadline's " + VmLifecycle.SSH_DEADLINE + ": " + seconds + " s");
+        assertTrue(e.getMessage().contains("the VM's VMM exited before the guest at " + vm.ip() + " answered SSH")
+                && e.getMessage().contains("the VMM printed: " + vmm.diesAtBoot), e.getMessage());
+        assertEquals(VmState.ERROR, store.resolve(vm.name()).state());
+        assertTrue(infra.released.contains("tap " + vm.id()), "its TAP released");
+    }
+
+    @Test
     void aCreateThatAsksForItDeletesTheVmWhoseBootFailed() {
         infra.tapStep = () -> {
             throw new IllegalStateException("no bridge");
@@ -732,6 +747,8 @@ class VmLifecycleTest {
     class FakeVmm implements Vmm, AutoCloseable {
         int launches;
         boolean launchedAfterConfig;
+        /** Set: the VMM prints this and exits right after its launch, before the guest answers. */
+        volatile String diesAtBoot;
         private ServerSocket sshd;
         /** The VMs whose (fake) VMM runs; the fake sshd answers while any does. */
         final java.util.Set<String> alive = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -772,6 +789,15 @@ class VmLifecycleTest {
             launches++;
             launchedAfterConfig = s.rootDisk() != null && s.workDisk() != null && s.configDisk() != null && s.tap() != null
                     && Files.exists(s.vmDir().resolve("ssh_host_ed25519_key"));
+            if (diesAtBoot != null) {
+                try {
+                    Files.createDirectories(s.vmDir());
+                    Files.writeString(s.vmmLog(), diesAtBoot + "\n");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return ProcessHandle.current().pid();
+            }
             alive.add(s.vmId());
             try { // where the storage service would have put them: a snapshot copies them
                 VmDir files = new VmDir(s.vmDir());
