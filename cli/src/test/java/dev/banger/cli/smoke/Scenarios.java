@@ -20,7 +20,9 @@ public final class Scenarios {
     /**
      * Scenarios that act on every VM or on the daemon itself (prune deletes any stopped
      * VM; one kills the orchestrator), or make a --nat VM while nat-only-with-flag reads
-     * the whole ruleset: with --jobs they run alone, after the others.
+     * the whole ruleset: with --jobs, `scripts/smoke` runs them one at a time after the
+     * others; VmSmokeIT runs them one at a time on a harness (and daemon) of their own,
+     * beside the others.
      */
     public static final java.util.Set<String> ALONE = java.util.Set.of("orchestrator-restart-keeps-a-running-vm",
             "prune-keeps-running-vms", "bootstrap-needs-nat", "orchestrator-killed-mid-start-adopts-the-vm",
@@ -30,6 +32,12 @@ public final class Scenarios {
             "vm-run-restarts-a-daemon-of-another-build", "warm-run-matches-cold-in-a-repository",
             // Four JVMs starting in an emulated guest: ~75 s alone, but beside another
             // scenario's VM none of them had started after 300 s in CI.
+            "system-install-update-rollback-uninstall-under-systemd");
+    /**
+     * Of ALONE, those that need the machine's cores to themselves, not only a daemon nobody
+     * else uses: VmSmokeIT runs them after every other scenario, on any harness.
+     */
+    public static final java.util.Set<String> MACHINE_ALONE = java.util.Set.of(
             "system-install-update-rollback-uninstall-under-systemd");
     /** Scenarios that boot the dev image: the harness builds it only for them. */
     public static final java.util.Set<String> NEEDS_DEV_IMAGE = java.util.Set.of("dev-image-tools");
