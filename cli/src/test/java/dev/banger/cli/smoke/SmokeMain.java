@@ -4,9 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * scripts/smoke: `list`, `run NAME...`, `all`, with `--jobs N` to run several at once.
@@ -38,13 +35,7 @@ public final class SmokeMain {
         }
     }
 
-    private static String timed(SmokeHarness h, String name) throws Exception {
-        long t0 = System.nanoTime();
-        Scenarios.ALL.get(name).run(h);
-        return String.format("%.1fs", (System.nanoTime() - t0) / 1e9);
-    }
-
-    /** Runs scenarios against one harness; returns the number that failed. */
+    /** Runs scenarios as SmokeLanes places them; returns the number that failed. */
     static int run(List<String> names, int jobs) throws Exception {
         for (String n : names) {
             if (!Scenarios.ALL.containsKey(n)) {
@@ -54,29 +45,15 @@ public final class SmokeMain {
         }
         Path dist = Path.of(System.getProperty("banger.dist", ".")).toAbsolutePath().normalize();
         int failed = 0;
-        try (SmokeHarness h = new SmokeHarness(dist).start(names.stream().anyMatch(Scenarios.NEEDS_DEV_IMAGE::contains))) {
-            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs));
-            ExecutorService alone = Executors.newSingleThreadExecutor();
-            Map<String, Future<String>> results = new java.util.LinkedHashMap<>();
-            for (String n : names) {
-                if (!Scenarios.ALONE.contains(n) || jobs <= 1) {
-                    results.put(n, pool.submit(() -> timed(h, n)));
-                }
-            }
-            pool.shutdown();
-            pool.awaitTermination(1, java.util.concurrent.TimeUnit.HOURS);
-            for (String n : names) {
-                if (Scenarios.ALONE.contains(n) && jobs > 1) {
-                    results.put(n, alone.submit(() -> timed(h, n)));
-                }
-            }
-            alone.shutdown();
-            for (Map.Entry<String, Future<String>> r : results.entrySet()) {
+        try (SmokeHarness h = new SmokeHarness(dist).start(names.stream().anyMatch(Scenarios.NEEDS_DEV_IMAGE::contains));
+                SmokeLanes lanes = new SmokeLanes(dist)) {
+            for (Map.Entry<String, java.util.concurrent.CompletableFuture<java.time.Duration>> r
+                    : lanes.start(h, names, jobs).entrySet()) {
                 try {
-                    System.out.println("PASS " + r.getKey() + " (" + r.getValue().get() + ")");
+                    System.out.printf("PASS %s (%.1fs)%n", r.getKey(), r.getValue().get().toMillis() / 1e3);
                 } catch (java.util.concurrent.ExecutionException e) {
                     failed++;
-                    System.out.println("FAIL " + r.getKey() + ": " + e.getCause().getMessage());
+                    System.out.println("FAIL " + r.getKey() + ": " + SmokeLanes.cause(e).getMessage());
                 }
             }
         }
