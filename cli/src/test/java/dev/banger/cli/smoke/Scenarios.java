@@ -20,9 +20,8 @@ public final class Scenarios {
     /**
      * Scenarios that act on every VM or on the daemon itself (prune deletes any stopped
      * VM; one kills the orchestrator), or make a --nat VM while nat-only-with-flag reads
-     * the whole ruleset: with --jobs, `scripts/smoke` runs them one at a time after the
-     * others; VmSmokeIT runs them one at a time on a harness (and daemon) of their own,
-     * beside the others.
+     * the whole ruleset: with more than one job, SmokeLanes runs them one at a time on a
+     * harness (and daemon) of their own, beside the others.
      */
     public static final java.util.Set<String> ALONE = java.util.Set.of("orchestrator-restart-keeps-a-running-vm",
             "prune-keeps-running-vms", "bootstrap-needs-nat", "orchestrator-killed-mid-start-adopts-the-vm",
@@ -35,7 +34,7 @@ public final class Scenarios {
             "system-install-update-rollback-uninstall-under-systemd");
     /**
      * Of ALONE, those that need the machine's cores to themselves, not only a daemon nobody
-     * else uses: VmSmokeIT runs them after every other scenario, on any harness.
+     * else uses: with more than one job, SmokeLanes runs them after every other scenario.
      */
     public static final java.util.Set<String> MACHINE_ALONE = java.util.Set.of(
             "system-install-update-rollback-uninstall-under-systemd");

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * scripts/smoke: `list`, `run NAME...`, `all`, with `--jobs N` to run several at once.
- * Prints one line per scenario and a closing "N passed, N failed" line.
+ * Prints a line as each scenario ends (SmokeLanes), then one line per scenario in the order
+ * given, with a failure's reason, and a closing "N passed, N failed" line.
  */
 public final class SmokeMain {
     private SmokeMain() {
