@@ -50,13 +50,27 @@ public final class AgentClient {
      * yet: a refused connection is tried again until within has passed.
      */
     public static String callWhenUp(Target t, String verb, Duration timeout, Duration within) throws IOException {
-        long deadline = System.nanoTime() + within.toNanos();
+        return callWhenUp(t, verb, timeout, within, within);
+    }
+
+    /**
+     * As callWhenUp, with the two waits apart: a refused connection (nothing listens: a boot
+     * not that far, or an image without the agent) is tried again until refusedFor; an
+     * accepted one is an agent, whose answer may take startWindow's remainder on top of
+     * timeout (its JVM starting on a busy host). Connecting keeps timeout alone.
+     */
+    public static String callWhenUp(Target t, String verb, Duration timeout, Duration refusedFor, Duration startWindow)
+            throws IOException {
+        long start = System.nanoTime();
         while (true) {
-            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            Duration left = Duration.ofNanos(Math.max(0, start + startWindow.toNanos() - System.nanoTime()));
             try {
-                return call(t, verb, timeout.plus(left));
+                return t.vsock().isPresent()
+                        ? callVsock(t.vsock().get(), PORT, t.token(), verb, timeout.plus(left))
+                        : call(t.ip(), t.port(), t.token(), verb, timeout, timeout.plus(left));
             } catch (java.net.ConnectException notYet) {
-                if (System.nanoTime() > deadline || !dev.banger.common.exec.Poll.pause(Duration.ofMillis(250))) {
+                if (System.nanoTime() - start > refusedFor.toNanos()
+                        || !dev.banger.common.exec.Poll.pause(Duration.ofMillis(250))) {
                     throw notYet;
                 }
             }
@@ -74,9 +88,14 @@ public final class AgentClient {
     }
 
     static String call(String ip, int port, String token, String verb, Duration timeout) throws IOException {
+        return call(ip, port, token, verb, timeout, timeout);
+    }
+
+    private static String call(String ip, int port, String token, String verb, Duration connectTimeout,
+            Duration readTimeout) throws IOException {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(ip, port), (int) timeout.toMillis());
-            s.setSoTimeout((int) timeout.toMillis());
+            s.connect(new InetSocketAddress(ip, port), (int) connectTimeout.toMillis());
+            s.setSoTimeout((int) readTimeout.toMillis());
             return request(s.getInputStream(), s.getOutputStream(), token, verb);
         }
     }

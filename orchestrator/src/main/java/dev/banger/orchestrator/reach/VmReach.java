@@ -25,6 +25,8 @@ import java.util.function.Consumer;
 @ApplicationScoped
 public class VmReach {
     static final Duration AGENT_TIMEOUT = Duration.ofSeconds(5);
+    /** An agent's JVM starting at its first connection: seconds in an emulated guest, more on a busy host. */
+    static final Duration AGENT_START = Duration.ofSeconds(30);
     /** /proc counts CPU in 10 ms ticks: a second's sample gives the percentage to 1 %. */
     static final long CPU_SAMPLE_MILLIS = 1000;
     private final VmStore store;
@@ -44,8 +46,7 @@ public class VmReach {
     /** The guest's listeners, as the host reaches them, probed for HTTP(S). */
     public List<PortTable.Row> ports(String ref) {
         VmRecord vm = store.resolve(ref);
-        String answer = AgentCalls.ask(lifecycle.agentTarget(vm), vm.name(), "ports", AGENT_TIMEOUT,
-                Duration.ofSeconds(30));
+        String answer = AgentCalls.ask(lifecycle.agentTarget(vm), vm.name(), "ports", AGENT_TIMEOUT, AGENT_START);
         List<PortTable.Row> rows = PortTable.rows(vm.name(), vm.ip(), GuestListener.parse(answer));
         return PortTable.probed(rows, vm.name(), vm.ip(), probe);
     }
@@ -74,9 +75,10 @@ public class VmReach {
             VmmUsage.Usage u = sampled.getOrDefault(vm.vmmPid(), new VmmUsage.Usage(0, 0));
             asks.add(agents.run(() -> {
                 try {
-                    // Briefly: a VM without an agent gets an error in its line, not a wait.
+                    // A VM whose agent does not listen gets an error in its line after a brief
+                    // wait; one whose agent's JVM starts at this very call gets the time it takes.
                     return new Stats(vm, u, keyValues(AgentClient.callWhenUp(lifecycle.agentTarget(vm), "stats",
-                            AGENT_TIMEOUT, Duration.ofSeconds(3))), "");
+                            AGENT_TIMEOUT, Duration.ofSeconds(3), AGENT_START)), "");
                 } catch (IOException | RuntimeException e) {
                     return new Stats(vm, u, Map.of(), e.getMessage());
                 }

@@ -143,4 +143,35 @@ class AgentClientTest {
             assertEquals("b00t", AgentClient.callWhenUp(target, "ping", Duration.ofMillis(500), Duration.ofSeconds(5)));
         }
     }
+
+    @Test
+    void aRefusedConnectionIsGivenUpSoonButAnAcceptedOneGetsTheWholeStartWindow() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        AgentClient.Target nobody = new AgentClient.Target("127.0.0.1", port, java.util.Optional.empty(), "tok");
+        long t0 = System.nanoTime();
+        assertThrows(java.net.ConnectException.class, () -> AgentClient.callWhenUp(nobody, "stats",
+                Duration.ofMillis(300), Duration.ofMillis(500), Duration.ofSeconds(30)));
+        assertTrue(System.nanoTime() - t0 < 3_000_000_000L, "nothing listening: given up after refusedFor, not 30 s");
+        // An agent whose JVM starts slower than timeout and refusedFor together (a busy host).
+        try (java.net.ServerSocket guest = new java.net.ServerSocket(0, 4, java.net.InetAddress.getLoopbackAddress())) {
+            AgentClient.Target slow = new AgentClient.Target("127.0.0.1", guest.getLocalPort(),
+                    java.util.Optional.empty(), "tok");
+            Thread start = new Thread(() -> {
+                try (java.net.Socket c = guest.accept()) {
+                    new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8)).readLine();
+                    Thread.sleep(2000);
+                    c.getOutputStream().write("ok 4\nb00t".getBytes(StandardCharsets.US_ASCII));
+                } catch (Exception e) {
+                    // the client gave up: the assertion reports it
+                }
+            });
+            start.setDaemon(true);
+            start.start();
+            assertEquals("b00t", AgentClient.callWhenUp(slow, "stats", Duration.ofMillis(300), Duration.ofMillis(500),
+                    Duration.ofSeconds(30)));
+        }
+    }
 }
