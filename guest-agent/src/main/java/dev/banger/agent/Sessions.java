@@ -94,21 +94,36 @@ final class Sessions {
     /** TERM to the command's process group, KILL after graceMillis; the supervisor records the status. */
     String stop(String name, long graceMillis) throws IOException, InterruptedException {
         Path dir = existing(name);
+        // A session started a moment ago has no pid yet: stopping it means waiting for one.
+        for (int i = 0; i < 100 && state(dir) == State.STARTING; i++) {
+            Thread.sleep(50);
+        }
         if (state(dir) == State.RUNNING) {
-            String pid = read(dir, "pid", "");
-            run(List.of("kill", "-s", "TERM", "--", "-" + pid));
+            signal(dir, "TERM");
             long deadline = System.currentTimeMillis() + graceMillis;
             while (state(dir) == State.RUNNING && System.currentTimeMillis() < deadline) {
                 Thread.sleep(100);
             }
             if (state(dir) == State.RUNNING) {
-                run(List.of("kill", "-s", "KILL", "--", "-" + pid));
+                signal(dir, "KILL");
                 for (int i = 0; i < 50 && state(dir) == State.RUNNING; i++) {
                     Thread.sleep(100);
                 }
             }
         }
         return line(name, dir);
+    }
+
+    /** The signal to the command's process group; a group that ended meanwhile is no error. */
+    private static void signal(Path dir, String signal) throws IOException, InterruptedException {
+        String pid = read(dir, "pid", "");
+        try {
+            run(List.of("kill", "-s", signal, "--", "-" + pid));
+        } catch (IOException e) {
+            if (alive(Long.parseLong(pid))) {
+                throw e;
+            }
+        }
     }
 
     /** "NEXT_OFFSET STATE EXIT\nBASE64": output from a logical offset, at most MAX_READ bytes. */

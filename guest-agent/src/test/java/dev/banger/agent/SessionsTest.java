@@ -107,4 +107,15 @@ class SessionsTest {
         assertTrue(answer.startsWith("9000005 exited 0\n"), answer);
         assertTrue(new String(Base64.getDecoder().decode(answer.substring(answer.indexOf('\n') + 1))).endsWith("\nEND\n"));
     }
+
+    @Test
+    void aSessionStoppedTheMomentItStartedStopsAndSaysSo() throws Exception {
+        // CI once stopped a session before its command had a process group: kill failed.
+        Sessions s = sessions();
+        for (int i = 0; i < 10; i++) {
+            s.start("quick", tmp.toString(), "sleep 30");
+            String stopped = s.stop("quick", 2000);
+            assertTrue(stopped.startsWith("quick exited 143 "), stopped);
+        }
+    }
 }
