@@ -90,9 +90,13 @@ public final class SystemdServices implements InstalledServices {
         }
     }
 
+    /**
+     * A round asks systemd (a process) and the orchestrator (a connection): once a second,
+     * because in an emulated guest every round takes CPU from the JVMs it waits for.
+     */
     private static void sleep() {
         try {
-            Thread.sleep(500);
+            Thread.sleep(1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted");
