@@ -13,8 +13,8 @@ import picocli.CommandLine.Command;
 
 /**
  * One place for the CLI's manners: errors as `banger: <kind>: <message>` on stderr, and
- * only the command branch the arguments name is modelled (picocli models every
- * subcommand it is given, ~45 ms for the whole tree on each start).
+ * only the command branch the arguments name is modelled, down to its verb or group
+ * (picocli models every subcommand it is given, ~45 ms for the whole tree on each start).
  */
 @ApplicationScoped
 public class CommandLineSetup {
@@ -24,17 +24,30 @@ public class CommandLineSetup {
         dev.banger.cli.cache.ClassListPreload.atExitIfAsked();
         CommandLine root = factory.create();
         for (Class<?> sub : branches(args)) {
-            CommandLine branch = new CommandLine(sub, beans);
-            if (!sub.getAnnotation(Command.class).addMethodSubcommands()) {
-                // A command whose verbs are its methods (vm): only the verb named is modelled too.
-                for (Method verb : verbs(sub, args.length > 1 ? args[1] : null)) {
-                    branch.addSubcommand(new CommandLine(verb, beans));
-                }
-            }
-            root.addSubcommand(branch);
+            root.addSubcommand(branch(sub, args.length > 1 ? args[1] : null, beans));
         }
         // Set after the subcommands are added: picocli hands these down to existing ones only.
         return root.setExecutionExceptionHandler(new ErrorReporter()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    /**
+     * A top-level command; one whose verbs are its methods and groups (vm) gets only the
+     * one word names (all for help or a typo): the groups' own verbs were ~1/8 of a `vm
+     * list`'s CPU.
+     */
+    static CommandLine branch(Class<?> sub, String word, CommandLine.IFactory beans) {
+        CommandLine branch = new CommandLine(sub, beans);
+        if (!sub.getAnnotation(Command.class).addMethodSubcommands()) {
+            Optional<Class<?>> group = named(groups(sub), word);
+            List<Class<?>> groups = group.map(List::<Class<?>>of).orElse(verbNamed(sub, word) ? List.of() : groups(sub));
+            for (Class<?> g : groups) {
+                branch.addSubcommand(new CommandLine(g, beans));
+            }
+            for (Method verb : group.isPresent() ? List.<Method>of() : verbs(sub, word)) {
+                branch.addSubcommand(new CommandLine(verb, beans));
+            }
+        }
+        return branch;
     }
 
     /**
@@ -49,6 +62,15 @@ public class CommandLineSetup {
                 .orElse(BangerCommand.SUBCOMMANDS);
     }
 
+    /** The groups of verbs cls has besides its methods (added here, not by its annotation). */
+    static List<Class<?>> groups(Class<?> cls) {
+        return cls == dev.banger.cli.vm.VmCommand.class ? dev.banger.cli.vm.VmCommand.GROUPS : List.of();
+    }
+
+    private static boolean verbNamed(Class<?> cls, String word) {
+        return CommandLine.getCommandMethods(cls, null).stream().anyMatch(m -> names(m.getAnnotation(Command.class), word));
+    }
+
     /** The @Command methods of cls that word names; all of them when it names none (help, a typo). */
     static List<Method> verbs(Class<?> cls, String word) {
         List<Method> all = CommandLine.getCommandMethods(cls, null);
@@ -61,7 +83,11 @@ public class CommandLineSetup {
     }
 
     private static Optional<Class<?>> named(String word) {
-        for (Class<?> c : BangerCommand.SUBCOMMANDS) {
+        return named(BangerCommand.SUBCOMMANDS, word);
+    }
+
+    private static Optional<Class<?>> named(List<Class<?>> commands, String word) {
+        for (Class<?> c : commands) {
             if (names(c.getAnnotation(Command.class), word)) {
                 return Optional.of(c);
             }

@@ -34,4 +34,17 @@ class CommandLineSetupTest {
             assertEquals(BangerCommand.SUBCOMMANDS, CommandLineSetup.branches(args), String.join(" ", args));
         }
     }
+
+    @Test
+    void ofTheVmGroupsOnlyTheNamedOneIsModelledAndAllForHelp() {
+        picocli.CommandLine.IFactory plain = picocli.CommandLine.defaultFactory();
+        assertEquals(List.of("list", "ls"), List.copyOf(CommandLineSetup.branch(VmCommand.class, "list", plain)
+                .getSubcommands().keySet()), "a verb (and its alias): no group");
+        assertEquals(List.of("session"), List.copyOf(CommandLineSetup.branch(VmCommand.class, "session", plain)
+                .getSubcommands().keySet()), "a group: no verb");
+        assertTrue(CommandLineSetup.branch(VmCommand.class, "session", plain).getSubcommands().get("session")
+                .getSubcommands().containsKey("start"), "the group with its own verbs");
+        var help = CommandLineSetup.branch(VmCommand.class, "--help", plain).getSubcommands().keySet();
+        assertTrue(help.containsAll(List.of("run", "workspace", "session", "snapshot", "list", "create", "exec")), help.toString());
+    }
 }

@@ -17,11 +17,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Option;
 
-// addMethodSubcommands = false: CommandLineSetup adds only the verb method a command line names.
+// addMethodSubcommands = false and no subcommands attribute: CommandLineSetup adds only the
+// verb method or group a command line names.
 @Command(name = "vm", description = "Create, run and manage VMs.", mixinStandardHelpOptions = true,
-        subcommands = {RunCommand.class, WorkspaceCommand.class, SessionCommand.class,
-            SnapshotCommand.class}, addMethodSubcommands = false)
+        addMethodSubcommands = false)
 public class VmCommand {
+    /** Its groups of verbs, which CommandLineSetup adds only when named (or for help), as it does its verbs. */
+    public static final List<Class<?>> GROUPS = List.of(RunCommand.class, WorkspaceCommand.class,
+            SessionCommand.class, SnapshotCommand.class);
 
     @Command(name = "list", aliases = "ls", description = "List VMs: name, state, image, IP, vCPU, memory, age.",
             mixinStandardHelpOptions = true)
