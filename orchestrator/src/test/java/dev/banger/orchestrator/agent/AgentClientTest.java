@@ -57,6 +57,13 @@ class AgentClientTest {
         return t;
     }
 
+    /** A loopback port that was free a moment ago: connections to it are refused. */
+    static AgentClient.Target nobodyListening() throws IOException {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return new AgentClient.Target("127.0.0.1", probe.getLocalPort(), java.util.Optional.empty(), "tok");
+        }
+    }
+
     ServerSocketChannel listen(String name) throws IOException {
         ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         s.bind(UnixDomainSocketAddress.of(tmp.resolve(name)));
@@ -93,11 +100,8 @@ class AgentClientTest {
 
     @Test
     void anAgentThatIsNotListeningYetIsWaitedForWithinTheBound() throws Exception {
-        int port;
-        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
-        AgentClient.Target target = new AgentClient.Target("127.0.0.1", port, java.util.Optional.empty(), "tok");
+        AgentClient.Target target = nobodyListening();
+        int port = target.port();
         long t0 = System.nanoTime();
         assertThrows(java.net.ConnectException.class,
                 () -> AgentClient.callWhenUp(target, "ping", Duration.ofSeconds(1), Duration.ofMillis(600)));
@@ -146,11 +150,7 @@ class AgentClientTest {
 
     @Test
     void aRefusedConnectionIsGivenUpSoonButAnAcceptedOneGetsTheWholeStartWindow() throws Exception {
-        int port;
-        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
-        AgentClient.Target nobody = new AgentClient.Target("127.0.0.1", port, java.util.Optional.empty(), "tok");
+        AgentClient.Target nobody = nobodyListening();
         long t0 = System.nanoTime();
         assertThrows(java.net.ConnectException.class, () -> AgentClient.callWhenUp(nobody, "stats",
                 Duration.ofMillis(300), Duration.ofMillis(500), Duration.ofSeconds(30)));
