@@ -37,15 +37,18 @@ public class CommandLineSetup {
      */
     static CommandLine branch(Class<?> sub, String word, CommandLine.IFactory beans) {
         CommandLine branch = new CommandLine(sub, beans);
-        if (!sub.getAnnotation(Command.class).addMethodSubcommands()) {
-            Optional<Class<?>> group = named(groups(sub), word);
-            List<Class<?>> groups = group.map(List::<Class<?>>of).orElse(verbNamed(sub, word) ? List.of() : groups(sub));
-            for (Class<?> g : groups) {
-                branch.addSubcommand(new CommandLine(g, beans));
-            }
-            for (Method verb : group.isPresent() ? List.<Method>of() : verbs(sub, word)) {
-                branch.addSubcommand(new CommandLine(verb, beans));
-            }
+        if (sub.getAnnotation(Command.class).addMethodSubcommands()) {
+            return branch;
+        }
+        List<Method> all = CommandLine.getCommandMethods(sub, null);
+        List<Method> verb = namedVerbs(all, word);
+        Optional<Class<?>> group = verb.isEmpty() ? named(groups(sub), word) : Optional.empty();
+        List<Class<?>> groups = group.map(List::<Class<?>>of).orElse(verb.isEmpty() ? groups(sub) : List.of());
+        for (Class<?> g : groups) {
+            branch.addSubcommand(new CommandLine(g, beans));
+        }
+        for (Method m : group.isPresent() ? List.<Method>of() : verb.isEmpty() ? all : verb) {
+            branch.addSubcommand(new CommandLine(m, beans));
         }
         return branch;
     }
@@ -67,15 +70,15 @@ public class CommandLineSetup {
         return cls == dev.banger.cli.vm.VmCommand.class ? dev.banger.cli.vm.VmCommand.GROUPS : List.of();
     }
 
-    private static boolean verbNamed(Class<?> cls, String word) {
-        return CommandLine.getCommandMethods(cls, null).stream().anyMatch(m -> names(m.getAnnotation(Command.class), word));
-    }
-
     /** The @Command methods of cls that word names; all of them when it names none (help, a typo). */
     static List<Method> verbs(Class<?> cls, String word) {
         List<Method> all = CommandLine.getCommandMethods(cls, null);
-        List<Method> named = all.stream().filter(m -> names(m.getAnnotation(Command.class), word)).toList();
+        List<Method> named = namedVerbs(all, word);
         return named.isEmpty() ? all : named;
+    }
+
+    private static List<Method> namedVerbs(List<Method> verbs, String word) {
+        return verbs.stream().filter(m -> names(m.getAnnotation(Command.class), word)).toList();
     }
 
     private static boolean names(Command command, String word) {
