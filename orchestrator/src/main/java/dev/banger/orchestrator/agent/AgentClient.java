@@ -38,8 +38,13 @@ public final class AgentClient {
 
     /** One request, its payload back (protocol version 2: {@code ok LENGTH} + bytes, or {@code error ...}). */
     public static String call(Target t, String verb, Duration timeout) throws IOException {
-        return t.vsock().isPresent() ? callVsock(t.vsock().get(), PORT, t.token(), verb, timeout)
-                : call(t.ip(), t.port(), t.token(), verb, timeout);
+        return call(t, verb, timeout, timeout);
+    }
+
+    /** Over vsock the whole exchange has readTimeout (its deadline closes the socket). */
+    private static String call(Target t, String verb, Duration connectTimeout, Duration readTimeout) throws IOException {
+        return t.vsock().isPresent() ? callVsock(t.vsock().get(), PORT, t.token(), verb, readTimeout)
+                : call(t.ip(), t.port(), t.token(), verb, connectTimeout, readTimeout);
     }
 
     /**
@@ -65,9 +70,7 @@ public final class AgentClient {
         while (true) {
             Duration left = Duration.ofNanos(Math.max(0, start + startWindow.toNanos() - System.nanoTime()));
             try {
-                return t.vsock().isPresent()
-                        ? callVsock(t.vsock().get(), PORT, t.token(), verb, timeout.plus(left))
-                        : call(t.ip(), t.port(), t.token(), verb, timeout, timeout.plus(left));
+                return call(t, verb, timeout, timeout.plus(left));
             } catch (java.net.ConnectException notYet) {
                 if (System.nanoTime() - start > refusedFor.toNanos()
                         || !dev.banger.common.exec.Poll.pause(Duration.ofMillis(250))) {
