@@ -34,16 +34,17 @@ public final class SmokeLanes implements AutoCloseable {
         ExecutorService together = Executors.newFixedThreadPool(Math.max(1, jobs));
         ExecutorService alone = Executors.newSingleThreadExecutor();
         boolean lanes = jobs > 1;
-        boolean ownHarness = lanes && names.stream().anyMatch(n -> Scenarios.ALONE.contains(n)
-                && !Scenarios.MACHINE_ALONE.contains(n));
-        CompletableFuture<SmokeHarness> aloneHarness = ownHarness ? CompletableFuture.supplyAsync(this::startSecond, alone)
-                : CompletableFuture.completedFuture(first);
+        CompletableFuture<SmokeHarness> aloneHarness = null; // started with the first scenario it is for
         for (String n : names) {
             if (!lanes || !Scenarios.ALONE.contains(n)) {
                 all.put(n, CompletableFuture.supplyAsync(() -> timed(n, first), together));
             } else if (!Scenarios.MACHINE_ALONE.contains(n)) {
+                if (aloneHarness == null) {
+                    aloneHarness = CompletableFuture.supplyAsync(this::startSecond, alone);
+                }
                 // One thread: in the order given, after its harness's start (whose failure fails each).
-                all.put(n, CompletableFuture.supplyAsync(() -> timed(n, aloneHarness.join()), alone));
+                CompletableFuture<SmokeHarness> own = aloneHarness;
+                all.put(n, CompletableFuture.supplyAsync(() -> timed(n, own.join()), alone));
             }
         }
         CompletableFuture<?> before = CompletableFuture.allOf(all.values().toArray(CompletableFuture[]::new))
